@@ -1,0 +1,42 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { bodyParserErrors } from '../../../libs/http/body-parser-errors';
+import { assignRequestId } from '../../../libs/logging/logger.module';
+import { ApiExceptionFilter } from '../../../libs/http/api-exception.filter';
+import { createValidationPipe } from '../../../libs/http/validation';
+
+/** Largest JSON body accepted; bigger ones get 413. */
+export const JSON_BODY_LIMIT = '256kb';
+
+/**
+ * Everything that makes the API what it is, beyond its modules: used by main.ts and by the e2e
+ * tests, so tests exercise the same app that runs.
+ */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // The request ID comes first, so even a body the parser rejects is answered with one.
+  app.use(assignRequestId);
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.use(bodyParserErrors);
+  app.setGlobalPrefix('v1');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Applications and webhooks API')
+      .setDescription(
+        'Applications, their keys, and signed, durably retried webhooks. Errors are ' +
+          '`{ statusCode, code, message, details?, requestId }`; branch on `code`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'operator')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { Environment } from '../../../../libs/config/environment';
+import type { RoundtripRecord } from '../../../../libs/domain/diagnostics';
+import { ApiError } from '../../../../libs/http/api-error';
+import { DiagnosticRoundtripsRepository } from '../../../../libs/persistence/repositories/diagnostic-roundtrips.repository';
+import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
+import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { diagnosticRoundtrip } from '../../../../workflows';
+
+/** How long the API waits for a worker to complete the roundtrip before telling the caller. */
+const ROUNDTRIP_WAIT_MS = 15_000;
+
+@Injectable()
+export class RoundtripsService {
+  constructor(
+    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly roundtrips: DiagnosticRoundtripsRepository,
+    private readonly env: Environment,
+  ) {}
+
+  /** Starts a roundtrip workflow and waits for the worker to finish it. */
+  async run(): Promise<RoundtripRecord> {
+    const roundtripId = randomUUID();
+    const handle = await this.temporal.workflow.start(diagnosticRoundtrip, {
+      taskQueue: this.env.TEMPORAL_TASK_QUEUE,
+      workflowId: WorkflowIds.diagnosticRoundtrip(roundtripId),
+      args: [{ roundtripId, requestedAt: new Date().toISOString() }],
+      workflowExecutionTimeout: '1 minute',
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ApiError(
+              HttpStatus.GATEWAY_TIMEOUT,
+              'ROUNDTRIP_TIMEOUT',
+              `No worker completed ${handle.workflowId} within ${ROUNDTRIP_WAIT_MS / 1000} s: is a worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}"?`,
+            ),
+          ),
+        ROUNDTRIP_WAIT_MS,
+      );
+    });
+    try {
+      return await Promise.race([handle.result(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async get(roundtripId: string): Promise<RoundtripRecord> {
+    const record = await this.roundtrips.find(roundtripId);
+    if (!record) throw new ApiError(HttpStatus.NOT_FOUND, 'ROUNDTRIP_NOT_FOUND', `No roundtrip ${roundtripId}`);
+    return record;
+  }
+}

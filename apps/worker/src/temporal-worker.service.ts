@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
+import { Environment } from '../../../libs/config/environment';
+import { activityFunctions } from '../../../libs/temporal/activities';
+import { registerSearchAttributes } from '../../../libs/temporal/register-search-attributes';
+import { workflowSource } from '../../../libs/temporal/workflow-bundle';
+
+const CONNECT_RETRY_MS = 2_000;
+
+/**
+ * Runs the Temporal worker inside the Nest application context: activities come from DI, the
+ * worker starts once the context is up and drains on shutdown (SIGINT/SIGTERM).
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly diagnostics: DiagnosticsActivities,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = await this.connectWhenAvailable();
+    if (this.stopping) return;
+    if (this.env.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES) await this.ensureSearchAttributes();
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace: this.env.TEMPORAL_NAMESPACE,
+      taskQueue: this.env.TEMPORAL_TASK_QUEUE,
+      ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
+      activities: activityFunctions(this.diagnostics),
+    });
+    this.running = this.worker.run();
+    this.running.catch((err: unknown) => {
+      this.logger.fatal({ err }, 'Temporal worker stopped with an error');
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+    this.logger.log(`Worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}" at ${this.env.TEMPORAL_ADDRESS}`);
+  }
+
+  /** Resolves once the worker has finished its in-flight tasks. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+
+  /** The worker may start before Temporal: wait for it rather than crash-loop. */
+  private async connectWhenAvailable(): Promise<NativeConnection> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await NativeConnection.connect({ address: this.env.TEMPORAL_ADDRESS });
+      } catch (err) {
+        if (this.stopping) throw err;
+        if (attempt === 1 || attempt % 15 === 0) {
+          this.logger.warn(`Temporal at ${this.env.TEMPORAL_ADDRESS} not reachable yet; retrying (${String(err)})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
+      }
+    }
+  }
+
+  private async ensureSearchAttributes(): Promise<void> {
+    const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS });
+    try {
+      const added = await registerSearchAttributes(connection, this.env.TEMPORAL_NAMESPACE);
+      if (added.length > 0) this.logger.log(`Registered search attributes: ${added.join(', ')}`);
+    } finally {
+      await connection.close();
+    }
+  }
+}

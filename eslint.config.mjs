@@ -1,0 +1,39 @@
+// @ts-check
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'data/**', 'coverage/**', 'node_modules/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no Node APIs, no I/O, no clocks of its own.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'http', 'https', 'net', 'crypto', 'child_process'], message: 'Workflows do no I/O: call an activity.' },
+            { group: ['mongoose', '@nestjs/*', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not workflow-safe.' },
+            { group: ['../libs/*', '../activities/*', '!../libs/domain/*'], allowTypeImports: true, message: 'Import only types from outside workflows/ (or workflow-safe libs/domain).' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Workflow time comes from the SDK; Date.now() is replay-safe only because the SDK patches it; prefer workflowInfo() or activities.' },
+        { object: 'Math', property: 'random', message: 'Use uuid4() or the SDK-seeded random.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,100 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/**
+ * Every setting the API and the worker read, validated once at start: a bad value stops the
+ * process with a message naming the variable, instead of failing later in a request.
+ */
+export class Environment {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsString()
+  @Matches(/^(0\.0\.0\.0|127\.0\.0\.1|::|::1|localhost|[\w.-]+)$/, { message: 'HOST must be a host name or address' })
+  HOST = '127.0.0.1';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\/.+\/[^/?]+/, {
+    message: 'MONGODB_URI must be a mongodb:// URI that names its database, e.g. mongodb://127.0.0.1:27017/webhooks',
+  })
+  MONGODB_URI: string;
+
+  @IsString()
+  @Matches(/^[\w.-]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233' })
+  TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+  @IsString()
+  @MinLength(1)
+  TEMPORAL_NAMESPACE = 'default';
+
+  @IsString()
+  @Matches(/^[\w.-]{1,200}$/, { message: 'TEMPORAL_TASK_QUEUE must be letters, digits, dot, dash or underscore' })
+  TEMPORAL_TASK_QUEUE = 'applications-webhooks';
+
+  /** A prebuilt workflow bundle (see scripts/bundle-workflows.ts); without it the worker bundles at start. */
+  @IsOptional()
+  @IsString()
+  TEMPORAL_WORKFLOW_BUNDLE?: string;
+
+  /** Registers the service's search attributes at worker start; off where the namespace is managed elsewhere. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  TEMPORAL_REGISTER_SEARCH_ATTRIBUTES = true;
+
+  /** Operator credential for operator-only routes; required in production (see README). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
+  ADMIN_TOKEN?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** How long readiness waits for each dependency before calling it down. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  HEALTH_CHECK_TIMEOUT_MS = 2_000;
+}
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+/** Validates raw environment variables; used by ConfigModule and by scripts. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
+    problems.push('ADMIN_TOKEN: required in production (at least 32 random characters)');
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return env;
+}

@@ -1,0 +1,47 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiError, codeForStatus, ErrorBody } from './api-error';
+
+/** Maps anything thrown to the one error shape; known errors keep their status, the rest are 500. */
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof ApiError) {
+    return exception.getResponse() as ErrorBody;
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray((response as { message?: unknown }).message)
+          ? ((response as { message: string[] }).message).join('; ')
+          : String((response as { message?: unknown }).message ?? exception.message);
+    return { statusCode: status, code: codeForStatus(status), message };
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    code: 'INTERNAL_ERROR',
+    message: 'Something went wrong on our side; quote the requestId when reporting it',
+  };
+}
+
+/** The one exception filter: every error body is `{ statusCode, code, message, details?, requestId }`. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ApiExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const body = toErrorBody(exception);
+    body.requestId = String(request.id ?? '') || undefined;
+    if (body.statusCode >= 500) {
+      // Unexpected: log the cause (the body says nothing of it). Known 4xx are logged by the HTTP logger.
+      this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
+    }
+    if (!response.headersSent) {
+      response.status(body.statusCode).json(body);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiError, FieldProblem } from './api-error';
+
+/** Flattens class-validator's tree into one entry per field, with dotted paths (`headers.0.key`). */
+export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
+    return [...own, ...fieldProblems(error.children ?? [], field)];
+  });
+}
+
+export function validationFailed(errors: ValidationError[]): ApiError {
+  const details = fieldProblems(errors);
+  const message = details.map((d) => `${d.field}: ${d.problems.join('; ')}`).join('. ');
+  return new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', message || 'The request is not valid', details);
+}
+
+/**
+ * Validates every body, query and path parameter against its DTO: unknown fields are refused
+ * (so clients cannot set what they must not), values are converted to the declared types.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: validationFailed,
+  });
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+import { Environment } from '../config/environment';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Keeps a caller's X-Request-Id when it is sane, else makes one; echoed in the response. */
+export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+/** Express middleware: gives the request its ID before anything else runs. */
+export function assignRequestId(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
+  req.id = requestIdFor(req, res);
+  next();
+}
+
+/** Paths whose values never reach a log line: credentials in headers and any secret-looking field. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.apiToken',
+  '*.privateAppKey',
+  '*.cryptoKey',
+];
+
+/** Structured JSON logs (pino) with a request ID on every line of a request. */
+@Module({
+  imports: [
+    PinoLoggerModule.forRootAsync({
+      inject: [Environment],
+      useFactory: (env: Environment) => ({
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        pinoHttp: {
+          level: env.LOG_LEVEL,
+          genReqId: (req, res) => (req as { id?: string }).id ?? requestIdFor(req, res),
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          autoLogging: { ignore: (req) => req.url?.startsWith('/v1/health') ?? false },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggerModule {}

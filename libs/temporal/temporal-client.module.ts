@@ -1,0 +1,38 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { Environment } from '../config/environment';
+
+/**
+ * The Temporal client as a Nest provider. The connection is lazy, so the API starts (and reports
+ * itself not ready) while Temporal is down, and connects once it is up.
+ */
+@Injectable()
+export class TemporalConnection implements OnApplicationShutdown {
+  readonly connection: Connection;
+
+  constructor(env: Environment) {
+    this.connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
+export const InjectTemporalClient = () => Inject(TEMPORAL_CLIENT);
+
+@Global()
+@Module({
+  providers: [
+    TemporalConnection,
+    {
+      provide: TEMPORAL_CLIENT,
+      inject: [TemporalConnection, Environment],
+      useFactory: ({ connection }: TemporalConnection, env: Environment) =>
+        new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    },
+  ],
+  exports: [TemporalConnection, TEMPORAL_CLIENT],
+})
+export class TemporalClientModule {}

