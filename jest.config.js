@@ -5,6 +5,9 @@ const swc = ['@swc/jest', { swcrc: true }];
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
+  // Integration tests wait on real servers (a database restart, a workflow); unit tests take ms.
+  testTimeout: 60_000,
+  slowTestThreshold: 20,
   projects: [
     {
       displayName: 'unit',
@@ -20,8 +23,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup/test-env.ts'],
-      testTimeout: 60_000,
-      slowTestThreshold: 20,
     },
   ],
 };

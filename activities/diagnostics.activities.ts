@@ -11,7 +11,8 @@ export class DiagnosticsActivities {
   /** Writes the roundtrip's proof to MongoDB and returns what was written. */
   async recordRoundtrip(input: RoundtripInput): Promise<RoundtripRecord> {
     const { workflowExecution } = Context.current().info;
-    if (!workflowExecution) throw ApplicationFailure.nonRetryable('recordRoundtrip runs only from a workflow');
+    if (!workflowExecution)
+      throw ApplicationFailure.nonRetryable('recordRoundtrip runs only from a workflow');
     await this.roundtrips.record({
       roundtripId: input.roundtripId,
       workflowId: workflowExecution.workflowId,

@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   say(`  API          ${api}/v1   (health: ${api}/v1/health/ready)`);
   say(`  API docs     ${api}/docs   (OpenAPI JSON: ${api}/docs-json)`);
   if (temporalUi) say(`  Temporal UI  ${temporalUi}/namespaces/default/workflows`);
-  say(`  operator token (Authorization: Bearer ...): ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : adminToken}`);
+  say(
+    `  operator token (Authorization: Bearer ...): ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : adminToken}`,
+  );
   say(`  smoke check: workflow ${roundtrip} ran end to end`);
   say('Ctrl-C stops everything');
 }
@@ -122,7 +124,8 @@ async function smokeCheck(api: string, adminToken: string): Promise<string> {
     headers: { authorization: `Bearer ${adminToken}` },
   });
   const body = (await response.json()) as { workflowId?: string; message?: string };
-  if (!response.ok || !body.workflowId) throw new Error(`smoke check failed: ${response.status} ${body.message}`);
+  if (!response.ok || !body.workflowId)
+    throw new Error(`smoke check failed: ${response.status} ${body.message}`);
   return body.workflowId;
 }
 

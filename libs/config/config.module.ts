@@ -8,7 +8,8 @@ import { Environment, validateEnvironment } from './environment';
  */
 @Global()
 @Module({
-  imports: [NestConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment })],
+  // Validation happens when Environment is first injected (at start), not when this file is imported.
+  imports: [NestConfigModule.forRoot({ isGlobal: true, cache: true })],
   providers: [{ provide: Environment, useFactory: () => validateEnvironment(process.env) }],
   exports: [Environment],
 })

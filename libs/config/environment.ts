@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -27,7 +28,9 @@ export class Environment {
   NODE_ENV: NodeEnv = 'development';
 
   @IsString()
-  @Matches(/^(0\.0\.0\.0|127\.0\.0\.1|::|::1|localhost|[\w.-]+)$/, { message: 'HOST must be a host name or address' })
+  @Matches(/^(0\.0\.0\.0|127\.0\.0\.1|::|::1|localhost|[\w.-]+)$/, {
+    message: 'HOST must be a host name or address',
+  })
   HOST = '127.0.0.1';
 
   @Type(() => Number)
@@ -38,7 +41,8 @@ export class Environment {
 
   @IsString()
   @Matches(/^mongodb(\+srv)?:\/\/.+\/[^/?]+/, {
-    message: 'MONGODB_URI must be a mongodb:// URI that names its database, e.g. mongodb://127.0.0.1:27017/webhooks',
+    message:
+      'MONGODB_URI must be a mongodb:// URI that names its database, e.g. mongodb://127.0.0.1:27017/webhooks',
   })
   MONGODB_URI: string;
 
@@ -51,8 +55,17 @@ export class Environment {
   TEMPORAL_NAMESPACE = 'default';
 
   @IsString()
-  @Matches(/^[\w.-]{1,200}$/, { message: 'TEMPORAL_TASK_QUEUE must be letters, digits, dot, dash or underscore' })
+  @Matches(/^[\w.-]{1,200}$/, {
+    message: 'TEMPORAL_TASK_QUEUE must be letters, digits, dot, dash or underscore',
+  })
   TEMPORAL_TASK_QUEUE = 'applications-webhooks';
+
+  /** How long connecting to Temporal may take before a call fails (the API retries on the next call). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  TEMPORAL_CONNECT_TIMEOUT_MS = 5_000;
 
   /** A prebuilt workflow bundle (see scripts/bundle-workflows.ts); without it the worker bundles at start. */
   @IsOptional()
@@ -89,7 +102,9 @@ export class ConfigurationError extends Error {
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
+  );
   if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN: required in production (at least 32 random characters)');
   }

@@ -12,14 +12,25 @@ const KNOWN: Record<string, { code: string; message: string }> = {
   'entity.parse.failed': { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
   'entity.too.large': { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
   'entity.verify.failed': { code: 'BAD_REQUEST', message: 'The request body could not be verified' },
-  'encoding.unsupported': { code: 'UNSUPPORTED_ENCODING', message: 'The request body encoding is not supported' },
-  'charset.unsupported': { code: 'UNSUPPORTED_CHARSET', message: 'The request body charset is not supported' },
+  'encoding.unsupported': {
+    code: 'UNSUPPORTED_ENCODING',
+    message: 'The request body encoding is not supported',
+  },
+  'charset.unsupported': {
+    code: 'UNSUPPORTED_CHARSET',
+    message: 'The request body charset is not supported',
+  },
   'request.aborted': { code: 'BAD_REQUEST', message: 'The request was aborted while its body was read' },
-  'request.size.invalid': { code: 'BAD_REQUEST', message: 'The request body length does not match Content-Length' },
+  'request.size.invalid': {
+    code: 'BAD_REQUEST',
+    message: 'The request body length does not match Content-Length',
+  },
 };
 
 const isBodyParserError = (e: unknown): e is BodyParserError =>
-  typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as BodyParserError).type === 'string' &&
   typeof (e as BodyParserError).status === 'number';
 
 /**

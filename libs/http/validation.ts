@@ -13,7 +13,12 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
 export function validationFailed(errors: ValidationError[]): ApiError {
   const details = fieldProblems(errors);
   const message = details.map((d) => `${d.field}: ${d.problems.join('; ')}`).join('. ');
-  return new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', message || 'The request is not valid', details);
+  return new ApiError(
+    HttpStatus.BAD_REQUEST,
+    'VALIDATION_FAILED',
+    message || 'The request is not valid',
+    details,
+  );
 }
 
 /**

@@ -15,7 +15,11 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
 }
 
 /** Express middleware: gives the request its ID before anything else runs. */
-export function assignRequestId(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
+export function assignRequestId(
+  req: IncomingMessage & { id?: string },
+  res: ServerResponse,
+  next: () => void,
+): void {
   req.id = requestIdFor(req, res);
   next();
 }
@@ -45,7 +49,8 @@ export const REDACTED_PATHS = [
           level: env.LOG_LEVEL,
           genReqId: (req, res) => (req as { id?: string }).id ?? requestIdFor(req, res),
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          customLogLevel: (_req, res, err) =>
+            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
           autoLogging: { ignore: (req) => req.url?.startsWith('/v1/health') ?? false },
         },
       }),

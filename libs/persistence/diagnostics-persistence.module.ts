@@ -4,7 +4,9 @@ import { DiagnosticRoundtripsRepository } from './repositories/diagnostic-roundt
 import { DiagnosticRoundtrip, DiagnosticRoundtripSchema } from './schemas/diagnostic-roundtrip.schema';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: DiagnosticRoundtrip.name, schema: DiagnosticRoundtripSchema }])],
+  imports: [
+    MongooseModule.forFeature([{ name: DiagnosticRoundtrip.name, schema: DiagnosticRoundtripSchema }]),
+  ],
   providers: [DiagnosticRoundtripsRepository],
   exports: [DiagnosticRoundtripsRepository],
 })

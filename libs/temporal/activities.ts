@@ -9,7 +9,8 @@ export function activityFunctions(...instances: object[]): Record<string, (...ar
     for (const name of Object.getOwnPropertyNames(proto)) {
       const method = proto[name];
       if (name === 'constructor' || typeof method !== 'function') continue;
-      if (name in functions) throw new Error(`Two activities are named "${name}"; activity names must be unique`);
+      if (name in functions)
+        throw new Error(`Two activities are named "${name}"; activity names must be unique`);
       functions[name] = (method as (...args: never[]) => unknown).bind(instance);
     }
   }

@@ -11,7 +11,10 @@ export class TemporalConnection implements OnApplicationShutdown {
   readonly connection: Connection;
 
   constructor(env: Environment) {
-    this.connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
+    this.connection = Connection.lazy({
+      address: env.TEMPORAL_ADDRESS,
+      connectTimeout: env.TEMPORAL_CONNECT_TIMEOUT_MS,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,7 +9,6 @@ export interface ServerBinaries {
   ferretdb: string;
 }
 
-
 /**
  * Paths of the pinned server binaries, installing them into the cache on first use
  * (scripts/install-servers.sh). Progress goes to this process' stderr.
@@ -25,5 +24,9 @@ export async function serverBinaries(): Promise<ServerBinaries> {
       .filter((line) => line.includes('='))
       .map((line) => line.split('=', 2) as [string, string]),
   );
-  return { temporalCli: paths.TEMPORAL_CLI, temporalTestServer: paths.TEMPORAL_TEST_SERVER, ferretdb: paths.FERRETDB };
+  return {
+    temporalCli: paths.TEMPORAL_CLI,
+    temporalTestServer: paths.TEMPORAL_TEST_SERVER,
+    ferretdb: paths.FERRETDB,
+  };
 }

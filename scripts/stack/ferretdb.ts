@@ -42,7 +42,9 @@ export async function startFerretDb(options: FerretDbOptions): Promise<FerretDb>
   await Promise.race([
     waitUntilListening(port, 30_000, 'FerretDB'),
     process.exited.then((code) => {
-      throw new Error(`FerretDB exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`);
+      throw new Error(
+        `FerretDB exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
+      );
     }),
   ]);
   return { uri: `mongodb://127.0.0.1:${port}`, port, process };

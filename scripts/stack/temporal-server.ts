@@ -36,7 +36,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   await Promise.race([
     waitUntilListening(port, 60_000, 'Temporal dev server'),
     process.exited.then((code) => {
-      throw new Error(`Temporal dev server exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`);
+      throw new Error(
+        `Temporal dev server exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
+      );
     }),
   ]);
   return {

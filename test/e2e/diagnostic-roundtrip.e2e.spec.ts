@@ -23,7 +23,10 @@ describe('diagnostic roundtrip (API and worker in-process, real Temporal and Fer
 
   it('runs a workflow whose activity writes to MongoDB, and reads the result back through the API', async () => {
     const started = Date.now();
-    const created = await request(api.getHttpServer()).post('/v1/diagnostics/roundtrips').set(operator()).expect(201);
+    const created = await request(api.getHttpServer())
+      .post('/v1/diagnostics/roundtrips')
+      .set(operator())
+      .expect(201);
     const { roundtripId, workflowId, workflowRunId, recordedAt, requestedAt } = created.body;
     expect(workflowId).toBe(`diagnostic-roundtrip:${roundtripId}`);
     expect(Date.parse(requestedAt)).toBeGreaterThanOrEqual(started - 1000);
@@ -44,7 +47,12 @@ describe('diagnostic roundtrip (API and worker in-process, real Temporal and Fer
 
   it('refuses callers without the operator token, and changes nothing', async () => {
     const server = api.getHttpServer();
-    for (const authorization of [undefined, 'Bearer wrong-token', 'Basic abc', `Bearer ${process.env.ADMIN_TOKEN}x`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      'Basic abc',
+      `Bearer ${process.env.ADMIN_TOKEN}x`,
+    ]) {
       const call = request(server).post('/v1/diagnostics/roundtrips');
       if (authorization) call.set('authorization', authorization);
       const res = await call.expect(401);
@@ -60,7 +68,10 @@ describe('diagnostic roundtrip (API and worker in-process, real Temporal and Fer
       .set(operator())
       .expect(404);
     expect(missing.body).toMatchObject({ statusCode: 404, code: 'ROUNDTRIP_NOT_FOUND' });
-    const malformed = await request(server).get('/v1/diagnostics/roundtrips/not-a-uuid').set(operator()).expect(400);
+    const malformed = await request(server)
+      .get('/v1/diagnostics/roundtrips/not-a-uuid')
+      .set(operator())
+      .expect(400);
     expect(malformed.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id' }] });
   });
 });

@@ -13,7 +13,6 @@ import { RunningProcess } from '../../scripts/stack/processes';
 import { startTemporalDevServer } from '../../scripts/stack/temporal-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEST_STACK__: { processes: RunningProcess[]; workDir: string } | undefined;
 }
 

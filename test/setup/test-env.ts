@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
-const slug = basename(expect.getState().testPath ?? 'test', '.spec.ts').replace(/[^a-z0-9]+/gi, '_').slice(0, 40);
+const slug = basename(expect.getState().testPath ?? 'test', '.spec.ts')
+  .replace(/[^a-z0-9]+/gi, '_')
+  .slice(0, 40);
 const unique = `${slug}_${randomBytes(4).toString('hex')}`;
 
 process.env.NODE_ENV = 'test';

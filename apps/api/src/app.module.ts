@@ -7,6 +7,13 @@ import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 
 @Module({
-  imports: [ConfigModule, LoggerModule, PersistenceModule, TemporalClientModule, HealthModule, DiagnosticsModule],
+  imports: [
+    ConfigModule,
+    LoggerModule,
+    PersistenceModule,
+    TemporalClientModule,
+    HealthModule,
+    DiagnosticsModule,
+  ],
 })
 export class AppModule {}

@@ -26,7 +26,25 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     private readonly diagnostics: DiagnosticsActivities,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts in the background, so the context (and its logger) is up while Temporal is awaited. */
+  onApplicationBootstrap(): void {
+    this.running = this.run().catch((err: unknown) => {
+      if (this.stopping) return;
+      this.logger.fatal({ err }, 'Temporal worker stopped with an error');
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+  }
+
+  /** Resolves once the worker has finished its in-flight tasks. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+    await this.connection?.close();
+  }
+
+  private async run(): Promise<void> {
     this.connection = await this.connectWhenAvailable();
     if (this.stopping) return;
     if (this.env.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES) await this.ensureSearchAttributes();
@@ -37,21 +55,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
       activities: activityFunctions(this.diagnostics),
     });
-    this.running = this.worker.run();
-    this.running.catch((err: unknown) => {
-      this.logger.fatal({ err }, 'Temporal worker stopped with an error');
-      process.exitCode = 1;
-      process.kill(process.pid, 'SIGTERM');
-    });
-    this.logger.log(`Worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}" at ${this.env.TEMPORAL_ADDRESS}`);
-  }
-
-  /** Resolves once the worker has finished its in-flight tasks. */
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
-    await this.running?.catch(() => undefined);
-    await this.connection?.close();
+    if (this.stopping) return;
+    this.logger.log(
+      `Worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}" at ${this.env.TEMPORAL_ADDRESS}`,
+    );
+    await this.worker.run();
   }
 
   /** The worker may start before Temporal: wait for it rather than crash-loop. */
@@ -62,7 +70,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       } catch (err) {
         if (this.stopping) throw err;
         if (attempt === 1 || attempt % 15 === 0) {
-          this.logger.warn(`Temporal at ${this.env.TEMPORAL_ADDRESS} not reachable yet; retrying (${String(err)})`);
+          this.logger.warn(
+            `Temporal at ${this.env.TEMPORAL_ADDRESS} not reachable yet; retrying (${String(err)})`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
       }

@@ -24,7 +24,8 @@ export class RoundtripsController {
   @Post()
   @ApiOperation({
     summary: 'Deep check: API -> Temporal -> worker -> MongoDB -> API',
-    description: 'Starts a workflow whose activity writes to MongoDB, waits for it, and returns what was written.',
+    description:
+      'Starts a workflow whose activity writes to MongoDB, waits for it, and returns what was written.',
   })
   @ApiCreatedResponse({ type: RoundtripResponse })
   @ApiGatewayTimeoutResponse({ description: 'No worker finished the workflow in time' })

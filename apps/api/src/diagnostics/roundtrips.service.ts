@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
+import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import type { RoundtripRecord } from '../../../../libs/domain/diagnostics';
 import { ApiError } from '../../../../libs/http/api-error';
@@ -29,30 +30,23 @@ export class RoundtripsService {
       args: [{ roundtripId, requestedAt: new Date().toISOString() }],
       workflowExecutionTimeout: '1 minute',
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ApiError(
-              HttpStatus.GATEWAY_TIMEOUT,
-              'ROUNDTRIP_TIMEOUT',
-              `No worker completed ${handle.workflowId} within ${ROUNDTRIP_WAIT_MS / 1000} s: is a worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}"?`,
-            ),
-          ),
-        ROUNDTRIP_WAIT_MS,
-      );
-    });
     try {
-      return await Promise.race([handle.result(), timeout]);
-    } finally {
-      clearTimeout(timer);
+      return await withTimeout(handle.result(), ROUNDTRIP_WAIT_MS);
+    } catch (err) {
+      if (!(err instanceof TimeoutError)) throw err;
+      throw new ApiError(
+        HttpStatus.GATEWAY_TIMEOUT,
+        'ROUNDTRIP_TIMEOUT',
+        `No worker completed ${handle.workflowId} within ${ROUNDTRIP_WAIT_MS / 1000} s: ` +
+          `is a worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}"?`,
+      );
     }
   }
 
   async get(roundtripId: string): Promise<RoundtripRecord> {
     const record = await this.roundtrips.find(roundtripId);
-    if (!record) throw new ApiError(HttpStatus.NOT_FOUND, 'ROUNDTRIP_NOT_FOUND', `No roundtrip ${roundtripId}`);
+    if (!record)
+      throw new ApiError(HttpStatus.NOT_FOUND, 'ROUNDTRIP_NOT_FOUND', `No roundtrip ${roundtripId}`);
     return record;
   }
 }

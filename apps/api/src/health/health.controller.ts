@@ -1,8 +1,8 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
-import { Environment } from '../../../../libs/config/environment';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ApiError } from '../../../../libs/http/api-error';
+import { MongoDbHealthIndicator } from './mongodb.health';
 import { TemporalHealthIndicator } from './temporal.health';
 
 @ApiTags('health')
@@ -10,9 +10,8 @@ import { TemporalHealthIndicator } from './temporal.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly mongodb: MongoDbHealthIndicator,
     private readonly temporal: TemporalHealthIndicator,
-    private readonly env: Environment,
   ) {}
 
   @Get()
@@ -29,16 +28,21 @@ export class HealthController {
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
-        () => this.mongo.pingCheck('mongodb', { timeout: this.env.HEALTH_CHECK_TIMEOUT_MS }),
+        () => this.mongodb.check('mongodb'),
         () => this.temporal.check('temporal'),
       ]);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
       const down = Object.keys(result.error ?? {});
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'NOT_READY', `Not ready: ${down.join(' and ')} down`, {
-        ...result.details,
-      });
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'NOT_READY',
+        `Not ready: ${down.join(' and ')} down`,
+        {
+          ...result.details,
+        },
+      );
     }
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import { TemporalConnection } from '../../../../libs/temporal/temporal-client.module';
+import { describeFailure } from './describe-failure';
 
 /** Temporal is up when its frontend answers the gRPC health check within the timeout. */
 @Injectable()
@@ -15,20 +17,19 @@ export class TemporalHealthIndicator {
   async check(key: string) {
     const indicator = this.indicators.check(key);
     const { connection } = this.temporal;
+    const timeoutMs = this.env.HEALTH_CHECK_TIMEOUT_MS;
     try {
-      const deadline = Date.now() + this.env.HEALTH_CHECK_TIMEOUT_MS;
-      await connection.withDeadline(deadline, async () => {
-        await connection.ensureConnected();
-        await connection.healthService.check({});
-      });
+      // The first connect of a lazy connection has a longer timeout of its own: bound the whole check.
+      await withTimeout(
+        connection.withDeadline(Date.now() + timeoutMs, async () => {
+          await connection.ensureConnected();
+          await connection.healthService.check({});
+        }),
+        timeoutMs,
+      );
       return indicator.up({ address: this.env.TEMPORAL_ADDRESS });
     } catch (err) {
-      return indicator.down({ address: this.env.TEMPORAL_ADDRESS, message: describe(err) });
+      return indicator.down({ address: this.env.TEMPORAL_ADDRESS, message: describeFailure(err) });
     }
   }
-}
-
-function describe(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0].slice(0, 200);
 }

@@ -15,5 +15,6 @@ export class RoundtripResponse implements RoundtripRecord {
   @ApiProperty() workflowRunId: string;
   @ApiProperty({ description: 'The worker that ran the activity' }) workerIdentity: string;
   @ApiProperty({ format: 'date-time' }) requestedAt: string;
-  @ApiProperty({ format: 'date-time', description: 'When the activity wrote it to MongoDB' }) recordedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When the activity wrote it to MongoDB' })
+  recordedAt: string;
 }

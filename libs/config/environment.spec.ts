@@ -1,0 +1,62 @@
+import { ConfigurationError, validateEnvironment } from './environment';
+
+const minimal = { MONGODB_URI: 'mongodb://127.0.0.1:27017/webhooks' };
+
+describe('validateEnvironment', () => {
+  it('fills defaults and converts types', () => {
+    const env = validateEnvironment({
+      ...minimal,
+      PORT: '8080',
+      TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false',
+    });
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: 8080,
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'applications-webhooks',
+      TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: false,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('names every bad variable and what it should be, at once', () => {
+    const attempt = () =>
+      validateEnvironment({
+        MONGODB_URI: 'mongodb://host',
+        PORT: '99999',
+        TEMPORAL_ADDRESS: 'nohostport',
+        LOG_LEVEL: 'loud',
+      });
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(/MONGODB_URI: MONGODB_URI must be a mongodb:\/\/ URI that names its database/);
+    expect(attempt).toThrow(/PORT: PORT must not be greater than 65535/);
+    expect(attempt).toThrow(/TEMPORAL_ADDRESS: TEMPORAL_ADDRESS must be host:port/);
+    expect(attempt).toThrow(/LOG_LEVEL/);
+  });
+
+  it('requires MONGODB_URI', () => {
+    expect(() => validateEnvironment({})).toThrow(/MONGODB_URI/);
+  });
+
+  it('requires a long ADMIN_TOKEN in production, and only there', () => {
+    expect(() => validateEnvironment({ ...minimal, NODE_ENV: 'production' })).toThrow(
+      /ADMIN_TOKEN: required in production/,
+    );
+    expect(() => validateEnvironment({ ...minimal, ADMIN_TOKEN: 'short' })).toThrow(/at least 32 characters/);
+    expect(
+      validateEnvironment({ ...minimal, NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(32) }).NODE_ENV,
+    ).toBe('production');
+  });
+
+  it('never echoes a secret value in its error', () => {
+    const secret = 'short-secret-value';
+    try {
+      validateEnvironment({ ...minimal, ADMIN_TOKEN: secret });
+      throw new Error('expected a ConfigurationError');
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+
+/**
+ * Determinism guard: histories recorded from real runs (test/replay/histories, one JSON file per
+ * workflow scenario, exported with `temporal workflow show -o json`) must replay against today's
+ * workflow code. A change that would break workflows already running fails here.
+ */
+const HISTORIES = join(__dirname, 'histories');
+
+describe('workflow histories replay against the current code', () => {
+  const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
+
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s replays without nondeterminism', async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')));
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: process.env.TEMPORAL_WORKFLOW_BUNDLE! } },
+        history,
+        file,
+      ),
+    ).resolves.toBeUndefined();
+  });
+});
