@@ -21,7 +21,8 @@ import { assertTestDatabase } from './database-name';
           // Nest retries a missing database ~27 s by default; tests want the failure at once.
           retryAttempts: env.NODE_ENV === 'test' ? 0 : 5,
           retryDelay: 2_000,
-          autoIndex: true,
+          // Repositories create their indexes at start and fail loudly (see ensure-indexes.ts).
+          autoIndex: false,
         };
       },
     }),

@@ -1,7 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import request from 'supertest';
+import { DiagnosticRoundtrip } from '../../libs/persistence/schemas/diagnostic-roundtrip.schema';
 import { startApi, startWorker, dropDatabase } from '../support/app';
 
 /** The first slice end to end: API -> Temporal -> worker -> activity -> MongoDB -> API. */
@@ -47,6 +50,8 @@ describe('diagnostic roundtrip (API and worker in-process, real Temporal and Fer
 
   it('refuses callers without the operator token, and changes nothing', async () => {
     const server = api.getHttpServer();
+    const model = api.get<Model<DiagnosticRoundtrip>>(getModelToken(DiagnosticRoundtrip.name));
+    const before = await model.countDocuments();
     for (const authorization of [
       undefined,
       'Bearer wrong-token',
@@ -59,6 +64,7 @@ describe('diagnostic roundtrip (API and worker in-process, real Temporal and Fer
       expect(res.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
       expect(JSON.stringify(res.body)).not.toContain(process.env.ADMIN_TOKEN);
     }
+    expect(await model.countDocuments()).toBe(before);
   });
 
   it('answers 404 with a stable code for a roundtrip that does not exist, and 400 naming a malformed id', async () => {
@@ -73,5 +79,24 @@ describe('diagnostic roundtrip (API and worker in-process, real Temporal and Fer
       .set(operator())
       .expect(400);
     expect(malformed.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id' }] });
+  });
+
+  it('keeps records a week: an older one is gone after the next roundtrip, and the index behind that exists', async () => {
+    const model = api.get<Model<DiagnosticRoundtrip>>(getModelToken(DiagnosticRoundtrip.name));
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    const old = {
+      _id: '0e0f4c1a-2b3c-4d5e-8f70-81a2b3c4d5e6',
+      workflowId: 'w',
+      workflowRunId: 'r',
+      workerIdentity: 'x',
+    };
+    await model.create({ ...old, requestedAt: eightDaysAgo, recordedAt: eightDaysAgo });
+    const server = api.getHttpServer();
+    await request(server).get(`/v1/diagnostics/roundtrips/${old._id}`).set(operator()).expect(200);
+
+    await request(server).post('/v1/diagnostics/roundtrips').set(operator()).expect(201);
+    await request(server).get(`/v1/diagnostics/roundtrips/${old._id}`).set(operator()).expect(404);
+    const indexes = await model.collection.indexes();
+    expect(indexes.map((i) => i.key)).toContainEqual({ recordedAt: 1 });
   });
 });

@@ -1,14 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { RoundtripRecord } from '../../domain/diagnostics';
+import { ensureIndexes } from '../ensure-indexes';
 import { DiagnosticRoundtrip } from '../schemas/diagnostic-roundtrip.schema';
 
+/** Roundtrip records are kept this long (a TTL index would do it, but FerretDB has none). */
+export const ROUNDTRIP_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
 @Injectable()
-export class DiagnosticRoundtripsRepository {
+export class DiagnosticRoundtripsRepository implements OnModuleInit {
   constructor(@InjectModel(DiagnosticRoundtrip.name) private readonly model: Model<DiagnosticRoundtrip>) {}
 
-  /** Idempotent: a retried activity writes the same document again, never a second one. */
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  /**
+   * Idempotent: a retried activity writes the same document again, never a second one. Drops
+   * records past their retention on the way.
+   */
   async record(record: RoundtripRecord): Promise<void> {
     await this.model.updateOne(
       { _id: record.roundtripId },
@@ -23,6 +34,9 @@ export class DiagnosticRoundtripsRepository {
       },
       { upsert: true },
     );
+    await this.model.deleteMany({
+      recordedAt: { $lt: new Date(Date.parse(record.recordedAt) - ROUNDTRIP_RETENTION_MS) },
+    });
   }
 
   async find(roundtripId: string): Promise<RoundtripRecord | undefined> {

@@ -3,7 +3,7 @@ import { HydratedDocument } from 'mongoose';
 
 /**
  * What a diagnostic roundtrip left behind: proof that a request went API -> Temporal -> worker ->
- * activity -> MongoDB. Kept a week for operators, then expired.
+ * activity -> MongoDB. Kept a week (see the repository), for operators.
  */
 @Schema({ collection: 'diagnostic_roundtrips', versionKey: false })
 export class DiagnosticRoundtrip {
@@ -23,7 +23,7 @@ export class DiagnosticRoundtrip {
   @Prop({ required: true })
   requestedAt: Date;
 
-  @Prop({ required: true, expires: '7d' })
+  @Prop({ required: true, index: true })
   recordedAt: Date;
 }
 
