@@ -1,0 +1,82 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/** A secret sealed under a master key: what is stored at rest instead of the secret. */
+export interface SealedSecret {
+  /** Which master key sealed it (its fingerprint), so master keys can rotate. */
+  mk: string;
+  iv: string;
+  ct: string;
+  tag: string;
+}
+
+export class MasterKeyError extends Error {
+  override name = 'MasterKeyError';
+}
+
+const ALGORITHM = 'aes-256-gcm';
+
+/** A master key's public name: the first 16 hex digits of the SHA-256 of the key. */
+export function masterKeyId(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** Decodes `MASTER_KEY`-style base64 into a 32-byte key, or says what is wrong (never the value). */
+export function parseMasterKey(base64: string, name = 'MASTER_KEY'): Buffer {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32 || key.toString('base64') !== base64.trim()) {
+    throw new MasterKeyError(
+      `${name} must be the base64 of exactly 32 random bytes (openssl rand -base64 32)`,
+    );
+  }
+  return key;
+}
+
+/**
+ * Seals secrets at rest with AES-256-GCM under the current master key, binding each to the record
+ * and field it belongs to (associated data), so a sealed value copied elsewhere does not open.
+ * Previous master keys still open what they sealed until everything is re-sealed.
+ */
+export class MasterKeyring {
+  private readonly keys = new Map<string, Buffer>();
+  readonly currentId: string;
+
+  constructor(current: Buffer, previous: Buffer[] = []) {
+    this.currentId = masterKeyId(current);
+    for (const key of [current, ...previous]) this.keys.set(masterKeyId(key), key);
+  }
+
+  seal(secret: Buffer, associatedData: string): SealedSecret {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentId)!, iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const ct = Buffer.concat([cipher.update(secret), cipher.final()]);
+    return {
+      mk: this.currentId,
+      iv: iv.toString('base64'),
+      ct: ct.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    };
+  }
+
+  open(sealed: SealedSecret, associatedData: string): Buffer {
+    const key = this.keys.get(sealed.mk);
+    if (!key) throw new MasterKeyError(`Sealed under master key ${sealed.mk}, which is not configured`);
+    const tag = Buffer.from(sealed.tag, 'base64');
+    if (tag.length !== 16) throw new MasterKeyError('Sealed secret is corrupt');
+    try {
+      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(sealed.iv, 'base64'), {
+        authTagLength: 16,
+      });
+      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]);
+    } catch {
+      throw new MasterKeyError('Sealed secret does not open: corrupt, or not sealed for this record');
+    }
+  }
+
+  /** Whether a value is sealed under an older master key and should be re-sealed. */
+  isStale(sealed: SealedSecret): boolean {
+    return sealed.mk !== this.currentId;
+  }
+}
