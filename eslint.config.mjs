@@ -41,9 +41,12 @@ export default tseslint.config(
               message: 'Not workflow-safe.',
             },
             {
-              group: ['../libs/*', '../activities/*', '!../libs/domain/*'],
+              // Workflow-safe from libs/: domain types and constants, workflow IDs, search attribute keys.
+              regex:
+                '^\\.\\./(activities|libs)/(?!domain/|temporal/workflow-ids$|temporal/search-attributes$)',
               allowTypeImports: true,
-              message: 'Import only types from outside workflows/ (or workflow-safe libs/domain).',
+              message:
+                'Import only types from outside workflows/ (or libs/domain, workflow IDs, search attributes).',
             },
           ],
         },

@@ -63,12 +63,22 @@ async function main(): Promise<void> {
   }
 
   const adminToken = process.env.ADMIN_TOKEN ?? localSecret(join(dataDir, 'admin-token')).value;
+  let masterKey = process.env.MASTER_KEY;
+  if (!masterKey) {
+    const generated = localSecret(join(dataDir, 'master-key'), 32, 'base64');
+    masterKey = generated.value;
+    say(
+      `WARNING: MASTER_KEY not set: ${generated.created ? 'generated' : 'using'} a development master key in ` +
+        `${join(dataDir, 'master-key')}. Losing it loses every stored key; never use it in production.`,
+    );
+  }
   const apiPort = await preferredOrFreePort(Number(process.env.PORT ?? 3000));
   const env = {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     MONGODB_URI: mongodbUri,
     TEMPORAL_ADDRESS: temporalAddress,
     ADMIN_TOKEN: adminToken,
+    MASTER_KEY: masterKey,
     PORT: String(apiPort),
     TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'),
   };

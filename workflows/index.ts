@@ -1,3 +1,7 @@
 // Every workflow the worker registers. Workflow code is deterministic: no I/O, time and randomness
-// only from the Temporal SDK; it imports nothing but types from outside this folder.
+// only from the Temporal SDK; it imports only types and workflow-safe names from outside this folder.
+export { applicationDeletion } from './application-deletion.workflow';
+export { applicationProvisioning } from './application-provisioning.workflow';
+export { cryptoKeyRotation } from './crypto-key-rotation.workflow';
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
+export { scheduledCryptoKeyRotation } from './scheduled-crypto-key-rotation.workflow';

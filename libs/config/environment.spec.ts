@@ -1,6 +1,9 @@
 import { ConfigurationError, validateEnvironment } from './environment';
 
-const minimal = { MONGODB_URI: 'mongodb://127.0.0.1:27017/webhooks' };
+const minimal = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/webhooks',
+  MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
 
 describe('validateEnvironment', () => {
   it('fills defaults and converts types', () => {
@@ -36,8 +39,21 @@ describe('validateEnvironment', () => {
     expect(attempt).toThrow(/LOG_LEVEL/);
   });
 
-  it('requires MONGODB_URI', () => {
+  it('requires MONGODB_URI and MASTER_KEY', () => {
     expect(() => validateEnvironment({})).toThrow(/MONGODB_URI/);
+    expect(() => validateEnvironment({})).toThrow(/MASTER_KEY/);
+  });
+
+  it('accepts only the base64 of 32 bytes as master keys, naming the variable but not the value', () => {
+    const attempt = () =>
+      validateEnvironment({
+        ...minimal,
+        MASTER_KEY: 'c2hvcnQ=',
+        MASTER_KEY_PREVIOUS: `${minimal.MASTER_KEY},bm9wZQ==`,
+      });
+    expect(attempt).toThrow(/MASTER_KEY: MASTER_KEY must be the base64 of exactly 32 random bytes/);
+    expect(attempt).toThrow(/MASTER_KEY_PREVIOUS: MASTER_KEY_PREVIOUS must be the base64/);
+    expect(attempt).not.toThrow(/c2hvcnQ|bm9wZQ/);
   });
 
   it('requires a long ADMIN_TOKEN in production, and only there', () => {

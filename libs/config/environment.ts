@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { parseMasterKey } from '../crypto/master-keyring';
 import {
   IsBoolean,
   IsIn,
@@ -83,6 +84,15 @@ export class Environment {
   @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
   ADMIN_TOKEN?: string;
 
+  /** Seals secrets at rest: base64 of 32 random bytes. `npm start` generates one into data/. */
+  @IsString()
+  MASTER_KEY: string;
+
+  /** Earlier master keys, comma-separated, still opening what they sealed until `npm run reseal`. */
+  @IsOptional()
+  @IsString()
+  MASTER_KEY_PREVIOUS?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -105,6 +115,18 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const problems = errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
   );
+  for (const [name, value] of [
+    ['MASTER_KEY', env.MASTER_KEY],
+    ['MASTER_KEY_PREVIOUS', env.MASTER_KEY_PREVIOUS],
+  ]) {
+    for (const key of value ? value.split(',') : []) {
+      try {
+        parseMasterKey(key, name);
+      } catch (err) {
+        problems.push(`${name}: ${(err as Error).message}`);
+      }
+    }
+  }
   if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN: required in production (at least 32 random characters)');
   }

@@ -10,3 +10,43 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const CRYPTO_KEY_STATUSES = ['current', 'retiring', 'revoked'] as const;
 export type CryptoKeyStatus = (typeof CRYPTO_KEY_STATUSES)[number];
+
+export const ACTOR_KINDS = ['operator', 'workspace', 'schedule', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+/** Who asked for something, as audit records name it: a kind and an ID, never a credential. */
+export interface ActorRef {
+  kind: ActorKind;
+  id: string | null;
+}
+
+export interface CryptoKeyRotationSettings {
+  everyMs: number;
+  graceWindowMs: number;
+}
+
+/** What the provisioning workflow is given: the application as the API validated it. No secrets. */
+export interface ProvisionApplicationInput {
+  applicationId: string;
+  workspaceId: string;
+  name: string;
+  description: string | null;
+  redirectUrl: string | null;
+  encryptionMethod: EncryptionMethod;
+  mode: ApplicationMode;
+  cryptoKeyRotation: CryptoKeyRotationSettings | null;
+  requestedBy: ActorRef;
+}
+
+export interface RotateCryptoKeyInput {
+  applicationId: string;
+  graceWindowMs: number;
+  requestedBy: ActorRef;
+}
+
+export interface CryptoKeyRotationResult {
+  applicationId: string;
+  previousVersion: number;
+  newVersion: number;
+  /** When the previous version stopped working (ISO 8601). */
+  previousRevokedAt: string;
+}

@@ -1,7 +1,17 @@
 /**
- * Workflow IDs say what a workflow is about, so an operator finds it in the Temporal UI by reading,
- * and the same request never starts it twice.
+ * Workflow and schedule IDs say what they are about, so an operator finds them in the Temporal UI
+ * by reading, and the same request never starts a workflow twice. Workflow-safe (no imports).
  */
 export const WorkflowIds = {
   diagnosticRoundtrip: (roundtripId: string) => `diagnostic-roundtrip:${roundtripId}`,
+  applicationProvisioning: (applicationId: string) => `application-provisioning:${applicationId}`,
+  applicationDeletion: (applicationId: string) => `application-deletion:${applicationId}`,
+  /** One at a time per application: manual and scheduled rotations share this ID. */
+  cryptoKeyRotation: (applicationId: string) => `crypto-key-rotation:${applicationId}`,
+  /** The schedule's own runs (Temporal appends the scheduled time); each starts a cryptoKeyRotation. */
+  scheduledCryptoKeyRotation: (applicationId: string) => `crypto-key-rotation-scheduled:${applicationId}`,
+} as const;
+
+export const ScheduleIds = {
+  cryptoKeyRotation: (applicationId: string) => `crypto-key-rotation-schedule:${applicationId}`,
 } as const;

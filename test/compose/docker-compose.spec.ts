@@ -39,10 +39,10 @@ async function loadCompose(env: Record<string, string>): Promise<ComposeProject>
 
 describe('docker-compose.yml', () => {
   let project: ComposeProject;
-  const ADMIN_TOKEN = 'a'.repeat(40);
+  const secrets = { ADMIN_TOKEN: 'a'.repeat(40), MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
 
   beforeAll(async () => {
-    project = await loadCompose({ ADMIN_TOKEN });
+    project = await loadCompose(secrets);
   }, 300_000);
 
   const service = (name: string) => {
@@ -52,8 +52,9 @@ describe('docker-compose.yml', () => {
   };
   const hostOf = (address: string) => address.replace(/^mongodb:\/\//, '').split(/[:/]/)[0];
 
-  it('refuses to start without an ADMIN_TOKEN', async () => {
-    await expect(loadCompose({})).rejects.toThrow(/ADMIN_TOKEN/);
+  it.each(['ADMIN_TOKEN', 'MASTER_KEY'] as const)('refuses to start without %s', async (name) => {
+    const { [name]: _left, ...others } = secrets;
+    await expect(loadCompose(others)).rejects.toThrow(new RegExp(name));
   });
 
   it('runs the official images: MongoDB 7, PostgreSQL, Temporal, the Temporal UI', () => {

@@ -16,6 +16,7 @@ process.env.MONGODB_URI = `${process.env.TEST_MONGODB_SERVER}/test_${unique}`;
 process.env.TEMPORAL_TASK_QUEUE = `test-${unique}`;
 process.env.TEMPORAL_WORKFLOW_BUNDLE = process.env.TEST_WORKFLOW_BUNDLE;
 process.env.ADMIN_TOKEN = `test-operator-token-${randomBytes(16).toString('hex')}`;
+process.env.MASTER_KEY = randomBytes(32).toString('base64');
 
 // The Temporal SDK logs every worker state change at INFO; tests want its warnings only.
 try {

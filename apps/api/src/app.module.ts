@@ -1,19 +1,27 @@
 import { Module } from '@nestjs/common';
+import { CryptoModule } from '../../../libs/crypto/crypto.module';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { LoggerModule } from '../../../libs/logging/logger.module';
 import { PersistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
+import { ApplicationsModule } from './applications/applications.module';
+import { AuthModule } from './auth/auth.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({
   imports: [
     ConfigModule,
     LoggerModule,
     PersistenceModule,
+    CryptoModule,
     TemporalClientModule,
+    AuthModule,
     HealthModule,
     DiagnosticsModule,
+    WorkspacesModule,
+    ApplicationsModule,
   ],
 })
 export class AppModule {}

@@ -34,6 +34,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'operator')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'workspace API token (wst_…)' },
+        'workspace',
+      )
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'Private App Key (pak_…)' },
+        'application',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { ApplicationsActivities } from '../../../activities/applications.activities';
+import { CryptoKeysActivities } from '../../../activities/crypto-keys.activities';
 import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
 import { Environment } from '../../../libs/config/environment';
 import { activityFunctions } from '../../../libs/temporal/activities';
@@ -24,6 +26,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly env: Environment,
     private readonly diagnostics: DiagnosticsActivities,
+    private readonly applications: ApplicationsActivities,
+    private readonly cryptoKeys: CryptoKeysActivities,
   ) {}
 
   /** Starts in the background, so the context (and its logger) is up while Temporal is awaited. */
@@ -53,7 +57,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       namespace: this.env.TEMPORAL_NAMESPACE,
       taskQueue: this.env.TEMPORAL_TASK_QUEUE,
       ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
-      activities: activityFunctions(this.diagnostics),
+      activities: activityFunctions(this.diagnostics, this.applications, this.cryptoKeys),
     });
     if (this.stopping) return;
     this.logger.log(

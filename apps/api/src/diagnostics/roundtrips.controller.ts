@@ -1,22 +1,18 @@
-import { Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { OperatorGuard } from '../../../../libs/auth/operator.guard';
+import { Auth } from '../auth/auth.decorator';
 import { RoundtripParams, RoundtripResponse } from './dto/roundtrip.dto';
 import { RoundtripsService } from './roundtrips.service';
 
 @ApiTags('diagnostics')
-@ApiBearerAuth('operator')
-@ApiUnauthorizedResponse({ description: 'Missing or wrong operator token' })
-@UseGuards(OperatorGuard)
+@Auth('operator')
 @Controller('diagnostics/roundtrips')
 export class RoundtripsController {
   constructor(private readonly roundtrips: RoundtripsService) {}

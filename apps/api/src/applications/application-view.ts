@@ -1,0 +1,28 @@
+import { formatDuration } from '../../../../libs/domain/duration';
+import type { Application } from '../../../../libs/persistence/schemas/application.schema';
+import type { RotationScheduleInfo } from '../../../../libs/temporal/rotation-schedules';
+import type { ApplicationResponse, RotationScheduleView } from './dto/application.dto';
+
+export function applicationView(
+  application: Application,
+  schedule?: RotationScheduleInfo | null,
+): ApplicationResponse {
+  const rotation = application.cryptoKeyRotation;
+  const cryptoKeyRotation: RotationScheduleView | null = rotation && {
+    every: formatDuration(rotation.everyMs),
+    graceWindow: formatDuration(rotation.graceWindowMs),
+    ...(schedule ? { scheduleId: schedule.scheduleId, nextRunAt: schedule.nextRunAt } : {}),
+  };
+  return {
+    id: application._id,
+    name: application.name,
+    description: application.description,
+    redirectUrl: application.redirectUrl,
+    encryptionMethod: application.encryptionMethod,
+    mode: application.mode,
+    status: application.status,
+    cryptoKeyVersion: application.currentCryptoKeyVersion,
+    cryptoKeyRotation,
+    createdAt: application.createdAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CredentialsModule } from '../../../../libs/credentials/credentials.module';
+import { ApplicationsController } from './applications.controller';
+import { ApplicationsService } from './applications.service';
+import { CryptoKeysController } from './crypto-keys.controller';
+import { CryptoKeysService } from './crypto-keys.service';
+
+@Module({
+  imports: [CredentialsModule],
+  controllers: [ApplicationsController, CryptoKeysController],
+  providers: [ApplicationsService, CryptoKeysService],
+})
+export class ApplicationsModule {}

@@ -1,0 +1,281 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { Principal } from '../../../../libs/auth/principal';
+import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
+import { Environment } from '../../../../libs/config/environment';
+import { base62 } from '../../../../libs/crypto/base62';
+import { CredentialsService } from '../../../../libs/credentials/credentials.service';
+import type {
+  ActorRef,
+  CryptoKeyRotationSettings,
+  ProvisionApplicationInput,
+} from '../../../../libs/domain/applications';
+import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
+import { redirectUrlProblem } from '../../../../libs/domain/redirect-url';
+import { ApiError } from '../../../../libs/http/api-error';
+import {
+  ApplicationChanges,
+  ApplicationsRepository,
+  InvalidCursorError,
+  NameTakenError,
+  newApplicationRecord,
+} from '../../../../libs/persistence/repositories/applications.repository';
+import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
+import type { Application } from '../../../../libs/persistence/schemas/application.schema';
+import {
+  deleteRotationSchedule,
+  describeRotationSchedule,
+  upsertRotationSchedule,
+} from '../../../../libs/temporal/rotation-schedules';
+import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
+import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
+import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { applicationDeletion, applicationProvisioning } from '../../../../workflows';
+import { applicationView } from './application-view';
+import type {
+  ApplicationPageResponse,
+  ApplicationResponse,
+  CreateApplicationDto,
+  CryptoKeyRotationDto,
+  ListApplicationsQuery,
+  UpdateApplicationDto,
+} from './dto/application.dto';
+
+export type WorkspacePrincipal = Extract<Principal, { kind: 'workspace' }>;
+
+/** How long POST and DELETE wait for their workflow before answering that it is still running. */
+const WAIT_FOR_WORKFLOW_MS = 5_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export const actorOf = (principal: WorkspacePrincipal): ActorRef => ({
+  kind: 'workspace',
+  id: principal.workspaceId,
+});
+
+export function rotationSettings(dto: CryptoKeyRotationDto): CryptoKeyRotationSettings {
+  // The DTO validated both durations: parseDuration cannot fail here.
+  return { everyMs: parseDuration(dto.every)!, graceWindowMs: parseDuration(dto.graceWindow ?? 'PT0S')! };
+}
+
+const nameTaken = (name: string) =>
+  new ApiError(
+    HttpStatus.CONFLICT,
+    'NAME_TAKEN',
+    `An application named "${name}" already exists in this workspace`,
+    {
+      field: 'name',
+    },
+  );
+
+/** Applications of a workspace: creating (through provisioning), reading, changing, deleting. */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly env: Environment,
+    private readonly applications: ApplicationsRepository,
+    private readonly credentials: CredentialsService,
+    private readonly audit: AuditEventsRepository,
+  ) {}
+
+  /**
+   * Starts the provisioning workflow (the one atomic step) and waits a few seconds for it: the
+   * answer then carries the credentials, else `status: provisioning` and the client polls. The
+   * same Idempotency-Key gives the same application, provisioned once.
+   */
+  async create(
+    principal: WorkspacePrincipal,
+    dto: CreateApplicationDto,
+    idempotencyKey?: string,
+  ): Promise<ApplicationResponse> {
+    const applicationId = this.applicationIdFor(principal.workspaceId, idempotencyKey);
+    const existing = await this.applications.findById(applicationId);
+    if (!existing && (await this.applications.nameTaken(principal.workspaceId, dto.name)))
+      throw nameTaken(dto.name);
+
+    const input: ProvisionApplicationInput = {
+      applicationId,
+      workspaceId: principal.workspaceId,
+      name: dto.name,
+      description: dto.description ?? null,
+      redirectUrl: dto.redirectUrl ?? null,
+      encryptionMethod: dto.encryptionMethod,
+      mode: dto.mode ?? 'test',
+      cryptoKeyRotation: dto.cryptoKeyRotation ? rotationSettings(dto.cryptoKeyRotation) : null,
+      requestedBy: actorOf(principal),
+    };
+    const workflowId = WorkflowIds.applicationProvisioning(applicationId);
+    try {
+      await this.temporal.workflow.start(applicationProvisioning, {
+        workflowId,
+        taskQueue: this.env.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A finished provisioning is never run again for the same application.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: applicationId }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    try {
+      const outcome = await withTimeout(
+        this.temporal.workflow.getHandle(workflowId).result(),
+        WAIT_FOR_WORKFLOW_MS,
+      );
+      if (outcome.status === 'rejected') throw nameTaken(dto.name);
+    } catch (err) {
+      if (!(err instanceof TimeoutError)) throw err;
+    }
+    const application = await this.applications.findById(applicationId);
+    if (!application) return applicationView({ ...newApplicationRecord(input), createdAt: null });
+    const view = applicationView(application, await this.schedule(application));
+    return application.status === 'active'
+      ? { ...view, credentials: await this.credentials.credentials(application) }
+      : view;
+  }
+
+  async list(principal: WorkspacePrincipal, query: ListApplicationsQuery): Promise<ApplicationPageResponse> {
+    try {
+      const page = await this.applications.list(principal.workspaceId, {
+        mode: query.mode,
+        cursor: query.cursor,
+        limit: query.limit ?? 20,
+      });
+      return { items: page.items.map((a) => applicationView(a)), nextCursor: page.nextCursor };
+    } catch (err) {
+      if (err instanceof InvalidCursorError) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `cursor: ${err.message}`, [
+          { field: 'cursor', problems: [err.message] },
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  async get(principal: WorkspacePrincipal, id: string): Promise<ApplicationResponse> {
+    const application = await this.owned(principal, id);
+    return applicationView(application, await this.schedule(application));
+  }
+
+  async update(
+    principal: WorkspacePrincipal,
+    id: string,
+    dto: UpdateApplicationDto,
+  ): Promise<ApplicationResponse> {
+    const application = await this.owned(principal, id);
+    if (dto.redirectUrl !== undefined && dto.redirectUrl !== null) {
+      const problem = redirectUrlProblem(dto.redirectUrl, application.mode);
+      if (problem) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `redirectUrl: ${problem}`, [
+          { field: 'redirectUrl', problems: [problem] },
+        ]);
+      }
+    }
+    if (dto.name !== undefined && (await this.applications.nameTaken(principal.workspaceId, dto.name, id))) {
+      throw nameTaken(dto.name);
+    }
+    const changes: ApplicationChanges = {};
+    for (const field of ['name', 'description', 'redirectUrl', 'encryptionMethod'] as const) {
+      if (dto[field] !== undefined) Object.assign(changes, { [field]: dto[field] });
+    }
+    if (dto.cryptoKeyRotation !== undefined) {
+      changes.cryptoKeyRotation = dto.cryptoKeyRotation && rotationSettings(dto.cryptoKeyRotation);
+      await this.applySchedule(application, changes.cryptoKeyRotation, actorOf(principal));
+    }
+    let updated: Application | null;
+    try {
+      updated = await this.applications.update(principal.workspaceId, id, changes);
+    } catch (err) {
+      if (err instanceof NameTakenError) throw nameTaken(dto.name ?? '');
+      throw err;
+    }
+    if (!updated) throw this.notFound(id);
+    return applicationView(updated, await this.schedule(updated));
+  }
+
+  /** Creates, updates or (null) removes the rotation schedule of an active application, and says so. */
+  async applySchedule(
+    application: Application,
+    settings: CryptoKeyRotationSettings | null,
+    actor: ActorRef,
+  ): Promise<void> {
+    if (application.status !== 'active') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'NOT_PROVISIONED',
+        `Application ${application._id} is still being provisioned`,
+      );
+    }
+    if (settings)
+      await upsertRotationSchedule(this.temporal, this.env.TEMPORAL_TASK_QUEUE, application._id, settings);
+    else await deleteRotationSchedule(this.temporal, application._id);
+    await this.audit.record({
+      workspaceId: application.workspaceId,
+      applicationId: application._id,
+      action: settings ? 'crypto_key.rotation_schedule_set' : 'crypto_key.rotation_schedule_removed',
+      actor,
+      details: settings
+        ? { every: formatDuration(settings.everyMs), graceWindow: formatDuration(settings.graceWindowMs) }
+        : {},
+    });
+  }
+
+  /** Runs the deletion workflow; 'deleted' when it finished in time, else 'deleting'. */
+  async delete(principal: WorkspacePrincipal, id: string): Promise<'deleted' | 'deleting'> {
+    await this.owned(principal, id);
+    const handle = await this.temporal.workflow.start(applicationDeletion, {
+      workflowId: WorkflowIds.applicationDeletion(id),
+      taskQueue: this.env.TEMPORAL_TASK_QUEUE,
+      args: [{ applicationId: id, requestedBy: actorOf(principal) }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: id }],
+    });
+    try {
+      await withTimeout(handle.result(), WAIT_FOR_WORKFLOW_MS);
+      return 'deleted';
+    } catch (err) {
+      if (err instanceof TimeoutError) return 'deleting';
+      throw err;
+    }
+  }
+
+  /** The workspace's application; 404 for another workspace's, a missing or a deleting one. */
+  async owned(principal: WorkspacePrincipal, id: string): Promise<Application> {
+    const application = await this.applications.findInWorkspace(principal.workspaceId, id);
+    if (!application || application.status === 'deleting') throw this.notFound(id);
+    return application;
+  }
+
+  private notFound(id: string): ApiError {
+    return new ApiError(
+      HttpStatus.NOT_FOUND,
+      'APPLICATION_NOT_FOUND',
+      `No application ${id} in this workspace`,
+    );
+  }
+
+  schedule(application: Application) {
+    return application.cryptoKeyRotation ? describeRotationSchedule(this.temporal, application._id) : null;
+  }
+
+  private applicationIdFor(workspaceId: string, idempotencyKey?: string): string {
+    if (idempotencyKey === undefined) return `app_${base62(randomBytes(16))}`;
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'VALIDATION_FAILED',
+        'Idempotency-Key: must be 1 to 200 printable ASCII characters without spaces',
+        [
+          {
+            field: 'Idempotency-Key',
+            problems: ['must be 1 to 200 printable ASCII characters without spaces'],
+          },
+        ],
+      );
+    }
+    const digest = createHash('sha256').update(`${workspaceId}\n${idempotencyKey}`).digest().subarray(0, 16);
+    return `app_${base62(digest)}`;
+  }
+}

@@ -1,0 +1,203 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
+import { Environment } from '../../../../libs/config/environment';
+import { CredentialsService, NotProvisionedError } from '../../../../libs/credentials/credentials.service';
+import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
+import { ApiError } from '../../../../libs/http/api-error';
+import { ApplicationsRepository } from '../../../../libs/persistence/repositories/applications.repository';
+import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
+import { CryptoKeysRepository } from '../../../../libs/persistence/repositories/crypto-keys.repository';
+import type { Application } from '../../../../libs/persistence/schemas/application.schema';
+import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
+import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
+import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { cryptoKeyRotation } from '../../../../workflows';
+import { CryptoKeyRotationState, keyRotatedUpdate } from '../../../../workflows/crypto-key-rotation.workflow';
+import { actorOf, ApplicationsService, rotationSettings, WorkspacePrincipal } from './applications.service';
+import type {
+  AuditEventsResponse,
+  CredentialsResponse,
+  CryptoKeyRotationDto,
+  CryptoKeyRotationResponse,
+  CryptoKeyVersionsResponse,
+  PrivateAppKeyResponse,
+  RotateCryptoKeyDto,
+  RotationScheduleView,
+} from './dto/application.dto';
+
+/** How long a rotation request waits for the new version to be current. */
+const WAIT_FOR_ROTATION_MS = 10_000;
+
+const notProvisioned = (application: Application) =>
+  new ApiError(
+    HttpStatus.CONFLICT,
+    'NOT_PROVISIONED',
+    `Application ${application._id} is still being provisioned: its keys exist once status is active`,
+  );
+
+/** An application's credentials and Crypto Key: reading, rotating, scheduling, auditing. */
+@Injectable()
+export class CryptoKeysService {
+  constructor(
+    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly env: Environment,
+    private readonly applicationsService: ApplicationsService,
+    private readonly applications: ApplicationsRepository,
+    private readonly credentials: CredentialsService,
+    private readonly cryptoKeys: CryptoKeysRepository,
+    private readonly audit: AuditEventsRepository,
+  ) {}
+
+  async credentialsOf(principal: WorkspacePrincipal, id: string): Promise<CredentialsResponse> {
+    const application = await this.applicationsService.owned(principal, id);
+    try {
+      const credentials = await this.credentials.credentials(application);
+      await this.audit.record({
+        workspaceId: application.workspaceId,
+        applicationId: application._id,
+        action: 'credentials.read',
+        actor: actorOf(principal),
+        details: { cryptoKeyVersion: credentials.cryptoKeyVersion },
+      });
+      return credentials;
+    } catch (err) {
+      if (err instanceof NotProvisionedError) throw notProvisioned(application);
+      throw err;
+    }
+  }
+
+  async regeneratePrivateAppKey(principal: WorkspacePrincipal, id: string): Promise<PrivateAppKeyResponse> {
+    const application = await this.active(principal, id);
+    const privateAppKey = await this.credentials.regeneratePrivateAppKey(application);
+    await this.audit.record({
+      workspaceId: application.workspaceId,
+      applicationId: application._id,
+      action: 'private_app_key.regenerated',
+      actor: actorOf(principal),
+    });
+    return { applicationId: application._id, privateAppKey };
+  }
+
+  /**
+   * Starts the rotation workflow (409 while one runs for the application) and answers once the
+   * new version is current, or with the workflow's ID if that takes too long.
+   */
+  async rotate(
+    principal: WorkspacePrincipal,
+    id: string,
+    dto: RotateCryptoKeyDto,
+  ): Promise<CryptoKeyRotationResponse> {
+    const application = await this.active(principal, id);
+    const workflowId = WorkflowIds.cryptoKeyRotation(application._id);
+    let handle;
+    try {
+      handle = await this.temporal.workflow.start(cryptoKeyRotation, {
+        workflowId,
+        taskQueue: this.env.TEMPORAL_TASK_QUEUE,
+        args: [
+          {
+            applicationId: application._id,
+            graceWindowMs: parseDuration(dto.graceWindow ?? 'PT0S')!,
+            requestedBy: actorOf(principal),
+          },
+        ],
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: application._id }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const running = await this.temporal.workflow.getHandle(workflowId).describe();
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'ROTATION_IN_PROGRESS',
+        `A Crypto Key rotation is already running for ${application._id} (workflow ${workflowId}, run ${running.runId}); retry once it has finished`,
+        { workflowId, runId: running.runId },
+      );
+    }
+    const answer = { workflowId, runId: handle.firstExecutionRunId };
+    try {
+      const state = await withTimeout(this.rotatedState(handle), WAIT_FOR_ROTATION_MS);
+      return {
+        ...answer,
+        previousVersion: state.previousVersion,
+        newVersion: state.newVersion,
+        previousVersionValidUntil: state.retiringUntil ?? null,
+      };
+    } catch (err) {
+      if (err instanceof TimeoutError) return answer;
+      throw err;
+    }
+  }
+
+  async versions(principal: WorkspacePrincipal, id: string): Promise<CryptoKeyVersionsResponse> {
+    const application = await this.applicationsService.owned(principal, id);
+    const versions = await this.cryptoKeys.list(application._id);
+    return {
+      items: versions.map((v) => ({
+        version: v.version,
+        status: v.status,
+        createdAt: v.createdAt.toISOString(),
+        retiringUntil: v.retiringUntil?.toISOString() ?? null,
+        revokedAt: v.revokedAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  async setRotationSchedule(
+    principal: WorkspacePrincipal,
+    id: string,
+    dto: CryptoKeyRotationDto,
+  ): Promise<RotationScheduleView> {
+    const application = await this.active(principal, id);
+    const settings = rotationSettings(dto);
+    await this.applicationsService.applySchedule(application, settings, actorOf(principal));
+    await this.applications.setCryptoKeyRotation(application._id, settings);
+    const schedule = await this.applicationsService.schedule({ ...application, cryptoKeyRotation: settings });
+    return {
+      every: formatDuration(settings.everyMs),
+      graceWindow: formatDuration(settings.graceWindowMs),
+      scheduleId: schedule?.scheduleId,
+      nextRunAt: schedule?.nextRunAt ?? null,
+    };
+  }
+
+  async removeRotationSchedule(principal: WorkspacePrincipal, id: string): Promise<void> {
+    const application = await this.active(principal, id);
+    await this.applicationsService.applySchedule(application, null, actorOf(principal));
+    await this.applications.setCryptoKeyRotation(application._id, null);
+  }
+
+  async auditEvents(principal: WorkspacePrincipal, id: string): Promise<AuditEventsResponse> {
+    const application = await this.applicationsService.owned(principal, id);
+    const events = await this.audit.list(application._id);
+    return {
+      items: events.map((e) => ({
+        id: e._id,
+        action: e.action,
+        actor: e.actor,
+        details: e.details,
+        at: e.at.toISOString(),
+      })),
+    };
+  }
+
+  private async active(principal: WorkspacePrincipal, id: string): Promise<Application> {
+    const application = await this.applicationsService.owned(principal, id);
+    if (application.status !== 'active') throw notProvisioned(application);
+    return application;
+  }
+
+  /** The state once the new version is current: from the update, or from the result if it already ended. */
+  private async rotatedState(handle: {
+    executeUpdate: (u: typeof keyRotatedUpdate) => Promise<CryptoKeyRotationState>;
+    result: () => Promise<{ previousVersion: number; newVersion: number }>;
+  }): Promise<CryptoKeyRotationState> {
+    try {
+      return await handle.executeUpdate(keyRotatedUpdate);
+    } catch {
+      const result = await handle.result();
+      return { phase: 'done', previousVersion: result.previousVersion, newVersion: result.newVersion };
+    }
+  }
+}

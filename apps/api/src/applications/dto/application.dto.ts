@@ -1,0 +1,258 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateNested,
+  ValidationArguments,
+} from 'class-validator';
+import {
+  APPLICATION_MODES,
+  APPLICATION_STATUSES,
+  ApplicationMode,
+  ApplicationStatus,
+  ENCRYPTION_METHODS,
+  EncryptionMethod,
+} from '../../../../../libs/domain/applications';
+import { Durations } from '../../../../../libs/domain/duration';
+import { redirectUrlProblem } from '../../../../../libs/domain/redirect-url';
+import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
+import { trimmed } from '../../../../../libs/http/transforms';
+
+/** The redirect URL rule, with the mode read from the same body (test when absent). */
+function IsRedirectUrl(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isRedirectUrl',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          value === null || redirectUrlProblem(value, modeOf(args)) === undefined,
+        defaultMessage: (args: ValidationArguments) => redirectUrlProblem(args.value, modeOf(args)) ?? '',
+      },
+    });
+}
+const modeOf = (args: ValidationArguments): ApplicationMode =>
+  (args.object as { mode?: ApplicationMode }).mode === 'live' ? 'live' : 'test';
+
+export class CryptoKeyRotationDto {
+  @ApiProperty({ example: 'P30D', description: 'How often: ISO 8601 or like 30d, 24h; 1 hour to 2 years' })
+  @IsDuration({ min: Durations.HOUR, max: 2 * Durations.YEAR })
+  every: string;
+
+  @ApiPropertyOptional({
+    example: 'P1D',
+    default: 'PT0S',
+    description: 'How long the previous key keeps decrypting after a rotation: 0 to 7 days',
+  })
+  @IsOptional()
+  @IsDuration({ min: 0, max: 7 * Durations.DAY })
+  graceWindow?: string;
+}
+
+class ApplicationFields {
+  @ApiProperty({ minLength: 1, maxLength: 100, description: 'Unique in the workspace, ignoring case' })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name: string;
+
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000, { message: 'description must be at most 1000 characters' })
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'https://example.com/verified',
+    nullable: true,
+    description: 'Absolute https URL (http://localhost allowed in test mode)',
+  })
+  @IsOptional()
+  @IsRedirectUrl()
+  redirectUrl?: string | null;
+
+  @ApiProperty({ enum: ENCRYPTION_METHODS })
+  @IsIn(ENCRYPTION_METHODS, { message: `encryptionMethod must be one of ${ENCRYPTION_METHODS.join(', ')}` })
+  encryptionMethod: EncryptionMethod;
+
+  @ApiPropertyOptional({
+    type: CryptoKeyRotationDto,
+    nullable: true,
+    description: 'Rotate the Crypto Key on a schedule',
+  })
+  @IsOptional()
+  @IsObject({ message: 'cryptoKeyRotation must be an object { every, graceWindow? } or null' })
+  @ValidateNested()
+  @Type(() => CryptoKeyRotationDto)
+  cryptoKeyRotation?: CryptoKeyRotationDto | null;
+}
+
+export class CreateApplicationDto extends ApplicationFields {
+  @ApiPropertyOptional({ enum: APPLICATION_MODES, default: 'test', description: 'Fixed once created' })
+  @IsOptional()
+  @IsIn(APPLICATION_MODES, { message: `mode must be one of ${APPLICATION_MODES.join(', ')}` })
+  mode?: ApplicationMode;
+}
+
+/** Every field optional; `mode` cannot change (an unknown field here is refused). */
+export class UpdateApplicationDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000, { message: 'description must be at most 1000 characters' })
+  description?: string | null;
+
+  /** Checked against the application's mode by the service. */
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString({ message: 'redirectUrl must be an absolute URL, or null to remove it' })
+  redirectUrl?: string | null;
+
+  @ApiPropertyOptional({ enum: ENCRYPTION_METHODS })
+  @IsOptional()
+  @IsIn(ENCRYPTION_METHODS, { message: `encryptionMethod must be one of ${ENCRYPTION_METHODS.join(', ')}` })
+  encryptionMethod?: EncryptionMethod;
+
+  @ApiPropertyOptional({
+    type: CryptoKeyRotationDto,
+    nullable: true,
+    description: 'null stops scheduled rotation',
+  })
+  @IsOptional()
+  @IsObject({ message: 'cryptoKeyRotation must be an object { every, graceWindow? } or null' })
+  @ValidateNested()
+  @Type(() => CryptoKeyRotationDto)
+  cryptoKeyRotation?: CryptoKeyRotationDto | null;
+}
+
+export class ApplicationParams {
+  @ApiProperty({ example: 'app_4fQ…' })
+  @Matches(/^app_[0-9A-Za-z]{1,40}$/, { message: 'id must be an application ID (app_…)' })
+  id: string;
+}
+
+export class ListApplicationsQuery {
+  @ApiPropertyOptional({ enum: APPLICATION_MODES })
+  @IsOptional()
+  @IsIn(APPLICATION_MODES, { message: `mode must be one of ${APPLICATION_MODES.join(', ')}` })
+  mode?: ApplicationMode;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
+  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
+  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class RotationScheduleView {
+  @ApiProperty({ example: 'P30D' }) every: string;
+  @ApiProperty({ example: 'P1D' }) graceWindow: string;
+  @ApiPropertyOptional({ example: 'crypto-key-rotation-schedule:app_4fQ…' }) scheduleId?: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) nextRunAt?: string | null;
+}
+
+export class CredentialsResponse {
+  @ApiProperty() applicationId: string;
+  @ApiProperty({ description: 'base64 of the 32-byte Crypto Key' }) cryptoKey: string;
+  @ApiProperty() cryptoKeyVersion: number;
+  @ApiProperty({ example: 'pak_test_…' }) privateAppKey: string;
+}
+
+export class ApplicationResponse {
+  @ApiProperty({ example: 'app_4fQ…', description: 'The Application ID' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ nullable: true, type: String }) redirectUrl: string | null;
+  @ApiProperty({ enum: ENCRYPTION_METHODS }) encryptionMethod: EncryptionMethod;
+  @ApiProperty({ enum: APPLICATION_MODES }) mode: ApplicationMode;
+  @ApiProperty({ enum: APPLICATION_STATUSES }) status: ApplicationStatus;
+  @ApiProperty({ nullable: true, type: Number }) cryptoKeyVersion: number | null;
+  @ApiProperty({ type: RotationScheduleView, nullable: true }) cryptoKeyRotation: RotationScheduleView | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) createdAt: string | null;
+  @ApiPropertyOptional({
+    type: CredentialsResponse,
+    description: 'Only in the answer to POST, when provisioning finished in time',
+  })
+  credentials?: CredentialsResponse;
+}
+
+export class ApplicationPageResponse {
+  @ApiProperty({ type: [ApplicationResponse] }) items: ApplicationResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page' }) nextCursor:
+    string | null;
+}
+
+export class RotateCryptoKeyDto {
+  @ApiPropertyOptional({
+    example: 'PT24H',
+    default: 'PT0S',
+    description: '0 to 7 days; 0 revokes the old key at once',
+  })
+  @IsOptional()
+  @IsDuration({ min: 0, max: 7 * Durations.DAY })
+  graceWindow?: string;
+}
+
+export class CryptoKeyRotationResponse {
+  @ApiProperty({ example: 'crypto-key-rotation:app_4fQ…' }) workflowId: string;
+  @ApiProperty() runId: string;
+  @ApiPropertyOptional() previousVersion?: number;
+  @ApiPropertyOptional() newVersion?: number;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) previousVersionValidUntil?:
+    string | null;
+}
+
+export class CryptoKeyVersionView {
+  @ApiProperty() version: number;
+  @ApiProperty({ enum: ['current', 'retiring', 'revoked'] }) status: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) retiringUntil: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+}
+
+export class CryptoKeyVersionsResponse {
+  @ApiProperty({ type: [CryptoKeyVersionView] }) items: CryptoKeyVersionView[];
+}
+
+export class PrivateAppKeyResponse {
+  @ApiProperty() applicationId: string;
+  @ApiProperty({ example: 'pak_test_…' }) privateAppKey: string;
+}
+
+export class AuditEventView {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'crypto_key.rotated' }) action: string;
+  @ApiProperty({ example: { kind: 'workspace', id: 'ws_…' } }) actor: { kind: string; id: string | null };
+  @ApiProperty({ type: Object }) details: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
+export class AuditEventsResponse {
+  @ApiProperty({ type: [AuditEventView] }) items: AuditEventView[];
+}

@@ -1,0 +1,13 @@
+/** Who is calling, as the auth guard established it. Services scope every query by it. */
+export type Principal =
+  | { kind: 'operator' }
+  | { kind: 'workspace'; workspaceId: string }
+  | { kind: 'application'; workspaceId: string; applicationId: string };
+
+export type PrincipalKind = Principal['kind'];
+
+export const CREDENTIAL_NAMES: Record<PrincipalKind, string> = {
+  operator: 'the operator token (ADMIN_TOKEN)',
+  workspace: 'a workspace API token (wst_…)',
+  application: "the application's Private App Key (pak_…)",
+};

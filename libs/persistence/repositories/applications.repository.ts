@@ -1,0 +1,157 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model } from 'mongoose';
+import type {
+  ApplicationMode,
+  ApplicationStatus,
+  ProvisionApplicationInput,
+} from '../../domain/applications';
+import { isDuplicateKey } from '../duplicate-key';
+import { ensureIndexes } from '../ensure-indexes';
+import { Application, CryptoKeyRotationSettings } from '../schemas/application.schema';
+
+export class NameTakenError extends Error {
+  override name = 'NameTakenError';
+  constructor(readonly applicationName: string) {
+    super(`An application named "${applicationName}" already exists in this workspace`);
+  }
+}
+
+/** Names are unique in a workspace ignoring case and surrounding space. */
+export const nameKeyOf = (name: string) => name.trim().toLowerCase();
+
+export type ApplicationChanges = Partial<
+  Pick<Application, 'name' | 'description' | 'redirectUrl' | 'encryptionMethod' | 'cryptoKeyRotation'>
+>;
+
+export interface ApplicationPage {
+  items: Application[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+const encodeCursor = (app: Application) =>
+  Buffer.from(`${app.createdAt.toISOString()}|${app._id}`, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at);
+  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : undefined;
+}
+
+/** The record of an application as provisioning starts: what the API accepted, keys still to come. */
+export function newApplicationRecord(
+  input: ProvisionApplicationInput,
+): Omit<Application, 'createdAt' | 'updatedAt'> {
+  return {
+    _id: input.applicationId,
+    workspaceId: input.workspaceId,
+    name: input.name,
+    nameKey: nameKeyOf(input.name),
+    description: input.description,
+    redirectUrl: input.redirectUrl,
+    encryptionMethod: input.encryptionMethod,
+    mode: input.mode,
+    status: 'provisioning',
+    cryptoKeyRotation: input.cryptoKeyRotation,
+    currentCryptoKeyVersion: null,
+  };
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+@Injectable()
+export class ApplicationsRepository implements OnModuleInit {
+  constructor(@InjectModel(Application.name) private readonly model: Model<Application>) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  /**
+   * Records a new application as `provisioning`. Idempotent on its ID (a retried activity is a
+   * no-op); NameTakenError when another application of the workspace has the name.
+   */
+  async insertProvisioning(input: ProvisionApplicationInput): Promise<void> {
+    try {
+      await this.model.create(newApplicationRecord(input));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      if (await this.model.exists({ _id: input.applicationId })) return;
+      throw new NameTakenError(input.name);
+    }
+  }
+
+  async findById(id: string): Promise<Application | null> {
+    return this.model.findById(id).lean().exec();
+  }
+
+  /** The workspace's application, or null: another workspace's is as good as absent. */
+  async findInWorkspace(workspaceId: string, id: string): Promise<Application | null> {
+    return this.model.findOne({ _id: id, workspaceId }).lean().exec();
+  }
+
+  async nameTaken(workspaceId: string, name: string, exceptId?: string): Promise<boolean> {
+    const filter: FilterQuery<Application> = { workspaceId, nameKey: nameKeyOf(name) };
+    if (exceptId) filter._id = { $ne: exceptId };
+    return (await this.model.exists(filter)) !== null;
+  }
+
+  /** Newest first, `limit` at a time. */
+  async list(
+    workspaceId: string,
+    options: { mode?: ApplicationMode; cursor?: string; limit: number },
+  ): Promise<ApplicationPage> {
+    const filter: FilterQuery<Application> = { workspaceId };
+    if (options.mode) filter.mode = options.mode;
+    if (options.cursor) {
+      const after = decodeCursor(options.cursor);
+      if (!after) throw new InvalidCursorError('cursor is not one this API returned');
+      filter.$or = [
+        { createdAt: { $lt: after.createdAt } },
+        { createdAt: after.createdAt, _id: { $lt: after.id } },
+      ];
+    }
+    const found = await this.model
+      .find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(options.limit + 1)
+      .lean()
+      .exec();
+    const items = found.slice(0, options.limit);
+    return { items, nextCursor: found.length > options.limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  /** Applies changes to the workspace's application; null when absent; NameTakenError on a clash. */
+  async update(workspaceId: string, id: string, changes: ApplicationChanges): Promise<Application | null> {
+    const set: Record<string, unknown> = { ...changes };
+    if (changes.name !== undefined) set.nameKey = nameKeyOf(changes.name);
+    try {
+      return await this.model
+        .findOneAndUpdate({ _id: id, workspaceId, status: { $ne: 'deleting' } }, { $set: set }, { new: true })
+        .lean()
+        .exec();
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new NameTakenError(changes.name ?? '');
+      throw err;
+    }
+  }
+
+  async setStatus(id: string, status: ApplicationStatus): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status } }).exec();
+  }
+
+  async setCurrentCryptoKeyVersion(id: string, version: number): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { currentCryptoKeyVersion: version } }).exec();
+  }
+
+  async setCryptoKeyRotation(id: string, settings: CryptoKeyRotationSettings | null): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { cryptoKeyRotation: settings } }).exec();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.model.deleteOne({ _id: id }).exec();
+  }
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { generateToken, tokenHash } from '../../auth/tokens';
+import { base62 } from '../../crypto/base62';
+import { ensureIndexes } from '../ensure-indexes';
+import { Workspace } from '../schemas/workspace.schema';
+
+export interface IssuedWorkspace {
+  workspace: Workspace;
+  /** Shown once, at creation or rotation; only its hash is stored. */
+  apiToken: string;
+}
+
+@Injectable()
+export class WorkspacesRepository implements OnModuleInit {
+  constructor(@InjectModel(Workspace.name) private readonly model: Model<Workspace>) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async create(name: string): Promise<IssuedWorkspace> {
+    const apiToken = generateToken('wst');
+    const workspace = await this.model.create({
+      _id: `ws_${base62(randomBytes(16))}`,
+      name,
+      apiTokenHash: tokenHash(apiToken),
+      apiTokenIssuedAt: new Date(),
+    });
+    return { workspace: workspace.toObject(), apiToken };
+  }
+
+  async list(): Promise<Workspace[]> {
+    return this.model.find().sort({ createdAt: 1 }).lean().exec();
+  }
+
+  async findById(id: string): Promise<Workspace | null> {
+    return this.model.findById(id).lean().exec();
+  }
+
+  async findByApiToken(apiToken: string): Promise<Workspace | null> {
+    return this.model
+      .findOne({ apiTokenHash: tokenHash(apiToken) })
+      .lean()
+      .exec();
+  }
+
+  /** A new API token; the old one stops working at once. Null when there is no such workspace. */
+  async rotateApiToken(id: string): Promise<IssuedWorkspace | null> {
+    const apiToken = generateToken('wst');
+    const workspace = await this.model
+      .findByIdAndUpdate(
+        id,
+        { apiTokenHash: tokenHash(apiToken), apiTokenIssuedAt: new Date() },
+        { new: true },
+      )
+      .lean()
+      .exec();
+    return workspace ? { workspace, apiToken } : null;
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type { CryptoKeysActivities } from '../activities/crypto-keys.activities';
+import type { CryptoKeyRotationResult, RotateCryptoKeyInput } from '../libs/domain/applications';
+
+const { rotateCryptoKey, revokeCryptoKeyVersion } = proxyActivities<CryptoKeysActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface CryptoKeyRotationState {
+  phase: 'rotating' | 'grace window' | 'done';
+  previousVersion?: number;
+  newVersion?: number;
+  /** When the previous version stops working (ISO 8601). */
+  retiringUntil?: string;
+}
+export const rotationStateQuery = defineQuery<CryptoKeyRotationState>('rotationState');
+/** Answers once the new version is current: lets the API reply with it without polling. */
+export const keyRotatedUpdate = defineUpdate<CryptoKeyRotationState>('keyRotated');
+
+/**
+ * Crypto Key rotation: a new version is current at once; the previous one keeps decrypting
+ * through the grace window, then a durable timer revokes it. One per application at a time (the
+ * workflow ID names the application).
+ */
+export async function cryptoKeyRotation(input: RotateCryptoKeyInput): Promise<CryptoKeyRotationResult> {
+  const state: CryptoKeyRotationState = { phase: 'rotating' };
+  setHandler(rotationStateQuery, () => state);
+  setHandler(keyRotatedUpdate, async () => {
+    await condition(() => state.newVersion !== undefined);
+    return state;
+  });
+
+  const retiringUntil =
+    input.graceWindowMs > 0 ? new Date(Date.now() + input.graceWindowMs).toISOString() : null;
+  const { previousVersion, newVersion } = await rotateCryptoKey({ ...input, retiringUntil });
+  Object.assign(state, { previousVersion, newVersion, retiringUntil: retiringUntil ?? undefined });
+
+  if (retiringUntil) {
+    state.phase = 'grace window';
+    await sleep(input.graceWindowMs);
+    await revokeCryptoKeyVersion({
+      applicationId: input.applicationId,
+      version: previousVersion,
+      requestedBy: input.requestedBy,
+    });
+  }
+  state.phase = 'done';
+  await condition(allHandlersFinished);
+  return {
+    applicationId: input.applicationId,
+    previousVersion,
+    newVersion,
+    previousRevokedAt: new Date().toISOString(),
+  };
+}
