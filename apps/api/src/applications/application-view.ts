@@ -3,8 +3,9 @@ import type { Application } from '../../../../libs/persistence/schemas/applicati
 import type { RotationScheduleInfo } from '../../../../libs/temporal/rotation-schedules';
 import type { ApplicationResponse, RotationScheduleView } from './dto/application.dto';
 
+/** What the API shows of an application: never a secret. (createdAt is null until it is recorded.) */
 export function applicationView(
-  application: Application,
+  application: Omit<Application, 'createdAt' | 'updatedAt'> & { createdAt: Date | null },
   schedule?: RotationScheduleInfo | null,
 ): ApplicationResponse {
   const rotation = application.cryptoKeyRotation;
