@@ -25,7 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
-import { ApplicationsService, WorkspacePrincipal } from './applications.service';
+import { ApplicationPrincipal, ApplicationsService, WorkspacePrincipal } from './applications.service';
 import {
   ApplicationPageResponse,
   ApplicationParams,
@@ -71,7 +71,11 @@ export class ApplicationsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One application, with its rotation schedule and next run' })
+  @Auth('workspace', 'application')
+  @ApiOperation({
+    summary: 'One application, with its rotation schedule and next run',
+    description: 'Also readable with the application’s own Private App Key.',
+  })
   @ApiOkResponse({ type: ApplicationResponse })
   get(
     @CurrentPrincipal() principal: WorkspacePrincipal,

@@ -43,6 +43,7 @@ import type {
 } from './dto/application.dto';
 
 export type WorkspacePrincipal = Extract<Principal, { kind: 'workspace' }>;
+export type ApplicationPrincipal = Extract<Principal, { kind: 'application' }>;
 
 /** How long POST and DELETE wait for their workflow before answering that it is still running. */
 const WAIT_FOR_WORKFLOW_MS = 5_000;
@@ -154,7 +155,9 @@ export class ApplicationsService {
     }
   }
 
-  async get(principal: WorkspacePrincipal, id: string): Promise<ApplicationResponse> {
+  async get(principal: WorkspacePrincipal | ApplicationPrincipal, id: string): Promise<ApplicationResponse> {
+    // An application's key opens that application only: any other is as good as absent.
+    if (principal.kind === 'application' && principal.applicationId !== id) throw this.notFound(id);
     const application = await this.owned(principal, id);
     return applicationView(application, await this.schedule(application));
   }
@@ -242,7 +245,7 @@ export class ApplicationsService {
   }
 
   /** The workspace's application; 404 for another workspace's, a missing or a deleting one. */
-  async owned(principal: WorkspacePrincipal, id: string): Promise<Application> {
+  async owned(principal: WorkspacePrincipal | ApplicationPrincipal, id: string): Promise<Application> {
     const application = await this.applications.findInWorkspace(principal.workspaceId, id);
     if (!application || application.status === 'deleting') throw this.notFound(id);
     return application;
