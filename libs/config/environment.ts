@@ -102,6 +102,13 @@ export class Environment {
   @Min(100)
   @Max(30_000)
   HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+  /** How long creating or deleting an application waits for its workflow before answering "in progress". */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  API_WORKFLOW_WAIT_MS = 5_000;
 }
 
 export class ConfigurationError extends Error {

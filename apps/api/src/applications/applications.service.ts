@@ -45,8 +45,6 @@ import type {
 export type WorkspacePrincipal = Extract<Principal, { kind: 'workspace' }>;
 export type ApplicationPrincipal = Extract<Principal, { kind: 'application' }>;
 
-/** How long POST and DELETE wait for their workflow before answering that it is still running. */
-const WAIT_FOR_WORKFLOW_MS = 5_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const actorOf = (principal: WorkspacePrincipal): ActorRef => ({
@@ -123,7 +121,7 @@ export class ApplicationsService {
     try {
       const outcome = await withTimeout(
         this.temporal.workflow.getHandle(workflowId).result(),
-        WAIT_FOR_WORKFLOW_MS,
+        this.env.API_WORKFLOW_WAIT_MS,
       );
       if (outcome.status === 'rejected') throw nameTaken(dto.name);
     } catch (err) {
@@ -236,7 +234,7 @@ export class ApplicationsService {
       typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: id }],
     });
     try {
-      await withTimeout(handle.result(), WAIT_FOR_WORKFLOW_MS);
+      await withTimeout(handle.result(), this.env.API_WORKFLOW_WAIT_MS);
       return 'deleted';
     } catch (err) {
       if (err instanceof TimeoutError) return 'deleting';
