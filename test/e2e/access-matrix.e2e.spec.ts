@@ -1,0 +1,180 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { generateToken } from '../../libs/auth/tokens';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi, startWorker } from '../support/app';
+
+type Kind = 'operator' | 'workspace' | 'application';
+interface Route {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: (appId: string, workspaceId: string) => string;
+  takes: Kind[];
+  body?: object;
+}
+
+/**
+ * Every route that takes a credential, against every kind of caller: no credential, a malformed
+ * one, an unknown one, a revoked one, the wrong kind (403), and another tenant's (404).
+ */
+const ROUTES: Route[] = [
+  { method: 'post', path: () => '/v1/workspaces', takes: ['operator'], body: { name: 'x' } },
+  { method: 'get', path: () => '/v1/workspaces', takes: ['operator'] },
+  { method: 'post', path: (_, ws) => `/v1/workspaces/${ws}/api-token/rotate`, takes: ['operator'] },
+  { method: 'post', path: () => '/v1/diagnostics/roundtrips', takes: ['operator'] },
+  {
+    method: 'post',
+    path: () => '/v1/applications',
+    takes: ['workspace'],
+    body: { name: 'm', encryptionMethod: 'AES-256-GCM' },
+  },
+  { method: 'get', path: () => '/v1/applications', takes: ['workspace'] },
+  { method: 'get', path: (id) => `/v1/applications/${id}`, takes: ['workspace', 'application'] },
+  {
+    method: 'patch',
+    path: (id) => `/v1/applications/${id}`,
+    takes: ['workspace'],
+    body: { description: 'd' },
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/credentials`, takes: ['workspace'] },
+  { method: 'post', path: (id) => `/v1/applications/${id}/private-app-key/regenerate`, takes: ['workspace'] },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/crypto-key/rotate`,
+    takes: ['workspace'],
+    body: {},
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/crypto-key/versions`, takes: ['workspace'] },
+  {
+    method: 'put',
+    path: (id) => `/v1/applications/${id}/crypto-key/rotation-schedule`,
+    takes: ['workspace'],
+    body: { every: '30d' },
+  },
+  {
+    method: 'delete',
+    path: (id) => `/v1/applications/${id}/crypto-key/rotation-schedule`,
+    takes: ['workspace'],
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/audit-events`, takes: ['workspace'] },
+  { method: 'delete', path: (id) => `/v1/applications/${id}`, takes: ['workspace'] },
+];
+const describeRoute = (r: Route) => `${r.method.toUpperCase()} ${r.path(':appId', ':wsId')}`;
+
+describe('access matrix', () => {
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let client: ApiClient;
+  let mine: {
+    workspace: { id: string; apiToken: string };
+    app: { id: string; credentials: { privateAppKey: string } };
+  };
+  let theirs: {
+    workspace: { id: string; apiToken: string };
+    app: { id: string; credentials: { privateAppKey: string } };
+  };
+  let revokedKey: string;
+
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(), startWorker()]);
+    client = new ApiClient(api);
+    const tenant = async (name: string) => {
+      const workspace = await client.createWorkspace(name);
+      return { workspace, app: await client.createApplication(workspace.apiToken) };
+    };
+    [mine, theirs] = await Promise.all([tenant('Mine'), tenant('Theirs')]);
+    revokedKey = mine.app.credentials.privateAppKey;
+    const regenerated = await client
+      .as(mine.workspace.apiToken)
+      .post(`/v1/applications/${mine.app.id}/private-app-key/regenerate`);
+    mine.app.credentials.privateAppKey = regenerated.body.privateAppKey;
+  });
+
+  afterAll(async () => {
+    await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close()]);
+  });
+
+  const call = (
+    route: Route,
+    token: string | undefined,
+    appId = mine.app.id,
+    workspaceId = mine.workspace.id,
+  ) => {
+    const caller = client.as(token);
+    const path = route.path(appId, workspaceId);
+    return route.body ? caller[route.method](path, route.body) : caller[route.method](path);
+  };
+  const tokenOf = (kind: Kind) =>
+    ({
+      operator: process.env.ADMIN_TOKEN!,
+      workspace: mine.workspace.apiToken,
+      application: mine.app.credentials.privateAppKey,
+    })[kind];
+
+  it.each(ROUTES.map((r) => [describeRoute(r), r] as const))(
+    '%s: 401 without a usable credential',
+    async (_, route) => {
+      const unusable: (string | undefined)[] = [
+        undefined,
+        '',
+        'not-a-token',
+        `${mine.workspace.apiToken.slice(0, -1)}x`, // checksum fails
+        generateToken('wst'), // well formed, unknown
+      generateToken('pak_test'),
+        revokedKey,
+      ];
+      for (const token of unusable) {
+        const res = await call(route, token);
+        expect([res.status, res.body.code]).toEqual([401, 'UNAUTHORIZED']);
+      }
+    },
+  );
+
+  it.each(ROUTES.map((r) => [describeRoute(r), r] as const))(
+    '%s: 403 for a credential of another kind',
+    async (_, route) => {
+      for (const kind of (['operator', 'workspace', 'application'] as Kind[]).filter(
+        (k) => !route.takes.includes(k),
+      )) {
+        const res = await call(route, tokenOf(kind));
+        expect([res.status, res.body.code]).toEqual([403, 'WRONG_CREDENTIAL']);
+      }
+    },
+  );
+
+  const appRoutes = ROUTES.filter((r) => r.path('APP', 'WS').includes('APP'));
+  it.each(appRoutes.map((r) => [describeRoute(r), r] as const))(
+    '%s: 404 on another tenant’s application, revealing nothing of it',
+    async (_, route) => {
+      const callers = route.takes.map(tokenOf);
+      for (const token of callers) {
+        const res = await call(route, token, theirs.app.id);
+        expect([res.status, res.body.code]).toEqual([404, 'APPLICATION_NOT_FOUND']);
+        expect(JSON.stringify(res.body)).not.toContain(theirs.workspace.id);
+      }
+    },
+  );
+
+  it('lists only the caller’s own applications', async () => {
+    const res = await client.as(mine.workspace.apiToken).get('/v1/applications').expect(200);
+    expect(res.body.items.map((a: { id: string }) => a.id)).toEqual([mine.app.id]);
+  });
+
+  it('still lets the other tenant use its own application afterwards', async () => {
+    await client
+      .as(theirs.workspace.apiToken)
+      .get(`/v1/applications/${theirs.app.id}/credentials`)
+      .expect(200);
+    await client
+      .as(theirs.app.credentials.privateAppKey)
+      .get(`/v1/applications/${theirs.app.id}`)
+      .expect(200);
+  });
+
+  it('rotating a workspace token makes the old one 401 at once', async () => {
+    const workspace = await client.createWorkspace('Rotating');
+    const rotated = await client.operator.post(`/v1/workspaces/${workspace.id}/api-token/rotate`).expect(200);
+    await client.as(workspace.apiToken).get('/v1/applications').expect(401);
+    await client.as(rotated.body.apiToken).get('/v1/applications').expect(200);
+  });
+});
