@@ -120,7 +120,7 @@ describe('access matrix', () => {
         'not-a-token',
         `${mine.workspace.apiToken.slice(0, -1)}x`, // checksum fails
         generateToken('wst'), // well formed, unknown
-      generateToken('pak_test'),
+        generateToken('pak_test'),
         revokedKey,
       ];
       for (const token of unusable) {
