@@ -3,9 +3,9 @@ import type { Application } from '../../../../libs/persistence/schemas/applicati
 import type { RotationScheduleInfo } from '../../../../libs/temporal/rotation-schedules';
 import type { ApplicationResponse, RotationScheduleView } from './dto/application.dto';
 
-/** What the API shows of an application: never a secret. (createdAt is null until it is recorded.) */
+/** What the API shows of an application: never a secret. */
 export function applicationView(
-  application: Omit<Application, 'createdAt' | 'updatedAt'> & { createdAt: Date | null },
+  application: Application,
   schedule?: RotationScheduleInfo | null,
 ): ApplicationResponse {
   const rotation = application.cryptoKeyRotation;
@@ -24,6 +24,6 @@ export function applicationView(
     status: application.status,
     cryptoKeyVersion: application.currentCryptoKeyVersion,
     cryptoKeyRotation,
-    createdAt: application.createdAt?.toISOString() ?? null,
+    createdAt: application.createdAt.toISOString(),
   };
 }

@@ -19,7 +19,6 @@ import {
   ApplicationsRepository,
   InvalidCursorError,
   NameTakenError,
-  newApplicationRecord,
 } from '../../../../libs/persistence/repositories/applications.repository';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
@@ -118,6 +117,14 @@ export class ApplicationsService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+    // Accepted. Record it now too (the workflow's own write is idempotent), so it reads as
+    // `provisioning` at once even when no worker has picked the workflow up yet.
+    try {
+      await this.applications.insertProvisioning(input);
+    } catch (err) {
+      if (err instanceof NameTakenError) throw nameTaken(dto.name);
+      throw err;
+    }
     try {
       const outcome = await withTimeout(
         this.temporal.workflow.getHandle(workflowId).result(),
@@ -128,7 +135,7 @@ export class ApplicationsService {
       if (!(err instanceof TimeoutError)) throw err;
     }
     const application = await this.applications.findById(applicationId);
-    if (!application) return applicationView({ ...newApplicationRecord(input), createdAt: null });
+    if (!application) throw this.notFound(applicationId);
     const view = applicationView(application, await this.schedule(application));
     return application.status === 'active'
       ? { ...view, credentials: await this.credentials.credentials(application) }

@@ -194,7 +194,7 @@ export class ApplicationResponse {
   @ApiProperty({ enum: APPLICATION_STATUSES }) status: ApplicationStatus;
   @ApiProperty({ nullable: true, type: Number }) cryptoKeyVersion: number | null;
   @ApiProperty({ type: RotationScheduleView, nullable: true }) cryptoKeyRotation: RotationScheduleView | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) createdAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({
     type: CredentialsResponse,
     description: 'Only in the answer to POST, when provisioning finished in time',
