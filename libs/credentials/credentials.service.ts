@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { generateToken } from '../auth/tokens';
 import { decryptJson, encryptJson, Envelope, parseEnvelope } from '../crypto/envelope';
-import { MasterKeyring } from '../crypto/master-keyring';
+import { MasterKeyring, sealContext } from '../crypto/master-keyring';
 import type { ApplicationMode } from '../domain/applications';
 import { ApplicationsRepository } from '../persistence/repositories/applications.repository';
+import { SEALED_FIELDS } from '../persistence/sealed-fields';
 import { CryptoKeysRepository } from '../persistence/repositories/crypto-keys.repository';
 import { PrivateAppKeysRepository } from '../persistence/repositories/private-app-keys.repository';
 import type { Application } from '../persistence/schemas/application.schema';
@@ -28,9 +29,8 @@ export class CryptoKeyUnusableError extends Error {
 }
 
 const privateAppKeyPrefix = (mode: ApplicationMode) => (mode === 'live' ? 'pak_live' : 'pak_test');
-const sealedFor = (field: string) => (recordId: string) => `${recordId}/${field}`;
-const MATERIAL = sealedFor('material');
-const PRIVATE_APP_KEY = sealedFor('key');
+const MATERIAL = (recordId: string) => sealContext(recordId, SEALED_FIELDS.cryptoKeyMaterial.field);
+const PRIVATE_APP_KEY = (recordId: string) => sealContext(recordId, SEALED_FIELDS.privateAppKey.field);
 
 /**
  * An application's keys: generating, rotating and revoking them, reading them back, and

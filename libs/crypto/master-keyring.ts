@@ -15,6 +15,9 @@ export class MasterKeyError extends Error {
 
 const ALGORITHM = 'aes-256-gcm';
 
+/** The associated data a stored secret is sealed with: its record and field, so it opens nowhere else. */
+export const sealContext = (recordId: string, field: string) => `${recordId}/${field}`;
+
 /** A master key's public name: the first 16 hex digits of the SHA-256 of the key. */
 export function masterKeyId(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Connection } from 'mongoose';
+import { masterKeyId } from '../../libs/crypto/master-keyring';
+import { SEALED_FIELDS } from '../../libs/persistence/sealed-fields';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi, startWorker } from '../support/app';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+
+/** Rotating the master key: `npm run reseal` moves every stored secret to the new key. */
+describe('master key rotation', () => {
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  const oldKey = process.env.MASTER_KEY!;
+  const newKey = randomBytes(32).toString('base64');
+
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(), startWorker()]);
+  });
+
+  afterAll(async () => {
+    await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close()]);
+  });
+
+  const reseal = async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['-r', '@swc-node/register', join(ROOT, 'scripts', 'reseal-secrets.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, MASTER_KEY: newKey, MASTER_KEY_PREVIOUS: oldKey },
+      },
+    );
+    return stdout;
+  };
+
+  it('re-seals every secret under the new key; the service then needs only the new key', async () => {
+    const client = new ApiClient(api);
+    const workspace = await client.createWorkspace();
+    const apps = [
+      await client.createApplication(workspace.apiToken),
+      await client.createApplication(workspace.apiToken),
+    ];
+
+    const first = await reseal();
+    expect(first).toContain('crypto_keys.material: 2 re-sealed');
+    expect(first).toContain('private_app_keys.key: 2 re-sealed');
+    const db = api.get<Connection>(getConnectionToken()).db!;
+    for (const { collection, field } of Object.values(SEALED_FIELDS)) {
+      const keys = await db.collection(collection).distinct(`${field}.mk`);
+      expect(keys).toEqual([masterKeyId(Buffer.from(newKey, 'base64'))]);
+    }
+    expect(await reseal()).toContain('crypto_keys.material: 0 re-sealed');
+
+    const rotatedApi = await startApi({ MASTER_KEY: newKey });
+    try {
+      const rotated = new ApiClient(rotatedApi).as(workspace.apiToken);
+      for (const app of apps) {
+        const credentials = await rotated.get(`/v1/applications/${app.id}/credentials`).expect(200);
+        expect(credentials.body).toMatchObject(app.credentials);
+      }
+    } finally {
+      await rotatedApi.close();
+    }
+  });
+});
