@@ -1,0 +1,199 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi, startWorker } from '../support/app';
+
+/**
+ * Bad input on every route that takes one: a 400 naming the field and what to fix, never a 5xx,
+ * and nothing changed (the database is compared whole before and after).
+ */
+describe('bad input on every route', () => {
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let client: ApiClient;
+  let workspace: { id: string; apiToken: string };
+  let appId: string;
+
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(), startWorker()]);
+    client = new ApiClient(api);
+    workspace = await client.createWorkspace();
+    appId = (await client.createApplication(workspace.apiToken, { name: 'Target' })).id;
+  });
+
+  afterAll(async () => {
+    await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close()]);
+  });
+
+  const snapshot = async () => {
+    const db = api.get<Connection>(getConnectionToken()).db!;
+    const collections = (await db.listCollections().toArray()).map((c) => c.name).sort();
+    const all: Record<string, unknown> = {};
+    for (const name of collections) all[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
+    return JSON.stringify(all);
+  };
+
+  type Case = [
+    string,
+    'operator' | 'workspace',
+    'post' | 'patch' | 'put' | 'get',
+    () => string,
+    unknown,
+    string,
+  ];
+  const cases: Case[] = [
+    ['workspace without name', 'operator', 'post', () => '/v1/workspaces', {}, 'name'],
+    [
+      'workspace with a long name',
+      'operator',
+      'post',
+      () => '/v1/workspaces',
+      { name: 'x'.repeat(101) },
+      'name',
+    ],
+    ['workspace with an id', 'operator', 'post', () => '/v1/workspaces', { name: 'w', id: 'ws_mine' }, 'id'],
+    [
+      'rotate a malformed workspace id',
+      'operator',
+      'post',
+      () => '/v1/workspaces/nope/api-token/rotate',
+      {},
+      'id',
+    ],
+    ['PATCH a blank name', 'workspace', 'patch', () => `/v1/applications/${appId}`, { name: ' ' }, 'name'],
+    ['PATCH the mode', 'workspace', 'patch', () => `/v1/applications/${appId}`, { mode: 'live' }, 'mode'],
+    [
+      'PATCH the status',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}`,
+      { status: 'deleting' },
+      'status',
+    ],
+    ['PATCH a number as name', 'workspace', 'patch', () => `/v1/applications/${appId}`, { name: 42 }, 'name'],
+    [
+      'PATCH an ftp redirect',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}`,
+      { redirectUrl: 'ftp://x' },
+      'redirectUrl',
+    ],
+    [
+      'PATCH a bad method',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}`,
+      { encryptionMethod: 'DES' },
+      'encryptionMethod',
+    ],
+    [
+      'PATCH a rotation without every',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}`,
+      { cryptoKeyRotation: { graceWindow: '1h' } },
+      'cryptoKeyRotation.every',
+    ],
+    [
+      'rotate with a long grace',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/crypto-key/rotate`,
+      { graceWindow: 'P8D' },
+      'graceWindow',
+    ],
+    [
+      'rotate with a word',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/crypto-key/rotate`,
+      { graceWindow: 'soon' },
+      'graceWindow',
+    ],
+    [
+      'rotate with a version',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/crypto-key/rotate`,
+      { version: 9 },
+      'version',
+    ],
+    [
+      'schedule without every',
+      'workspace',
+      'put',
+      () => `/v1/applications/${appId}/crypto-key/rotation-schedule`,
+      {},
+      'every',
+    ],
+    [
+      'schedule every minute',
+      'workspace',
+      'put',
+      () => `/v1/applications/${appId}/crypto-key/rotation-schedule`,
+      { every: '1m' },
+      'every',
+    ],
+    ['list with limit 0', 'workspace', 'get', () => '/v1/applications?limit=0', undefined, 'limit'],
+    ['list with limit 101', 'workspace', 'get', () => '/v1/applications?limit=101', undefined, 'limit'],
+    ['list with a text limit', 'workspace', 'get', () => '/v1/applications?limit=ten', undefined, 'limit'],
+    ['list by an unknown mode', 'workspace', 'get', () => '/v1/applications?mode=prod', undefined, 'mode'],
+    [
+      'list with an unknown filter',
+      'workspace',
+      'get',
+      () => '/v1/applications?status=active',
+      undefined,
+      'status',
+    ],
+    [
+      'versions of a malformed id',
+      'workspace',
+      'get',
+      () => '/v1/applications/app-1/crypto-key/versions',
+      undefined,
+      'id',
+    ],
+  ];
+
+  it.each(cases)('%s', async (_, who, method, path, body, field) => {
+    const before = await snapshot();
+    const caller = who === 'operator' ? client.operator : client.as(workspace.apiToken);
+    const res = await (body === undefined ? caller[method](path()) : caller[method](path(), body as object));
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it.each([
+    ['POST', '/v1/workspaces', 'operator'],
+    ['POST', '/v1/applications', 'workspace'],
+    ['PATCH', '/v1/applications/APP', 'workspace'],
+    ['POST', '/v1/applications/APP/crypto-key/rotate', 'workspace'],
+    ['PUT', '/v1/applications/APP/crypto-key/rotation-schedule', 'workspace'],
+  ] as const)(
+    '%s %s: malformed JSON is 400 MALFORMED_JSON, a non-object body is 400',
+    async (method, path, who) => {
+      const before = await snapshot();
+      const token = who === 'operator' ? process.env.ADMIN_TOKEN : workspace.apiToken;
+      const url = path.replace('APP', appId);
+      const send = (body: string) =>
+        request(client.server)
+          [method.toLowerCase() as 'post'](url)
+          .set('authorization', `Bearer ${token}`)
+          .set('content-type', 'application/json')
+          .send(body);
+      expect((await send('{"name": ')).body).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON' });
+      const array = await send('[1, 2]');
+      expect(array.status).toBeGreaterThanOrEqual(400);
+      expect(array.status).toBeLessThan(500);
+      expect(await snapshot()).toBe(before);
+    },
+  );
+});
