@@ -4,7 +4,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Environment } from '../libs/config/environment';
 import { CredentialsService } from '../libs/credentials/credentials.service';
 import type {
-  ActorRef,
+  ApplicationRequest,
   CryptoKeyRotationSettings,
   ProvisionApplicationInput,
 } from '../libs/domain/applications';
@@ -61,13 +61,7 @@ export class ApplicationsActivities {
     );
   }
 
-  async activateApplication({
-    applicationId,
-    requestedBy,
-  }: {
-    applicationId: string;
-    requestedBy: ActorRef;
-  }): Promise<void> {
+  async activateApplication({ applicationId, requestedBy }: ApplicationRequest): Promise<void> {
     const application = await this.applications.findById(applicationId);
     if (!application) throw ApplicationFailure.nonRetryable(`Application ${applicationId} is not recorded`);
     await this.applications.setStatus(applicationId, 'active');
@@ -105,13 +99,7 @@ export class ApplicationsActivities {
     }
   }
 
-  async deleteApplicationData({
-    applicationId,
-    requestedBy,
-  }: {
-    applicationId: string;
-    requestedBy: ActorRef;
-  }): Promise<void> {
+  async deleteApplicationData({ applicationId, requestedBy }: ApplicationRequest): Promise<void> {
     const application = await this.applications.findById(applicationId);
     if (!application) return;
     await this.credentials.deleteAll(applicationId);

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ApplicationsActivities } from '../activities/applications.activities';
-import type { ActorRef } from '../libs/domain/applications';
+import type { ApplicationRequest } from '../libs/domain/applications';
 
 const { markApplicationDeleting, deleteRotationSchedule, stopCryptoKeyRotation, deleteApplicationData } =
   proxyActivities<ApplicationsActivities>({
@@ -12,10 +12,7 @@ const { markApplicationDeleting, deleteRotationSchedule, stopCryptoKeyRotation, 
  * Application deletion: the application stops answering at once (deleting), then its schedule,
  * its running rotation and its data go. Audit records stay. Nothing of another application is touched.
  */
-export async function applicationDeletion(input: {
-  applicationId: string;
-  requestedBy: ActorRef;
-}): Promise<void> {
+export async function applicationDeletion(input: ApplicationRequest): Promise<void> {
   await markApplicationDeleting({ applicationId: input.applicationId });
   await deleteRotationSchedule({ applicationId: input.applicationId });
   await stopCryptoKeyRotation({ applicationId: input.applicationId });

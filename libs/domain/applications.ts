@@ -19,6 +19,12 @@ export interface ActorRef {
   id: string | null;
 }
 
+/** Something asked of one application, by someone: the input of most application activities. */
+export interface ApplicationRequest {
+  applicationId: string;
+  requestedBy: ActorRef;
+}
+
 export interface CryptoKeyRotationSettings {
   everyMs: number;
   graceWindowMs: number;

@@ -78,7 +78,7 @@ export class ApplicationsController {
   })
   @ApiOkResponse({ type: ApplicationResponse })
   get(
-    @CurrentPrincipal() principal: WorkspacePrincipal,
+    @CurrentPrincipal() principal: WorkspacePrincipal | ApplicationPrincipal,
     @Param() { id }: ApplicationParams,
   ): Promise<ApplicationResponse> {
     return this.applications.get(principal, id);
