@@ -59,12 +59,16 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
     const byAttribute = await pollUntil(
       async () => {
         const found: string[] = [];
-        for await (const w of temporal.workflow.list({ query: `ApplicationId = "${app.id}"` })) found.push(w.workflowId);
+        for await (const w of temporal.workflow.list({ query: `ApplicationId = "${app.id}"` }))
+          found.push(w.workflowId);
         return found.sort();
       },
       (found) => found.length === 2,
     );
-    expect(byAttribute).toEqual([WorkflowIds.applicationProvisioning(app.id), WorkflowIds.cryptoKeyRotation(app.id)]);
+    expect(byAttribute).toEqual([
+      WorkflowIds.applicationProvisioning(app.id),
+      WorkflowIds.cryptoKeyRotation(app.id),
+    ]);
     const history = JSON.stringify(await temporal.workflow.getHandle(res.body.workflowId).fetchHistory());
     expect(history).not.toContain(app.credentials.cryptoKey);
     expect(history).not.toContain(credentials.body.cryptoKey);

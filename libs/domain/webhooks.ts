@@ -1,0 +1,73 @@
+/** Workflow-safe types and constants of webhooks (no runtime imports). */
+import type { ActorRef } from './applications';
+
+export const APPLICANT_EVENT_TYPES = [
+  'APPLICANT_CREATED',
+  'APPLICANT_COMPLETED',
+  'APPLICANT_DUPLICATE_DOCUMENT',
+  'APPLICANT_VERIFICATION_STATUS_CHANGED',
+] as const;
+export const OPERATIONAL_EVENT_TYPES = [
+  'WEBHOOK_ENDPOINT_DISABLED',
+  'APPLICATION_CRYPTO_KEY_ROTATED',
+] as const;
+export const EVENT_TYPES = [...APPLICANT_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const EVENT_TYPE_DESCRIPTIONS: Record<EventType, string> = {
+  APPLICANT_CREATED: 'An applicant was created',
+  APPLICANT_COMPLETED: 'An applicant finished the verification flow',
+  APPLICANT_DUPLICATE_DOCUMENT: 'An applicant submitted a document already seen for another applicant',
+  APPLICANT_VERIFICATION_STATUS_CHANGED: "An applicant's verification status changed",
+  WEBHOOK_ENDPOINT_DISABLED: 'A webhook endpoint of the application was disabled after failing for too long',
+  APPLICATION_CRYPTO_KEY_ROTATED: "The application's Crypto Key was rotated",
+};
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Delays before each attempt after the first, in ms: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_RETRY_SCHEDULE_MS = [
+  5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+];
+
+/** What a delivery workflow is given: IDs only; activities load the event, endpoint and secrets. */
+export interface DeliveryInput {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  endpointId: string;
+  applicationId: string;
+  /** Delays between attempts, fixed when the delivery starts. */
+  retryScheduleMs: number[];
+  /** Which series of attempts: 1 for the first delivery, +1 for each retry of it. */
+  series: number;
+}
+
+/** What one attempt came to. */
+export interface AttemptOutcome {
+  result: 'succeeded' | 'failed' | 'gone' | 'skipped';
+  statusCode: number | null;
+  error: string | null;
+  /** From a 429/503 Retry-After, within bounds. */
+  retryAfterMs: number | null;
+}
+
+export interface DeliveryState {
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+export interface DispatchEventInput {
+  eventId: string;
+  applicationId: string;
+  eventType: string;
+  /** ISO 8601: when the event happened (the body's timestamp on every attempt). */
+  occurredAt: string;
+  data: unknown;
+  /** Endpoints that must not get this event (the disabled endpoint, for its own disabling event). */
+  excludeEndpointIds?: string[];
+  requestedBy: ActorRef;
+}
