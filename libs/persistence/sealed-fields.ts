@@ -5,6 +5,7 @@ import { MasterKeyring, sealContext, SealedSecret } from '../crypto/master-keyri
 export const SEALED_FIELDS = {
   cryptoKeyMaterial: { collection: 'crypto_keys', field: 'material' },
   privateAppKey: { collection: 'private_app_keys', field: 'key' },
+  webhookSecret: { collection: 'webhook_secrets', field: 'secret' },
 } as const;
 
 export interface ResealReport {

@@ -8,6 +8,7 @@ import type {
 } from '../../domain/applications';
 import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
+import { keysetPage, Page } from '../keyset-page';
 import { Application, CryptoKeyRotationSettings } from '../schemas/application.schema';
 
 export class NameTakenError extends Error {
@@ -23,21 +24,6 @@ export const nameKeyOf = (name: string) => name.trim().toLowerCase();
 export type ApplicationChanges = Partial<
   Pick<Application, 'name' | 'description' | 'redirectUrl' | 'encryptionMethod' | 'cryptoKeyRotation'>
 >;
-
-export interface ApplicationPage {
-  items: Application[];
-  /** Pass back as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
-}
-
-const encodeCursor = (app: Application) =>
-  Buffer.from(`${app.createdAt.toISOString()}|${app._id}`, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at);
-  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : undefined;
-}
 
 /** The record of an application as provisioning starts: what the API accepted, keys still to come. */
 export function newApplicationRecord(
@@ -56,10 +42,6 @@ export function newApplicationRecord(
     cryptoKeyRotation: input.cryptoKeyRotation,
     currentCryptoKeyVersion: null,
   };
-}
-
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
 }
 
 @Injectable()
@@ -103,25 +85,10 @@ export class ApplicationsRepository implements OnModuleInit {
   async list(
     workspaceId: string,
     options: { mode?: ApplicationMode; cursor?: string; limit: number },
-  ): Promise<ApplicationPage> {
+  ): Promise<Page<Application>> {
     const filter: FilterQuery<Application> = { workspaceId };
     if (options.mode) filter.mode = options.mode;
-    if (options.cursor) {
-      const after = decodeCursor(options.cursor);
-      if (!after) throw new InvalidCursorError('cursor is not one this API returned');
-      filter.$or = [
-        { createdAt: { $lt: after.createdAt } },
-        { createdAt: after.createdAt, _id: { $lt: after.id } },
-      ];
-    }
-    const found = await this.model
-      .find(filter)
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(options.limit + 1)
-      .lean()
-      .exec();
-    const items = found.slice(0, options.limit);
-    return { items, nextCursor: found.length > options.limit ? encodeCursor(items[items.length - 1]) : null };
+    return keysetPage(this.model, filter, 'createdAt', options);
   }
 
   /** Applies changes to the workspace's application; null when absent; NameTakenError on a clash. */

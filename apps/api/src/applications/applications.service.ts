@@ -17,10 +17,10 @@ import { ApiError } from '../../../../libs/http/api-error';
 import {
   ApplicationChanges,
   ApplicationsRepository,
-  InvalidCursorError,
   NameTakenError,
 } from '../../../../libs/persistence/repositories/applications.repository';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
+import { InvalidCursorError } from '../../../../libs/persistence/keyset-page';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import {
   deleteRotationSchedule,

@@ -1,0 +1,34 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { ensureIndexes } from '../ensure-indexes';
+import { WebhookAttempt } from '../schemas/webhook-attempt.schema';
+
+export const attemptIdOf = (deliveryId: string, series: number, attempt: number) => `${deliveryId}:${series}:${attempt}`;
+
+@Injectable()
+export class WebhookAttemptsRepository implements OnModuleInit {
+  constructor(@InjectModel(WebhookAttempt.name) private readonly model: Model<WebhookAttempt>) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  /** Idempotent: a replayed activity finds its attempt recorded and records nothing new. */
+  async record(attempt: Omit<WebhookAttempt, '_id'>): Promise<void> {
+    const _id = attemptIdOf(attempt.deliveryId, attempt.series, attempt.attempt);
+    await this.model.updateOne({ _id }, { $setOnInsert: attempt }, { upsert: true }).exec();
+  }
+
+  async find(deliveryId: string, series: number, attempt: number): Promise<WebhookAttempt | null> {
+    return this.model.findById(attemptIdOf(deliveryId, series, attempt)).lean().exec();
+  }
+
+  async listForDelivery(deliveryId: string): Promise<WebhookAttempt[]> {
+    return this.model.find({ deliveryId }).sort({ series: 1, attempt: 1 }).lean().exec();
+  }
+
+  async deleteForApplication(applicationId: string): Promise<void> {
+    await this.model.deleteMany({ applicationId }).exec();
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model } from 'mongoose';
+import type { DeliveryStatus } from '../../domain/webhooks';
+import { ensureIndexes } from '../ensure-indexes';
+import { keysetPage, Page } from '../keyset-page';
+import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
+
+export const deliveryIdOf = (eventId: string, endpointId: string) => `${eventId}:${endpointId}`;
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  eventType?: string;
+  endpointId?: string;
+  /** On lastAttemptAt (failed view) or createdAt (list). */
+  from?: Date;
+  to?: Date;
+}
+
+@Injectable()
+export class WebhookDeliveriesRepository implements OnModuleInit {
+  constructor(@InjectModel(WebhookDelivery.name) private readonly model: Model<WebhookDelivery>) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  /**
+   * Opens a pending delivery per endpoint; returns the endpoints it opened one for. A pair that
+   * already has a delivery (the unique _id) is skipped: an event is never delivered twice to an
+   * endpoint by two workflows, whatever Temporal still remembers.
+   */
+  async open(event: { eventId: string; eventType: string; applicationId: string }, endpointIds: string[]): Promise<string[]> {
+    const opened: string[] = [];
+    for (const endpointId of endpointIds) {
+      const { upsertedCount } = await this.model
+        .updateOne(
+          { _id: deliveryIdOf(event.eventId, endpointId) },
+          {
+            $setOnInsert: {
+              ...event,
+              endpointId,
+              status: 'pending',
+              series: 1,
+              attemptCount: 0,
+              createdAt: new Date(),
+            },
+          },
+          { upsert: true },
+        )
+        .exec();
+      if (upsertedCount === 1) opened.push(endpointId);
+    }
+    return opened;
+  }
+
+  async findById(id: string): Promise<WebhookDelivery | null> {
+    return this.model.findById(id).lean().exec();
+  }
+
+  async findInApplication(applicationId: string, id: string): Promise<WebhookDelivery | null> {
+    return this.model.findOne({ _id: id, applicationId }).lean().exec();
+  }
+
+  /** After each attempt of the current series. */
+  async recordAttempt(
+    id: string,
+    series: number,
+    attempt: { number: number; at: Date; statusCode: number | null; error: string | null },
+  ): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: id, series, attemptCount: { $lt: attempt.number } },
+        {
+          $set: {
+            attemptCount: attempt.number,
+            lastAttemptAt: attempt.at,
+            lastStatusCode: attempt.statusCode,
+            lastError: attempt.error,
+          },
+        },
+      )
+      .exec();
+  }
+
+  async finish(id: string, series: number, status: Exclude<DeliveryStatus, 'pending'>): Promise<void> {
+    await this.model.updateOne({ _id: id, series, status: 'pending' }, { $set: { status, finishedAt: new Date() } }).exec();
+  }
+
+  /**
+   * Starts a new series of attempts for a finished (failed or cancelled) delivery; the new series
+   * number, or null when the delivery is not finished.
+   */
+  async startSeries(id: string): Promise<number | null> {
+    const updated = await this.model
+      .findOneAndUpdate(
+        { _id: id, status: { $in: ['failed', 'cancelled'] } },
+        { $set: { status: 'pending', finishedAt: null, attemptCount: 0 }, $inc: { series: 1 } },
+        { new: true },
+      )
+      .lean()
+      .exec();
+    return updated?.series ?? null;
+  }
+
+  /** Newest attempt first (failed view) or newest delivery first (list). */
+  async page(
+    applicationId: string,
+    filter: DeliveryFilter,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<WebhookDelivery>> {
+    const field = filter.status === 'failed' ? 'lastAttemptAt' : 'createdAt';
+    const query: FilterQuery<WebhookDelivery> = { applicationId };
+    if (filter.status) query.status = filter.status;
+    if (filter.eventType) query.eventType = filter.eventType;
+    if (filter.endpointId) query.endpointId = filter.endpointId;
+    if (filter.from || filter.to) {
+      query[field] = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    }
+    return keysetPage(this.model, query, field, options);
+  }
+
+  /** Failed deliveries of an endpoint since a time, in ID order after `afterId`, `limit` at a time. */
+  async failedSince(endpointId: string, since: Date, afterId: string, limit: number): Promise<string[]> {
+    const found = await this.model
+      .find({ endpointId, status: 'failed', lastAttemptAt: { $gte: since }, _id: { $gt: afterId } }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+    return found.map((d) => d._id);
+  }
+
+  async pendingIds(filter: { applicationId?: string; endpointId?: string }): Promise<string[]> {
+    return (await this.model.find({ ...filter, status: 'pending' }, { _id: 1 }).lean().exec()).map((d) => d._id);
+  }
+
+  async deleteForApplication(applicationId: string): Promise<void> {
+    await this.model.deleteMany({ applicationId }).exec();
+  }
+}

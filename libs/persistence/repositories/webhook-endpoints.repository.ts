@@ -1,0 +1,83 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { ensureIndexes } from '../ensure-indexes';
+import { WebhookEndpoint } from '../schemas/webhook-endpoint.schema';
+
+export type EndpointChanges = Partial<
+  Pick<WebhookEndpoint, 'name' | 'url' | 'headers' | 'eventTypes' | 'enabled' | 'disabledReason' | 'retryPolicy' | 'failingSince'>
+>;
+
+@Injectable()
+export class WebhookEndpointsRepository implements OnModuleInit {
+  constructor(@InjectModel(WebhookEndpoint.name) private readonly model: Model<WebhookEndpoint>) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async create(endpoint: Omit<WebhookEndpoint, 'createdAt' | 'updatedAt'>): Promise<WebhookEndpoint> {
+    return (await this.model.create(endpoint)).toObject();
+  }
+
+  async findById(id: string): Promise<WebhookEndpoint | null> {
+    return this.model.findById(id).lean().exec();
+  }
+
+  /** The application's endpoint, or null: another application's is as good as absent. */
+  async findInApplication(applicationId: string, id: string): Promise<WebhookEndpoint | null> {
+    return this.model.findOne({ _id: id, applicationId }).lean().exec();
+  }
+
+  async findManyById(ids: string[]): Promise<WebhookEndpoint[]> {
+    return this.model.find({ _id: { $in: ids } }).lean().exec();
+  }
+
+  async list(applicationId: string): Promise<WebhookEndpoint[]> {
+    return this.model.find({ applicationId }).sort({ createdAt: 1, _id: 1 }).lean().exec();
+  }
+
+  /** Enabled endpoints that want this event type (an empty list wants all). */
+  async listSubscribed(applicationId: string, eventType: string, excludeIds: string[] = []): Promise<WebhookEndpoint[]> {
+    return this.model
+      .find({
+        applicationId,
+        enabled: true,
+        _id: { $nin: excludeIds },
+        $or: [{ eventTypes: { $size: 0 } }, { eventTypes: eventType }],
+      })
+      .sort({ _id: 1 })
+      .lean()
+      .exec();
+  }
+
+  async update(applicationId: string, id: string, changes: EndpointChanges): Promise<WebhookEndpoint | null> {
+    return this.model.findOneAndUpdate({ _id: id, applicationId }, { $set: changes }, { new: true }).lean().exec();
+  }
+
+  async recordSuccess(id: string, at: Date): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { lastSuccessAt: at, failingSince: null } }).exec();
+  }
+
+  /** Notes a failure; the endpoint's failingSince (kept from the first failure after a success). */
+  async recordFailure(id: string, at: Date): Promise<WebhookEndpoint | null> {
+    await this.model.updateOne({ _id: id, failingSince: null }, { $set: { failingSince: at } }).exec();
+    return this.findById(id);
+  }
+
+  /** Disables the endpoint unless it already is; true when this call disabled it. */
+  async disable(id: string, reason: string): Promise<boolean> {
+    const { modifiedCount } = await this.model
+      .updateOne({ _id: id, enabled: true }, { $set: { enabled: false, disabledReason: reason } })
+      .exec();
+    return modifiedCount === 1;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.model.deleteOne({ _id: id }).exec();
+  }
+
+  async idsOfApplication(applicationId: string): Promise<string[]> {
+    return (await this.model.find({ applicationId }, { _id: 1 }).lean().exec()).map((e) => e._id);
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { ensureIndexes } from '../ensure-indexes';
+import { WebhookEvent } from '../schemas/webhook-event.schema';
+
+@Injectable()
+export class WebhookEventsRepository implements OnModuleInit {
+  constructor(@InjectModel(WebhookEvent.name) private readonly model: Model<WebhookEvent>) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  /** Idempotent on the event ID. */
+  async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<void> {
+    await this.model
+      .updateOne({ _id: event._id }, { $setOnInsert: { ...event, createdAt: new Date() } }, { upsert: true })
+      .exec();
+  }
+
+  async findById(id: string): Promise<WebhookEvent | null> {
+    return this.model.findById(id).lean().exec();
+  }
+
+  async deleteForApplication(applicationId: string): Promise<void> {
+    await this.model.deleteMany({ applicationId }).exec();
+  }
+}

@@ -1,0 +1,56 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../../domain/webhooks';
+
+/**
+ * One event to one endpoint. The _id (`<eventId>:<endpointId>`) makes the pair unique for good,
+ * beyond Temporal's retention of the workflow that delivers it.
+ */
+@Schema({ collection: 'webhook_deliveries', versionKey: false })
+export class WebhookDelivery {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
+  applicationId: string;
+
+  @Prop({ required: true })
+  endpointId: string;
+
+  @Prop({ required: true })
+  eventId: string;
+
+  @Prop({ required: true })
+  eventType: string;
+
+  @Prop({ type: String, required: true, enum: DELIVERY_STATUSES })
+  status: DeliveryStatus;
+
+  /** 1 for the first series of attempts, +1 for each retry of the delivery. */
+  @Prop({ required: true, default: 1 })
+  series: number;
+
+  @Prop({ required: true, default: 0 })
+  attemptCount: number;
+
+  @Prop({ type: Date, default: null })
+  lastAttemptAt: Date | null;
+
+  @Prop({ type: Number, default: null })
+  lastStatusCode: number | null;
+
+  @Prop({ type: String, default: null })
+  lastError: string | null;
+
+  @Prop({ required: true })
+  createdAt: Date;
+
+  @Prop({ type: Date, default: null })
+  finishedAt: Date | null;
+}
+
+export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
+// The failed-deliveries view and the deliveries list: newest first, filtered, cursor-paginated.
+WebhookDeliverySchema.index({ applicationId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
+WebhookDeliverySchema.index({ applicationId: 1, status: 1, eventType: 1, lastAttemptAt: -1, _id: -1 });
+WebhookDeliverySchema.index({ endpointId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
+WebhookDeliverySchema.index({ applicationId: 1, createdAt: -1, _id: -1 });

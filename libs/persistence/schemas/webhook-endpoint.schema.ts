@@ -1,0 +1,60 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema } from 'mongoose';
+import type { RetryPolicySpec } from '../../domain/retry-policy';
+
+@Schema({ _id: false, versionKey: false })
+export class EndpointHeader {
+  @Prop({ required: true }) key: string;
+  /** The value, unless it looks like a credential: then it is sealed in webhook_secrets and null here. */
+  @Prop({ type: String, default: null }) value: string | null;
+  @Prop({ required: true }) sensitive: boolean;
+}
+const EndpointHeaderSchema = SchemaFactory.createForClass(EndpointHeader);
+
+/** Where an application's webhooks go. Its signing secrets and sensitive header values live in webhook_secrets. */
+@Schema({ collection: 'webhook_endpoints', versionKey: false, timestamps: true })
+export class WebhookEndpoint {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
+  applicationId: string;
+
+  @Prop({ required: true })
+  workspaceId: string;
+
+  @Prop({ required: true })
+  name: string;
+
+  @Prop({ required: true })
+  url: string;
+
+  @Prop({ type: [EndpointHeaderSchema], default: [] })
+  headers: EndpointHeader[];
+
+  /** Empty: every event type. */
+  @Prop({ type: [String], default: [] })
+  eventTypes: string[];
+
+  @Prop({ required: true, default: true })
+  enabled: boolean;
+
+  @Prop({ type: String, default: null })
+  disabledReason: string | null;
+
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  retryPolicy: RetryPolicySpec | null;
+
+  /** Since when every delivery has failed; null after a success. Disables the endpoint when too old. */
+  @Prop({ type: Date, default: null })
+  failingSince: Date | null;
+
+  @Prop({ type: Date, default: null })
+  lastSuccessAt: Date | null;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const WebhookEndpointSchema = SchemaFactory.createForClass(WebhookEndpoint);
+WebhookEndpointSchema.index({ applicationId: 1, createdAt: 1 });

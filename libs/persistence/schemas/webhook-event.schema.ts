@@ -1,0 +1,29 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema } from 'mongoose';
+
+/** An event accepted for delivery: what every attempt sends, the same each time. */
+@Schema({ collection: 'webhook_events', versionKey: false })
+export class WebhookEvent {
+  /** `evt_…`: the `webhook-id` of every delivery of it. */
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
+  applicationId: string;
+
+  @Prop({ required: true })
+  eventType: string;
+
+  /** When it happened: the body's `timestamp`, fixed for the event. */
+  @Prop({ required: true })
+  occurredAt: Date;
+
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  data: unknown;
+
+  @Prop({ required: true })
+  createdAt: Date;
+}
+
+export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);
+WebhookEventSchema.index({ applicationId: 1, createdAt: -1 });
