@@ -79,6 +79,8 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     ADMIN_TOKEN: adminToken,
     MASTER_KEY: masterKey,
+    // Local development: webhooks may go to receivers on this machine.
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? 'true',
     PORT: String(apiPort),
     TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'),
   };

@@ -1,5 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { ApplicationsActivities } from '../activities/applications.activities';
+import type { WebhooksActivities } from '../activities/webhooks.activities';
 import type { ApplicationRequest } from '../libs/domain/applications';
 
 const { markApplicationDeleting, deleteRotationSchedule, stopCryptoKeyRotation, deleteApplicationData } =
@@ -8,13 +9,21 @@ const { markApplicationDeleting, deleteRotationSchedule, stopCryptoKeyRotation, 
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
 
+const { deleteApplicationWebhooks } = proxyActivities<WebhooksActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
 /**
  * Application deletion: the application stops answering at once (deleting), then its schedule,
- * its running rotation and its data go. Audit records stay. Nothing of another application is touched.
+ * its running rotation, its pending deliveries (cancelled), its webhooks and its data go. Audit records stay. Nothing of another application is touched.
  */
 export async function applicationDeletion(input: ApplicationRequest): Promise<void> {
   await markApplicationDeleting({ applicationId: input.applicationId });
   await deleteRotationSchedule({ applicationId: input.applicationId });
   await stopCryptoKeyRotation({ applicationId: input.applicationId });
+  // Added with webhooks; deletions recorded before them replay without it.
+  if (patched('delete-application-webhooks'))
+    await deleteApplicationWebhooks({ applicationId: input.applicationId });
   await deleteApplicationData(input);
 }

@@ -4,4 +4,7 @@ export { applicationDeletion } from './application-deletion.workflow';
 export { applicationProvisioning } from './application-provisioning.workflow';
 export { cryptoKeyRotation } from './crypto-key-rotation.workflow';
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
+export { eventDispatch } from './event-dispatch.workflow';
 export { scheduledCryptoKeyRotation } from './scheduled-crypto-key-rotation.workflow';
+export { webhookDelivery } from './webhook-delivery.workflow';
+export { webhookRecovery } from './webhook-recovery.workflow';

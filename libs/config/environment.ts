@@ -103,6 +103,24 @@ export class Environment {
   @Max(30_000)
   HEALTH_CHECK_TIMEOUT_MS = 2_000;
 
+  /** Development and tests only: lets webhooks go to loopback and private addresses (SSRF guard off). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS = false;
+
+  /** One deadline per webhook attempt: connecting, sending, and reading the answer. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 15_000;
+
+  /** An endpoint whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
+  @Matches(/^(P[0-9WDTHMS]+|(\d+[smhdw])+)$/i, {
+    message: 'WEBHOOK_ENDPOINT_DISABLE_AFTER must be a duration like P5D or 5d',
+  })
+  WEBHOOK_ENDPOINT_DISABLE_AFTER = 'P5D';
+
   /** How long creating or deleting an application waits for its workflow before answering "in progress". */
   @Type(() => Number)
   @IsInt()

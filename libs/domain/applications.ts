@@ -40,6 +40,7 @@ export interface ProvisionApplicationInput {
   encryptionMethod: EncryptionMethod;
   mode: ApplicationMode;
   cryptoKeyRotation: CryptoKeyRotationSettings | null;
+  encryptWebhooks: boolean;
   requestedBy: ActorRef;
 }
 

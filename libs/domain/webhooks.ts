@@ -46,7 +46,8 @@ export interface DeliveryInput {
 
 /** What one attempt came to. */
 export interface AttemptOutcome {
-  result: 'succeeded' | 'failed' | 'gone' | 'skipped';
+  /** stopped: failed, and no more attempts (410 Gone, or the endpoint was just disabled). */
+  result: 'succeeded' | 'failed' | 'stopped' | 'skipped';
   statusCode: number | null;
   error: string | null;
   /** From a 429/503 Retry-After, within bounds. */

@@ -1,11 +1,21 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { InvalidCursorError } from '../persistence/keyset-page';
 import { ApiError, codeForStatus, ErrorBody } from './api-error';
 
 /** Maps anything thrown to the one error shape; known errors keep their status, the rest are 500. */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof ApiError) {
     return exception.getResponse() as ErrorBody;
+  }
+  if (exception instanceof InvalidCursorError) {
+    const problem = exception.message;
+    return {
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: `cursor: ${problem}`,
+      details: [{ field: 'cursor', problems: [problem] }],
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

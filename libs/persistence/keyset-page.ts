@@ -25,8 +25,12 @@ export async function keysetPage<T extends { _id: string }>(
   if (options.cursor) {
     const [at, id] = Buffer.from(options.cursor, 'base64url').toString('utf8').split('|');
     const after = new Date(at);
-    if (!id || Number.isNaN(after.getTime())) throw new InvalidCursorError('cursor is not one this API returned');
-    (query as Record<string, unknown>).$or = [{ [field]: { $lt: after } }, { [field]: after, _id: { $lt: id } }];
+    if (!id || Number.isNaN(after.getTime()))
+      throw new InvalidCursorError('cursor is not one this API returned');
+    (query as Record<string, unknown>).$or = [
+      { [field]: { $lt: after } },
+      { [field]: after, _id: { $lt: id } },
+    ];
   }
   const found = (await model
     .find(query)

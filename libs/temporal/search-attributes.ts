@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { DeliveryInput } from '../domain/webhooks';
 
 /**
  * The custom search attributes an operator filters by in the Temporal UI. Their values are stored
@@ -13,3 +14,14 @@ export const SearchAttributes = {
 } as const;
 
 export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SearchAttributes) as (keyof typeof SearchAttributes)[];
+
+/** The search attributes of a delivery workflow: how an operator finds it in the Temporal UI. */
+export function deliverySearchAttributes(input: DeliveryInput) {
+  return [
+    { key: SearchAttributes.ApplicationId, value: input.applicationId },
+    { key: SearchAttributes.WebhookId, value: input.endpointId },
+    { key: SearchAttributes.EventType, value: input.eventType },
+    { key: SearchAttributes.EventId, value: input.eventId },
+    { key: SearchAttributes.DeliveryStatus, value: 'pending' },
+  ];
+}

@@ -10,6 +10,11 @@ export const WorkflowIds = {
   cryptoKeyRotation: (applicationId: string) => `crypto-key-rotation:${applicationId}`,
   /** The schedule's own runs (Temporal appends the scheduled time); each starts a cryptoKeyRotation. */
   scheduledCryptoKeyRotation: (applicationId: string) => `crypto-key-rotation-scheduled:${applicationId}`,
+  /** Accepting an event is starting this: the same event ID never dispatches twice. */
+  eventDispatch: (eventId: string) => `event-dispatch:${eventId}`,
+  /** One per (event, endpoint); a retry of a failed delivery is a new run under the same ID. */
+  webhookDelivery: (eventId: string, endpointId: string) => `webhook-delivery:${eventId}:${endpointId}`,
+  webhookRecovery: (endpointId: string, since: string) => `webhook-recovery:${endpointId}:${since}`,
 } as const;
 
 export const ScheduleIds = {

@@ -25,12 +25,18 @@ export interface HttpAttemptResult {
   retryAfterMs: number | null;
 }
 
-const guardedAgent = new Agent({ connect: { lookup: guardedLookup } });
-const openAgent = new Agent();
+/** Connection pools: one that dials only public addresses (checked after resolution), one open. */
+const agents: { guarded?: Agent; open?: Agent } = {};
+const agentFor = (allowPrivateTargets: boolean): Dispatcher =>
+  allowPrivateTargets
+    ? (agents.open ??= new Agent())
+    : (agents.guarded ??= new Agent({ connect: { lookup: guardedLookup } }));
 
-/** Closes the connection pools (at worker shutdown). */
+/** Closes the connection pools (at worker shutdown); the next attempt opens new ones. */
 export async function closeHttpDelivery(): Promise<void> {
-  await Promise.all([guardedAgent.close(), openAgent.close()]);
+  const open = Object.values(agents);
+  agents.guarded = agents.open = undefined;
+  await Promise.all(open.map((agent) => agent?.close()));
 }
 
 /**
@@ -52,12 +58,11 @@ export async function postWebhook(req: HttpAttemptRequest): Promise<HttpAttemptR
   try {
     const url = new URL(req.url);
     if (!req.allowPrivateTargets) await assertPublicTarget(url);
-    const dispatcher: Dispatcher = req.allowPrivateTargets ? openAgent : guardedAgent;
     const response = await request(url, {
       method: 'POST',
       headers: req.headers,
       body: req.body,
-      dispatcher,
+      dispatcher: agentFor(req.allowPrivateTargets),
       signal,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,

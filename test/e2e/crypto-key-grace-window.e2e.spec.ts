@@ -48,6 +48,7 @@ describe('Crypto Key grace window (time-skipping)', () => {
       encryptionMethod: 'AES-256-GCM',
       mode: 'test',
       cryptoKeyRotation: null,
+      encryptWebhooks: false,
       requestedBy: { kind: 'workspace', id: 'ws_grace' },
     };
     await env.client.workflow.execute(applicationProvisioning, {

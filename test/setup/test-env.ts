@@ -17,6 +17,8 @@ process.env.TEMPORAL_TASK_QUEUE = `test-${unique}`;
 process.env.TEMPORAL_WORKFLOW_BUNDLE = process.env.TEST_WORKFLOW_BUNDLE;
 process.env.ADMIN_TOKEN = `test-operator-token-${randomBytes(16).toString('hex')}`;
 process.env.MASTER_KEY = randomBytes(32).toString('base64');
+// Receivers in tests listen on loopback; the SSRF tests turn this off for their own app.
+process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS = 'true';
 
 // The Temporal SDK logs every worker state change at INFO; tests want its warnings only.
 try {

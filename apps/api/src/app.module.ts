@@ -8,6 +8,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({
@@ -22,6 +23,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     DiagnosticsModule,
     WorkspacesModule,
     ApplicationsModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}

@@ -4,10 +4,12 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ApplicationsActivities } from '../../../activities/applications.activities';
 import { CryptoKeysActivities } from '../../../activities/crypto-keys.activities';
 import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
+import { WebhooksActivities } from '../../../activities/webhooks.activities';
 import { Environment } from '../../../libs/config/environment';
 import { activityFunctions } from '../../../libs/temporal/activities';
 import { registerSearchAttributes } from '../../../libs/temporal/register-search-attributes';
 import { workflowSource } from '../../../libs/temporal/workflow-bundle';
+import { closeHttpDelivery } from '../../../libs/webhooks/http-delivery';
 
 const CONNECT_RETRY_MS = 2_000;
 
@@ -28,6 +30,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     private readonly diagnostics: DiagnosticsActivities,
     private readonly applications: ApplicationsActivities,
     private readonly cryptoKeys: CryptoKeysActivities,
+    private readonly webhooks: WebhooksActivities,
   ) {}
 
   /** Starts in the background, so the context (and its logger) is up while Temporal is awaited. */
@@ -46,6 +49,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
     await this.running;
     await this.connection?.close();
+    await closeHttpDelivery();
   }
 
   private async run(): Promise<void> {
@@ -57,7 +61,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       namespace: this.env.TEMPORAL_NAMESPACE,
       taskQueue: this.env.TEMPORAL_TASK_QUEUE,
       ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
-      activities: activityFunctions(this.diagnostics, this.applications, this.cryptoKeys),
+      activities: activityFunctions(this.diagnostics, this.applications, this.cryptoKeys, this.webhooks),
     });
     if (this.stopping) return;
     this.logger.log(

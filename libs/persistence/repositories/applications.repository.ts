@@ -22,7 +22,10 @@ export class NameTakenError extends Error {
 export const nameKeyOf = (name: string) => name.trim().toLowerCase();
 
 export type ApplicationChanges = Partial<
-  Pick<Application, 'name' | 'description' | 'redirectUrl' | 'encryptionMethod' | 'cryptoKeyRotation'>
+  Pick<
+    Application,
+    'name' | 'description' | 'redirectUrl' | 'encryptionMethod' | 'cryptoKeyRotation' | 'encryptWebhooks'
+  >
 >;
 
 /** The record of an application as provisioning starts: what the API accepted, keys still to come. */
@@ -40,6 +43,7 @@ export function newApplicationRecord(
     mode: input.mode,
     status: 'provisioning',
     cryptoKeyRotation: input.cryptoKeyRotation,
+    encryptWebhooks: input.encryptWebhooks,
     currentCryptoKeyVersion: null,
   };
 }

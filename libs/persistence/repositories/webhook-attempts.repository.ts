@@ -4,7 +4,8 @@ import { Model } from 'mongoose';
 import { ensureIndexes } from '../ensure-indexes';
 import { WebhookAttempt } from '../schemas/webhook-attempt.schema';
 
-export const attemptIdOf = (deliveryId: string, series: number, attempt: number) => `${deliveryId}:${series}:${attempt}`;
+export const attemptIdOf = (deliveryId: string, series: number, attempt: number) =>
+  `${deliveryId}:${series}:${attempt}`;
 
 @Injectable()
 export class WebhookAttemptsRepository implements OnModuleInit {
@@ -21,7 +22,10 @@ export class WebhookAttemptsRepository implements OnModuleInit {
   }
 
   async find(deliveryId: string, series: number, attempt: number): Promise<WebhookAttempt | null> {
-    return this.model.findById(attemptIdOf(deliveryId, series, attempt)).lean().exec();
+    return this.model
+      .findById(attemptIdOf(deliveryId, series, attempt))
+      .lean()
+      .exec();
   }
 
   async listForDelivery(deliveryId: string): Promise<WebhookAttempt[]> {

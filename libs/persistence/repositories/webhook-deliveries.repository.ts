@@ -30,7 +30,10 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
    * already has a delivery (the unique _id) is skipped: an event is never delivered twice to an
    * endpoint by two workflows, whatever Temporal still remembers.
    */
-  async open(event: { eventId: string; eventType: string; applicationId: string }, endpointIds: string[]): Promise<string[]> {
+  async open(
+    event: { eventId: string; eventType: string; applicationId: string },
+    endpointIds: string[],
+  ): Promise<string[]> {
     const opened: string[] = [];
     for (const endpointId of endpointIds) {
       const { upsertedCount } = await this.model
@@ -84,7 +87,9 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   async finish(id: string, series: number, status: Exclude<DeliveryStatus, 'pending'>): Promise<void> {
-    await this.model.updateOne({ _id: id, series, status: 'pending' }, { $set: { status, finishedAt: new Date() } }).exec();
+    await this.model
+      .updateOne({ _id: id, series, status: 'pending' }, { $set: { status, finishedAt: new Date() } })
+      .exec();
   }
 
   /**
@@ -115,7 +120,10 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     if (filter.eventType) query.eventType = filter.eventType;
     if (filter.endpointId) query.endpointId = filter.endpointId;
     if (filter.from || filter.to) {
-      query[field] = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+      query[field] = {
+        ...(filter.from ? { $gte: filter.from } : {}),
+        ...(filter.to ? { $lt: filter.to } : {}),
+      };
     }
     return keysetPage(this.model, query, field, options);
   }
@@ -123,7 +131,10 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   /** Failed deliveries of an endpoint since a time, in ID order after `afterId`, `limit` at a time. */
   async failedSince(endpointId: string, since: Date, afterId: string, limit: number): Promise<string[]> {
     const found = await this.model
-      .find({ endpointId, status: 'failed', lastAttemptAt: { $gte: since }, _id: { $gt: afterId } }, { _id: 1 })
+      .find(
+        { endpointId, status: 'failed', lastAttemptAt: { $gte: since }, _id: { $gt: afterId } },
+        { _id: 1 },
+      )
       .sort({ _id: 1 })
       .limit(limit)
       .lean()
@@ -132,7 +143,12 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   async pendingIds(filter: { applicationId?: string; endpointId?: string }): Promise<string[]> {
-    return (await this.model.find({ ...filter, status: 'pending' }, { _id: 1 }).lean().exec()).map((d) => d._id);
+    return (
+      await this.model
+        .find({ ...filter, status: 'pending' }, { _id: 1 })
+        .lean()
+        .exec()
+    ).map((d) => d._id);
   }
 
   async deleteForApplication(applicationId: string): Promise<void> {

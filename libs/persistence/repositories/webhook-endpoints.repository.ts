@@ -5,7 +5,10 @@ import { ensureIndexes } from '../ensure-indexes';
 import { WebhookEndpoint } from '../schemas/webhook-endpoint.schema';
 
 export type EndpointChanges = Partial<
-  Pick<WebhookEndpoint, 'name' | 'url' | 'headers' | 'eventTypes' | 'enabled' | 'disabledReason' | 'retryPolicy' | 'failingSince'>
+  Pick<
+    WebhookEndpoint,
+    'name' | 'url' | 'headers' | 'eventTypes' | 'enabled' | 'disabledReason' | 'retryPolicy' | 'failingSince'
+  >
 >;
 
 @Injectable()
@@ -30,7 +33,10 @@ export class WebhookEndpointsRepository implements OnModuleInit {
   }
 
   async findManyById(ids: string[]): Promise<WebhookEndpoint[]> {
-    return this.model.find({ _id: { $in: ids } }).lean().exec();
+    return this.model
+      .find({ _id: { $in: ids } })
+      .lean()
+      .exec();
   }
 
   async list(applicationId: string): Promise<WebhookEndpoint[]> {
@@ -38,7 +44,11 @@ export class WebhookEndpointsRepository implements OnModuleInit {
   }
 
   /** Enabled endpoints that want this event type (an empty list wants all). */
-  async listSubscribed(applicationId: string, eventType: string, excludeIds: string[] = []): Promise<WebhookEndpoint[]> {
+  async listSubscribed(
+    applicationId: string,
+    eventType: string,
+    excludeIds: string[] = [],
+  ): Promise<WebhookEndpoint[]> {
     return this.model
       .find({
         applicationId,
@@ -52,7 +62,10 @@ export class WebhookEndpointsRepository implements OnModuleInit {
   }
 
   async update(applicationId: string, id: string, changes: EndpointChanges): Promise<WebhookEndpoint | null> {
-    return this.model.findOneAndUpdate({ _id: id, applicationId }, { $set: changes }, { new: true }).lean().exec();
+    return this.model
+      .findOneAndUpdate({ _id: id, applicationId }, { $set: changes }, { new: true })
+      .lean()
+      .exec();
   }
 
   async recordSuccess(id: string, at: Date): Promise<void> {
@@ -75,6 +88,10 @@ export class WebhookEndpointsRepository implements OnModuleInit {
 
   async delete(id: string): Promise<void> {
     await this.model.deleteOne({ _id: id }).exec();
+  }
+
+  async deleteForApplication(applicationId: string): Promise<void> {
+    await this.model.deleteMany({ applicationId }).exec();
   }
 
   async idsOfApplication(applicationId: string): Promise<string[]> {

@@ -22,7 +22,15 @@ export class WebhookSecretsRepository implements OnModuleInit {
     await this.model
       .updateOne(
         { _id: secret.id },
-        { $set: { endpointId: secret.endpointId, kind: secret.kind, secret: secret.seal(secret.id), createdAt: new Date(), expiresAt: null } },
+        {
+          $set: {
+            endpointId: secret.endpointId,
+            kind: secret.kind,
+            secret: secret.seal(secret.id),
+            createdAt: new Date(),
+            expiresAt: null,
+          },
+        },
         { upsert: true },
       )
       .exec();

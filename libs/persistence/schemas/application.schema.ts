@@ -50,6 +50,10 @@ export class Application {
   @Prop({ type: CryptoKeyRotationSettingsSchema, default: null })
   cryptoKeyRotation: CryptoKeyRotationSettings | null;
 
+  /** Webhooks carry `encryptedData` (an envelope made with the Crypto Key) instead of `data`. */
+  @Prop({ required: true, default: false })
+  encryptWebhooks: boolean;
+
   /** The Crypto Key version data is encrypted with now; null until provisioned. */
   @Prop({ type: Number, default: null })
   currentCryptoKeyVersion: number | null;

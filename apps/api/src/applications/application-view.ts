@@ -22,6 +22,7 @@ export function applicationView(
     encryptionMethod: application.encryptionMethod,
     mode: application.mode,
     status: application.status,
+    encryptWebhooks: application.encryptWebhooks ?? false,
     cryptoKeyVersion: application.currentCryptoKeyVersion,
     cryptoKeyRotation,
     createdAt: application.createdAt.toISOString(),

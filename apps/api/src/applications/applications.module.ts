@@ -9,5 +9,6 @@ import { CryptoKeysService } from './crypto-keys.service';
   imports: [CredentialsModule],
   controllers: [ApplicationsController, CryptoKeysController],
   providers: [ApplicationsService, CryptoKeysService],
+  exports: [ApplicationsService],
 })
 export class ApplicationsModule {}

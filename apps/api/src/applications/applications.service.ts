@@ -20,7 +20,6 @@ import {
   NameTakenError,
 } from '../../../../libs/persistence/repositories/applications.repository';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
-import { InvalidCursorError } from '../../../../libs/persistence/keyset-page';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import {
   deleteRotationSchedule,
@@ -101,6 +100,7 @@ export class ApplicationsService {
       encryptionMethod: dto.encryptionMethod,
       mode: dto.mode ?? 'test',
       cryptoKeyRotation: dto.cryptoKeyRotation ? rotationSettings(dto.cryptoKeyRotation) : null,
+      encryptWebhooks: dto.encryptWebhooks ?? false,
       requestedBy: actorOf(principal),
     };
     const workflowId = WorkflowIds.applicationProvisioning(applicationId);
@@ -143,26 +143,15 @@ export class ApplicationsService {
   }
 
   async list(principal: WorkspacePrincipal, query: ListApplicationsQuery): Promise<ApplicationPageResponse> {
-    try {
-      const page = await this.applications.list(principal.workspaceId, {
-        mode: query.mode,
-        cursor: query.cursor,
-        limit: query.limit ?? 20,
-      });
-      return { items: page.items.map((a) => applicationView(a)), nextCursor: page.nextCursor };
-    } catch (err) {
-      if (err instanceof InvalidCursorError) {
-        throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `cursor: ${err.message}`, [
-          { field: 'cursor', problems: [err.message] },
-        ]);
-      }
-      throw err;
-    }
+    const page = await this.applications.list(principal.workspaceId, {
+      mode: query.mode,
+      cursor: query.cursor,
+      limit: query.limit ?? 20,
+    });
+    return { items: page.items.map((a) => applicationView(a)), nextCursor: page.nextCursor };
   }
 
   async get(principal: WorkspacePrincipal | ApplicationPrincipal, id: string): Promise<ApplicationResponse> {
-    // An application's key opens that application only: any other is as good as absent.
-    if (principal.kind === 'application' && principal.applicationId !== id) throw this.notFound(id);
     const application = await this.owned(principal, id);
     return applicationView(application, await this.schedule(application));
   }
@@ -185,7 +174,13 @@ export class ApplicationsService {
       throw nameTaken(dto.name);
     }
     const changes: ApplicationChanges = {};
-    for (const field of ['name', 'description', 'redirectUrl', 'encryptionMethod'] as const) {
+    for (const field of [
+      'name',
+      'description',
+      'redirectUrl',
+      'encryptionMethod',
+      'encryptWebhooks',
+    ] as const) {
       if (dto[field] !== undefined) Object.assign(changes, { [field]: dto[field] });
     }
     if (dto.cryptoKeyRotation !== undefined) {
@@ -249,8 +244,10 @@ export class ApplicationsService {
     }
   }
 
-  /** The workspace's application; 404 for another workspace's, a missing or a deleting one. */
+  /** The caller's application; 404 for another tenant's, a missing or a deleting one. */
   async owned(principal: WorkspacePrincipal | ApplicationPrincipal, id: string): Promise<Application> {
+    // An application's key opens that application only: any other is as good as absent.
+    if (principal.kind === 'application' && principal.applicationId !== id) throw this.notFound(id);
     const application = await this.applications.findInWorkspace(principal.workspaceId, id);
     if (!application || application.status === 'deleting') throw this.notFound(id);
     return application;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -96,6 +97,14 @@ class ApplicationFields {
   @ValidateNested()
   @Type(() => CryptoKeyRotationDto)
   cryptoKeyRotation?: CryptoKeyRotationDto | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Send webhooks with `encryptedData` (made with the Crypto Key) instead of `data`',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'encryptWebhooks must be true or false' })
+  encryptWebhooks?: boolean;
 }
 
 export class CreateApplicationDto extends ApplicationFields {
@@ -141,6 +150,14 @@ export class UpdateApplicationDto {
   @ValidateNested()
   @Type(() => CryptoKeyRotationDto)
   cryptoKeyRotation?: CryptoKeyRotationDto | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Send webhooks with `encryptedData` (made with the Crypto Key) instead of `data`',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'encryptWebhooks must be true or false' })
+  encryptWebhooks?: boolean;
 }
 
 export class ApplicationParams {
@@ -192,6 +209,7 @@ export class ApplicationResponse {
   @ApiProperty({ enum: ENCRYPTION_METHODS }) encryptionMethod: EncryptionMethod;
   @ApiProperty({ enum: APPLICATION_MODES }) mode: ApplicationMode;
   @ApiProperty({ enum: APPLICATION_STATUSES }) status: ApplicationStatus;
+  @ApiProperty() encryptWebhooks: boolean;
   @ApiProperty({ nullable: true, type: Number }) cryptoKeyVersion: number | null;
   @ApiProperty({ type: RotationScheduleView, nullable: true }) cryptoKeyRotation: RotationScheduleView | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

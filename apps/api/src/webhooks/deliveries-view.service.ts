@@ -1,0 +1,155 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Principal } from '../../../../libs/auth/principal';
+import { ApiError } from '../../../../libs/http/api-error';
+import { WebhookAttemptsRepository } from '../../../../libs/persistence/repositories/webhook-attempts.repository';
+import {
+  DeliveryFilter,
+  WebhookDeliveriesRepository,
+} from '../../../../libs/persistence/repositories/webhook-deliveries.repository';
+import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
+import type { WebhookDelivery } from '../../../../libs/persistence/schemas/webhook-delivery.schema';
+import { DeliveriesService } from '../../../../libs/webhooks/deliveries.service';
+import { ApplicationsService } from '../applications/applications.service';
+import type {
+  DeliveriesResponse,
+  DeliveryView,
+  FailedDeliveriesResponse,
+  RetryResponse,
+} from './dto/delivery.dto';
+
+type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
+
+const deliveryView = (d: WebhookDelivery): DeliveryView => ({
+  id: d._id,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  webhookId: d.endpointId,
+  status: d.status,
+  series: d.series,
+  attemptCount: d.attemptCount,
+  lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
+  lastStatusCode: d.lastStatusCode,
+  lastError: d.lastError,
+  createdAt: d.createdAt.toISOString(),
+  finishedAt: d.finishedAt?.toISOString() ?? null,
+});
+
+/** Deliveries and the failed-deliveries view, as the API shows them; retrying one. */
+@Injectable()
+export class DeliveriesViewService {
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly attempts: WebhookAttemptsRepository,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly deliveriesService: DeliveriesService,
+  ) {}
+
+  async failed(
+    principal: Caller,
+    appId: string,
+    query: {
+      eventType?: string;
+      webhookId?: string;
+      from?: string;
+      to?: string;
+      limit?: number;
+      cursor?: string;
+    },
+  ): Promise<FailedDeliveriesResponse> {
+    const application = await this.applications.owned(principal, appId);
+    const page = await this.page(
+      application._id,
+      {
+        status: 'failed',
+        eventType: query.eventType,
+        endpointId: query.webhookId,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      },
+      query,
+    );
+    const endpoints = new Map(
+      (await this.endpoints.findManyById([...new Set(page.items.map((d) => d.endpointId))])).map((e) => [
+        e._id,
+        e,
+      ]),
+    );
+    return {
+      items: page.items.map((d) => ({
+        eventId: d.eventId,
+        eventType: d.eventType,
+        errorMessage: d.lastError ?? '',
+        deliveryId: d._id,
+        webhookId: d.endpointId,
+        webhookName: endpoints.get(d.endpointId)?.name ?? null,
+        url: endpoints.get(d.endpointId)?.url ?? null,
+        attemptCount: d.attemptCount,
+        lastAttemptAt: d.lastAttemptAt?.toISOString() ?? d.createdAt.toISOString(),
+        lastStatusCode: d.lastStatusCode,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async list(
+    principal: Caller,
+    appId: string,
+    query: {
+      status?: WebhookDelivery['status'];
+      eventType?: string;
+      webhookId?: string;
+      limit?: number;
+      cursor?: string;
+    },
+  ): Promise<DeliveriesResponse> {
+    const application = await this.applications.owned(principal, appId);
+    const page = await this.page(
+      application._id,
+      { status: query.status, eventType: query.eventType, endpointId: query.webhookId },
+      query,
+    );
+    return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
+  }
+
+  async get(principal: Caller, appId: string, deliveryId: string): Promise<DeliveryView> {
+    const delivery = await this.owned(principal, appId, deliveryId);
+    const attempts = await this.attempts.listForDelivery(delivery._id);
+    return {
+      ...deliveryView(delivery),
+      attempts: attempts.map((a) => ({
+        series: a.series,
+        attempt: a.attempt,
+        scheduledAt: a.scheduledAt.toISOString(),
+        startedAt: a.startedAt.toISOString(),
+        durationMs: a.durationMs,
+        statusCode: a.statusCode,
+        responseBody: a.responseBody,
+        error: a.error,
+        succeeded: a.succeeded,
+      })),
+    };
+  }
+
+  async retry(principal: Caller, appId: string, deliveryId: string): Promise<RetryResponse> {
+    const delivery = await this.owned(principal, appId, deliveryId);
+    const { series, workflowId } = await this.deliveriesService.retry(delivery);
+    return { deliveryId, series, workflowId };
+  }
+
+  private async owned(principal: Caller, appId: string, deliveryId: string): Promise<WebhookDelivery> {
+    const application = await this.applications.owned(principal, appId);
+    const delivery = await this.deliveries.findInApplication(application._id, deliveryId);
+    if (!delivery)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'DELIVERY_NOT_FOUND',
+        `No delivery ${deliveryId} in this application`,
+      );
+    return delivery;
+  }
+
+  private page(applicationId: string, filter: DeliveryFilter, query: { limit?: number; cursor?: string }) {
+    return this.deliveries.page(applicationId, filter, { limit: query.limit ?? 20, cursor: query.cursor });
+  }
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Principal } from '../../../../libs/auth/principal';
+import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
+import { DeliveriesViewService } from './deliveries-view.service';
+import {
+  DeliveriesQuery,
+  DeliveriesResponse,
+  DeliveryParams,
+  DeliveryView,
+  RetryResponse,
+} from './dto/delivery.dto';
+import { AppParams } from './dto/webhook-endpoint.dto';
+
+type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
+
+@ApiTags('deliveries')
+@Auth('workspace', 'application')
+@ApiNotFoundResponse({ description: 'No such application or delivery for this caller' })
+@Controller('applications/:appId/deliveries')
+export class DeliveriesController {
+  constructor(private readonly deliveries: DeliveriesViewService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Deliveries, newest first; filter by status, event type, endpoint' })
+  @ApiOkResponse({ type: DeliveriesResponse })
+  list(@CurrentPrincipal() p: Caller, @Param() { appId }: AppParams, @Query() query: DeliveriesQuery) {
+    return this.deliveries.list(p, appId, query);
+  }
+
+  @Get(':deliveryId')
+  @ApiOperation({ summary: 'One delivery with every attempt' })
+  @ApiOkResponse({ type: DeliveryView })
+  get(@CurrentPrincipal() p: Caller, @Param() { appId, deliveryId }: DeliveryParams) {
+    return this.deliveries.get(p, appId, deliveryId);
+  }
+
+  @Post(':deliveryId/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'A new series of attempts for a failed delivery (same webhook-id)' })
+  @ApiAcceptedResponse({ type: RetryResponse })
+  @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, or ENDPOINT_DISABLED' })
+  retry(@CurrentPrincipal() p: Caller, @Param() { appId, deliveryId }: DeliveryParams) {
+    return this.deliveries.retry(p, appId, deliveryId);
+  }
+}

@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DELIVERY_STATUSES, DeliveryStatus, EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { AppParams } from './webhook-endpoint.dto';
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
+  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
+  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @IsOptional()
+  @IsIn(EVENT_TYPES, { message: 'eventType must be a known event type (GET /v1/event-types)' })
+  eventType?: string;
+}
+
+export class FailedDeliveriesQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'wh_8Zk…' })
+  @IsOptional()
+  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook endpoint ID (wh_…)' })
+  webhookId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt at or after' })
+  @IsOptional()
+  @Matches(ISO_DATE_TIME, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt before' })
+  @IsOptional()
+  @Matches(ISO_DATE_TIME, { message: 'to must be an ISO 8601 date-time, e.g. 2026-11-21T00:00:00Z' })
+  to?: string;
+}
+
+export class EndpointFailedDeliveriesQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Matches(ISO_DATE_TIME, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Matches(ISO_DATE_TIME, { message: 'to must be an ISO 8601 date-time, e.g. 2026-11-21T00:00:00Z' })
+  to?: string;
+}
+
+export class DeliveriesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
+  status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ example: 'wh_8Zk…' })
+  @IsOptional()
+  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook endpoint ID (wh_…)' })
+  webhookId?: string;
+}
+
+export class DeliveryParams extends AppParams {
+  @ApiProperty({ example: 'evt_3Fa…:wh_8Zk…' })
+  @Matches(/^evt_[0-9A-Za-z]{1,40}:wh_[0-9A-Za-z]{1,40}$/, {
+    message: 'deliveryId must be a delivery ID (evt_…:wh_…)',
+  })
+  deliveryId: string;
+}
+
+export class FailedDeliveryView {
+  @ApiProperty() eventId: string;
+  @ApiProperty() eventType: string;
+  @ApiProperty({ example: 'HTTP 500: Expired document' }) errorMessage: string;
+  @ApiProperty() deliveryId: string;
+  @ApiProperty() webhookId: string;
+  @ApiProperty({ nullable: true, type: String }) webhookName: string | null;
+  @ApiProperty({ nullable: true, type: String }) url: string | null;
+  @ApiProperty() attemptCount: number;
+  @ApiProperty({ format: 'date-time' }) lastAttemptAt: string;
+  @ApiProperty({ nullable: true, type: Number }) lastStatusCode: number | null;
+}
+
+export class FailedDeliveriesResponse {
+  @ApiProperty({ type: [FailedDeliveryView] }) items: FailedDeliveryView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class AttemptView {
+  @ApiProperty() series: number;
+  @ApiProperty() attempt: number;
+  @ApiProperty({ format: 'date-time' }) scheduledAt: string;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty() durationMs: number;
+  @ApiProperty({ nullable: true, type: Number }) statusCode: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The first 4 KB of the answer' }) responseBody:
+    string | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() succeeded: boolean;
+}
+
+export class DeliveryView {
+  @ApiProperty() id: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty() eventType: string;
+  @ApiProperty() webhookId: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
+  @ApiProperty({ description: '1, then +1 for each retry of the delivery' }) series: number;
+  @ApiProperty() attemptCount: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAttemptAt: string | null;
+  @ApiProperty({ nullable: true, type: Number }) lastStatusCode: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
+  @ApiPropertyOptional({ type: [AttemptView] }) attempts?: AttemptView[];
+}
+
+export class DeliveriesResponse {
+  @ApiProperty({ type: [DeliveryView] }) items: DeliveryView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class RetryResponse {
+  @ApiProperty() deliveryId: string;
+  @ApiProperty() series: number;
+  @ApiProperty() workflowId: string;
+}

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { APPLICANT_EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+
+export class CreateEventDto {
+  @ApiProperty({
+    enum: APPLICANT_EVENT_TYPES,
+    description: 'Operational events are emitted by the service itself',
+  })
+  @IsIn(APPLICANT_EVENT_TYPES, {
+    message: `eventType must be one of ${APPLICANT_EVENT_TYPES.join(', ')} (see GET /v1/event-types)`,
+  })
+  eventType: string;
+
+  @ApiPropertyOptional({ type: Object, example: { applicantId: 'appl_123', status: 'COMPLETED' } })
+  @IsOptional()
+  @IsObject({ message: 'data must be a JSON object' })
+  data?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: Object,
+    description: 'Instead of data: an envelope made with the application’s Crypto Key (see README)',
+    example: { alg: 'AES-256-GCM', kid: 1, iv: '…', ciphertext: '…', tag: '…' },
+  })
+  @IsOptional()
+  @IsObject({ message: 'encryptedData must be an envelope object { alg, kid, iv, ciphertext, tag | mac }' })
+  encryptedData?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'The same key gives the same event, delivered once' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, {
+    message: 'idempotencyKey must be 1 to 200 printable ASCII characters without spaces',
+  })
+  idempotencyKey?: string;
+}
+
+export class EventAcceptedResponse {
+  @ApiProperty({ example: 'evt_3Fa…', description: 'Every delivery of it carries this as webhook-id' })
+  eventId: string;
+}
+
+export class EventTypeView {
+  @ApiProperty() type: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ description: 'Sent through POST …/events, or emitted by the service' }) source:
+    'platform' | 'service';
+}
+
+export class EventTypesResponse {
+  @ApiProperty({ type: [EventTypeView] }) items: EventTypeView[];
+}

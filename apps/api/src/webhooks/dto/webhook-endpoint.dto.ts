@@ -1,0 +1,239 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { Durations } from '../../../../../libs/domain/duration';
+import { EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
+import { trimmed } from '../../../../../libs/http/transforms';
+
+const EVENT_TYPE_MESSAGE = `each value in eventTypes must be a known event type (GET /v1/event-types): ${EVENT_TYPES.join(', ')}`;
+
+export class HeaderDto {
+  @ApiProperty({ example: 'X-Tenant' })
+  @IsString({ message: 'key must be a string' })
+  @MaxLength(256)
+  key: string;
+  @ApiProperty({ example: 'acme' }) @IsString({ message: 'value must be a string' }) value: string;
+}
+
+/** Either `schedule`, or exponential backoff; all durations ISO 8601 or like 5s, 30m. */
+export class RetryPolicyDto {
+  @ApiPropertyOptional({ example: ['PT5S', 'PT5M', 'PT30M'], description: 'Delays before each retry' })
+  @IsOptional()
+  @IsArray({ message: 'schedule must be a list of durations' })
+  @ArrayMaxSize(19, { message: 'schedule allows at most 19 retries' })
+  @IsDuration({ min: Durations.SECOND, max: Durations.DAY }, { each: true })
+  schedule?: string[];
+
+  @ApiPropertyOptional({ example: 'PT5S' })
+  @IsOptional()
+  @IsDuration({ min: Durations.SECOND, max: Durations.DAY })
+  initialInterval?: string;
+
+  @ApiPropertyOptional({ example: 2, minimum: 1, maximum: 10 })
+  @IsOptional()
+  @IsNumber({}, { message: 'backoffCoefficient must be a number from 1 to 10' })
+  @Min(1, { message: 'backoffCoefficient must be a number from 1 to 10' })
+  @Max(10, { message: 'backoffCoefficient must be a number from 1 to 10' })
+  backoffCoefficient?: number;
+
+  @ApiPropertyOptional({ example: 'PT10H' })
+  @IsOptional()
+  @IsDuration({ min: Durations.SECOND, max: Durations.DAY })
+  maximumInterval?: string;
+
+  @ApiPropertyOptional({
+    example: 8,
+    minimum: 1,
+    maximum: 20,
+    description: 'Attempts in all, the first included',
+  })
+  @IsOptional()
+  @IsInt({ message: 'maximumAttempts must be a whole number from 1 to 20' })
+  @Min(1, { message: 'maximumAttempts must be a whole number from 1 to 20' })
+  @Max(20, { message: 'maximumAttempts must be a whole number from 1 to 20' })
+  maximumAttempts?: number;
+}
+
+class EndpointFields {
+  @ApiProperty({ minLength: 1, maxLength: 100 })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name: string;
+
+  @ApiProperty({ example: 'https://example.com/webhooks', description: 'https (http also in test mode)' })
+  @IsString({ message: 'url must be an absolute URL' })
+  @MaxLength(2048, { message: 'url must be at most 2048 characters' })
+  url: string;
+
+  @ApiPropertyOptional({
+    type: [HeaderDto],
+    description: 'At most 20; credential-like values are stored sealed and shown masked',
+  })
+  @IsOptional()
+  @IsArray({ message: 'headers must be a list of { key, value }' })
+  @ValidateNested({ each: true })
+  @Type(() => HeaderDto)
+  headers?: HeaderDto[];
+
+  @ApiPropertyOptional({
+    example: ['APPLICANT_COMPLETED'],
+    description: 'Empty or missing: every event type',
+  })
+  @IsOptional()
+  @IsArray({ message: 'eventTypes must be a list of event types' })
+  @Matches(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/, {
+    each: true,
+    message: 'each value in eventTypes must be UPPER_SNAKE_CASE',
+  })
+  @IsIn(EVENT_TYPES, { each: true, message: EVENT_TYPE_MESSAGE })
+  eventTypes?: string[];
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    type: RetryPolicyDto,
+    description: 'Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h',
+  })
+  @IsOptional()
+  @IsObject({ message: 'retryPolicy must be an object' })
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retryPolicy?: RetryPolicyDto | null;
+}
+
+export class CreateWebhookEndpointDto extends EndpointFields {}
+
+export class UpdateWebhookEndpointDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString({ message: 'url must be an absolute URL' })
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ type: [HeaderDto], description: 'Replaces every custom header' })
+  @IsOptional()
+  @IsArray({ message: 'headers must be a list of { key, value }' })
+  @ValidateNested({ each: true })
+  @Type(() => HeaderDto)
+  headers?: HeaderDto[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray({ message: 'eventTypes must be a list of event types' })
+  @Matches(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/, {
+    each: true,
+    message: 'each value in eventTypes must be UPPER_SNAKE_CASE',
+  })
+  @IsIn(EVENT_TYPES, { each: true, message: EVENT_TYPE_MESSAGE })
+  eventTypes?: string[];
+
+  @ApiPropertyOptional({ description: 'true re-enables a disabled endpoint' })
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ type: RetryPolicyDto, nullable: true, description: 'null: the default policy' })
+  @IsOptional()
+  @IsObject({ message: 'retryPolicy must be an object' })
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retryPolicy?: RetryPolicyDto | null;
+}
+
+export class AppParams {
+  @ApiProperty({ example: 'app_4fQ…' })
+  @Matches(/^app_[0-9A-Za-z]{1,40}$/, { message: 'appId must be an application ID (app_…)' })
+  appId: string;
+}
+
+export class EndpointParams extends AppParams {
+  @ApiProperty({ example: 'wh_8Zk…' })
+  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'id must be a webhook endpoint ID (wh_…)' })
+  id: string;
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({
+    example: 'P1D',
+    default: 'P1D',
+    description: 'How long the old secret keeps signing too: 0 to 7 days',
+  })
+  @IsOptional()
+  @IsDuration({ min: 0, max: 7 * Durations.DAY })
+  overlap?: string;
+}
+
+export class RecoverDto {
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Retry every failed delivery whose last attempt is since then',
+  })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'since must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z',
+  })
+  since: string;
+}
+
+export class HeaderView {
+  @ApiProperty() key: string;
+  @ApiProperty({ description: 'Masked when the header looks like a credential' }) value: string;
+}
+
+export class RetryPolicyView {
+  @ApiProperty({ example: ['PT5S', 'PT5M'], description: 'Delays before each retry after the first attempt' })
+  schedule: string[];
+}
+
+export class WebhookEndpointResponse {
+  @ApiProperty({ example: 'wh_8Zk…' }) id: string;
+  @ApiProperty() applicationId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ type: [HeaderView] }) headers: HeaderView[];
+  @ApiProperty({ type: [String], description: 'Empty: every event type' }) eventTypes: string[];
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ nullable: true, type: String }) disabledReason: string | null;
+  @ApiProperty({ type: RetryPolicyView }) retryPolicy: RetryPolicyView;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({ example: 'whsec_…', description: 'Only when created; later at GET …/secret' })
+  secret?: string;
+}
+
+export class WebhookEndpointListResponse {
+  @ApiProperty({ type: [WebhookEndpointResponse] }) items: WebhookEndpointResponse[];
+}
+
+export class SecretResponse {
+  @ApiProperty({ example: 'whsec_…' }) secret: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Until then the previous secret signs too' })
+  previousValidUntil?: string;
+}

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import type { Principal } from '../../../../libs/auth/principal';
+import { Environment } from '../../../../libs/config/environment';
+import { base62 } from '../../../../libs/crypto/base62';
+import { EnvelopeError } from '../../../../libs/crypto/envelope';
+import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
+import { ApiError } from '../../../../libs/http/api-error';
+import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
+import { startEventDispatch } from '../../../../libs/temporal/webhook-workflows';
+import { ApplicationsService } from '../applications/applications.service';
+import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
+
+type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
+
+const invalid = (field: string, problem: string) =>
+  new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `${field}: ${problem}`, [
+    { field, problems: [problem] },
+  ]);
+
+/** Accepting events: one atomic step, starting the event's dispatch workflow. */
+@Injectable()
+export class EventsService {
+  constructor(
+    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly env: Environment,
+    private readonly applications: ApplicationsService,
+    private readonly credentials: CredentialsService,
+  ) {}
+
+  async accept(principal: Caller, appId: string, dto: CreateEventDto): Promise<EventAcceptedResponse> {
+    const application = await this.applications.owned(principal, appId);
+    if (application.status !== 'active') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'NOT_PROVISIONED',
+        `Application ${appId} is still being provisioned`,
+      );
+    }
+    if (dto.data !== undefined && dto.encryptedData !== undefined) {
+      throw invalid('encryptedData', 'send either data or encryptedData, not both');
+    }
+    let data: unknown = dto.data ?? null;
+    if (dto.encryptedData !== undefined) {
+      try {
+        data = await this.credentials.decrypt(application, dto.encryptedData);
+      } catch (err) {
+        if (err instanceof EnvelopeError || err instanceof CryptoKeyUnusableError)
+          throw invalid('encryptedData', err.message);
+        throw err;
+      }
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw invalid('encryptedData', 'must decrypt to a JSON object');
+      }
+    }
+    const eventId = dto.idempotencyKey
+      ? `evt_${base62(createHash('sha256').update(`${application._id}\n${dto.idempotencyKey}`).digest().subarray(0, 16))}`
+      : `evt_${base62(randomBytes(16))}`;
+    await startEventDispatch(this.temporal, this.env.TEMPORAL_TASK_QUEUE, {
+      eventId,
+      applicationId: application._id,
+      eventType: dto.eventType,
+      occurredAt: new Date().toISOString(),
+      data,
+      requestedBy:
+        principal.kind === 'workspace'
+          ? { kind: 'workspace', id: principal.workspaceId }
+          : { kind: 'system', id: application._id },
+    });
+    return { eventId };
+  }
+}

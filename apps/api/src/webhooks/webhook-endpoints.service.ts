@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Principal } from '../../../../libs/auth/principal';
+import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
+import { Environment } from '../../../../libs/config/environment';
+import { base62 } from '../../../../libs/crypto/base62';
+import type { ApplicationMode } from '../../../../libs/domain/applications';
+import { parseDuration } from '../../../../libs/domain/duration';
+import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
+import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
+import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
+import type { Application } from '../../../../libs/persistence/schemas/application.schema';
+import type { WebhookEndpoint } from '../../../../libs/persistence/schemas/webhook-endpoint.schema';
+import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
+import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
+import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { customHeaderProblems } from '../../../../libs/webhooks/custom-headers';
+import { DeliveriesService } from '../../../../libs/webhooks/deliveries.service';
+import { assertPublicTarget, TargetRefusedError } from '../../../../libs/webhooks/target-guard';
+import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets.service';
+import { webhookRecovery } from '../../../../workflows';
+import { ApplicationsService } from '../applications/applications.service';
+import type {
+  CreateWebhookEndpointDto,
+  RetryPolicyDto,
+  SecretResponse,
+  UpdateWebhookEndpointDto,
+  WebhookEndpointResponse,
+} from './dto/webhook-endpoint.dto';
+import { webhookEndpointView } from './webhook-endpoint-view';
+
+const invalid = (problems: FieldProblem[]) =>
+  new ApiError(
+    HttpStatus.BAD_REQUEST,
+    'VALIDATION_FAILED',
+    problems.map((p) => `${p.field}: ${p.problems.join('; ')}`).join('. '),
+    problems,
+  );
+
+/** `headers.0.key: …` into `{ field, problems }`. */
+const asFieldProblem = (message: string): FieldProblem => {
+  const [field, ...rest] = message.split(': ');
+  return { field, problems: [rest.join(': ')] };
+};
+
+function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
+  const ms = (value?: string) => (value === undefined ? undefined : parseDuration(value)!);
+  return {
+    scheduleMs: dto.schedule?.map((d) => parseDuration(d)!),
+    initialIntervalMs: ms(dto.initialInterval),
+    backoffCoefficient: dto.backoffCoefficient,
+    maximumIntervalMs: ms(dto.maximumInterval),
+    maximumAttempts: dto.maximumAttempts,
+  };
+}
+
+type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
+
+/** An application's webhook endpoints: validated (SSRF too), their secrets sealed. */
+@Injectable()
+export class WebhookEndpointsService {
+  constructor(
+    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly env: Environment,
+    private readonly applications: ApplicationsService,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly secrets: WebhookSecretsService,
+    private readonly deliveries: DeliveriesService,
+  ) {}
+
+  async create(
+    principal: Caller,
+    appId: string,
+    dto: CreateWebhookEndpointDto,
+  ): Promise<WebhookEndpointResponse> {
+    const application = await this.applications.owned(principal, appId);
+    const retryPolicy = dto.retryPolicy ? retryPolicySpec(dto.retryPolicy) : null;
+    await this.check(application.mode, { url: dto.url, headers: dto.headers, retryPolicy });
+    const id = `wh_${base62(randomBytes(16))}`;
+    const headers = await this.secrets.storeHeaders(id, dto.headers ?? []);
+    const secret = await this.secrets.issueSigningSecret(id);
+    const endpoint = await this.endpoints.create({
+      _id: id,
+      applicationId: application._id,
+      workspaceId: application.workspaceId,
+      name: dto.name,
+      url: dto.url,
+      headers,
+      eventTypes: [...new Set(dto.eventTypes ?? [])],
+      enabled: dto.enabled ?? true,
+      disabledReason: null,
+      retryPolicy,
+      failingSince: null,
+      lastSuccessAt: null,
+    });
+    return { ...(await this.view(endpoint)), secret };
+  }
+
+  async list(principal: Caller, appId: string): Promise<WebhookEndpointResponse[]> {
+    const application = await this.applications.owned(principal, appId);
+    return Promise.all((await this.endpoints.list(application._id)).map((e) => this.view(e)));
+  }
+
+  async get(principal: Caller, appId: string, id: string): Promise<WebhookEndpointResponse> {
+    return this.view(await this.owned(principal, appId, id));
+  }
+
+  async update(
+    principal: Caller,
+    appId: string,
+    id: string,
+    dto: UpdateWebhookEndpointDto,
+  ): Promise<WebhookEndpointResponse> {
+    const endpoint = await this.owned(principal, appId, id);
+    const application = await this.applications.owned(principal, appId);
+    const retryPolicy =
+      dto.retryPolicy === undefined ? undefined : dto.retryPolicy && retryPolicySpec(dto.retryPolicy);
+    await this.check(application.mode, {
+      url: dto.url,
+      headers: dto.headers,
+      retryPolicy: retryPolicy ?? null,
+    });
+    const headers = dto.headers && (await this.secrets.storeHeaders(id, dto.headers, endpoint.headers));
+    const updated = await this.endpoints.update(appId, id, {
+      ...(dto.name !== undefined ? { name: dto.name } : {}),
+      ...(dto.url !== undefined ? { url: dto.url } : {}),
+      ...(headers ? { headers } : {}),
+      ...(dto.eventTypes !== undefined ? { eventTypes: [...new Set(dto.eventTypes)] } : {}),
+      ...(retryPolicy !== undefined ? { retryPolicy } : {}),
+      // Re-enabling starts the endpoint's health afresh.
+      ...(dto.enabled !== undefined
+        ? {
+            enabled: dto.enabled,
+            disabledReason: dto.enabled ? null : 'disabled by the customer',
+            failingSince: null,
+          }
+        : {}),
+    });
+    if (!updated) throw this.notFound(id);
+    return this.view(updated);
+  }
+
+  /** Deletes the endpoint; its pending deliveries are cancelled. */
+  async delete(principal: Caller, appId: string, id: string): Promise<void> {
+    await this.owned(principal, appId, id);
+    await this.endpoints.update(appId, id, { enabled: false, disabledReason: 'deleted' });
+    await this.deliveries.cancelPending({ endpointId: id });
+    await this.secrets.deleteForEndpoints([id]);
+    await this.endpoints.delete(id);
+  }
+
+  async secret(principal: Caller, appId: string, id: string): Promise<SecretResponse> {
+    await this.owned(principal, appId, id);
+    const secret = await this.secrets.currentSigningSecret(id);
+    if (!secret) throw this.notFound(id);
+    return { secret };
+  }
+
+  async rotateSecret(principal: Caller, appId: string, id: string, overlap = 'P1D'): Promise<SecretResponse> {
+    await this.owned(principal, appId, id);
+    const previousValidUntil = new Date(Date.now() + parseDuration(overlap)!);
+    const secret = await this.secrets.issueSigningSecret(id, previousValidUntil);
+    return { secret, previousValidUntil: previousValidUntil.toISOString() };
+  }
+
+  /** Retries, durably (a workflow), every failed delivery of the endpoint since a time. */
+  async recover(
+    principal: Caller,
+    appId: string,
+    id: string,
+    since: string,
+  ): Promise<{ workflowId: string; retried?: number }> {
+    const endpoint = await this.owned(principal, appId, id);
+    if (!endpoint.enabled) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'ENDPOINT_DISABLED',
+        `Webhook endpoint ${id} is disabled: re-enable it (PATCH enabled: true) first`,
+      );
+    }
+    const sinceIso = new Date(since).toISOString();
+    const workflowId = WorkflowIds.webhookRecovery(id, sinceIso);
+    try {
+      await this.temporal.workflow.start(webhookRecovery, {
+        workflowId,
+        taskQueue: this.env.TEMPORAL_TASK_QUEUE,
+        args: [{ applicationId: appId, endpointId: id, since: sinceIso }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SearchAttributes.ApplicationId, value: appId },
+          { key: SearchAttributes.WebhookId, value: id },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    try {
+      const { retried } = await withTimeout(
+        this.temporal.workflow.getHandle(workflowId).result(),
+        this.env.API_WORKFLOW_WAIT_MS,
+      );
+      return { workflowId, retried };
+    } catch (err) {
+      if (err instanceof TimeoutError) return { workflowId };
+      throw err;
+    }
+  }
+
+  async owned(principal: Caller, appId: string, id: string): Promise<WebhookEndpoint> {
+    const application: Application = await this.applications.owned(principal, appId);
+    const endpoint = await this.endpoints.findInApplication(application._id, id);
+    if (!endpoint) throw this.notFound(id);
+    return endpoint;
+  }
+
+  private notFound(id: string): ApiError {
+    return new ApiError(
+      HttpStatus.NOT_FOUND,
+      'WEBHOOK_NOT_FOUND',
+      `No webhook endpoint ${id} in this application`,
+    );
+  }
+
+  private async view(endpoint: WebhookEndpoint): Promise<WebhookEndpointResponse> {
+    const sensitive = endpoint.headers.some((h) => h.sensitive)
+      ? await this.secrets.headerValues(
+          endpoint._id,
+          endpoint.headers.filter((h) => h.sensitive),
+        )
+      : {};
+    return webhookEndpointView(endpoint, sensitive);
+  }
+
+  /** The checks a DTO cannot make alone: URL for the mode and against SSRF, headers, retry bounds. */
+  private async check(
+    mode: ApplicationMode,
+    input: { url?: string; headers?: { key: string; value: string }[]; retryPolicy: RetryPolicySpec | null },
+  ): Promise<void> {
+    const problems: FieldProblem[] = [];
+    if (input.url !== undefined) {
+      const problem = await this.urlProblem(input.url, mode);
+      if (problem) problems.push({ field: 'url', problems: [problem] });
+    }
+    if (input.headers) problems.push(...customHeaderProblems(input.headers).map(asFieldProblem));
+    const retry = input.retryPolicy && retryPolicyProblem(input.retryPolicy);
+    if (retry) problems.push(asFieldProblem(retry.replace(/^retryPolicy /, 'retryPolicy: ')));
+    if (problems.length > 0) throw invalid(problems);
+  }
+
+  private async urlProblem(value: string, mode: ApplicationMode): Promise<string | undefined> {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return 'url must be an absolute URL, e.g. https://example.com/webhooks';
+    }
+    if (url.username || url.password)
+      return 'url must not contain a user name or password (use a custom header)';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && mode === 'test')) {
+      return mode === 'live' ? 'url must use https in live mode' : 'url must use https or http';
+    }
+    if (this.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS) return undefined;
+    try {
+      await assertPublicTarget(url);
+      return undefined;
+    } catch (err) {
+      if (err instanceof TargetRefusedError)
+        return `url is ${err.message}: webhooks go only to public internet addresses`;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { DeliveryInput, DispatchEventInput } from '../domain/webhooks';
+import { deliverySearchAttributes, SearchAttributes } from './search-attributes';
+import { WorkflowIds } from './workflow-ids';
+
+/**
+ * Accepts an event: starts its dispatch workflow, or finds the one already started for the same
+ * event ID (an idempotent repeat). Either way the event is durably accepted when this returns.
+ */
+export async function startEventDispatch(
+  client: Client,
+  taskQueue: string,
+  input: DispatchEventInput,
+): Promise<void> {
+  try {
+    await client.workflow.start('eventDispatch', {
+      workflowId: WorkflowIds.eventDispatch(input.eventId),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A finished dispatch is never run again for the same event.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SearchAttributes.ApplicationId, value: input.applicationId },
+        { key: SearchAttributes.EventType, value: input.eventType },
+        { key: SearchAttributes.EventId, value: input.eventId },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** Starts a series of attempts for a delivery (a retry of a failed one). Throws if one is running. */
+export async function startDelivery(
+  client: Client,
+  taskQueue: string,
+  input: DeliveryInput,
+): Promise<string> {
+  const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.endpointId);
+  await client.workflow.start('webhookDelivery', {
+    workflowId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'FAIL',
+    typedSearchAttributes: deliverySearchAttributes(input),
+  });
+  return workflowId;
+}

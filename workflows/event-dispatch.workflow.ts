@@ -1,0 +1,42 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import type { WebhooksActivities } from '../activities/webhooks.activities';
+import type { DispatchEventInput } from '../libs/domain/webhooks';
+import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
+import { WorkflowIds } from '../libs/temporal/workflow-ids';
+import { webhookDelivery } from './webhook-delivery.workflow';
+
+const { recordEvent, openDeliveries } = proxyActivities<WebhooksActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/**
+ * Event dispatch: record the event, open one delivery per subscribed endpoint, and start a
+ * delivery workflow for each. The deliveries outlive this workflow.
+ */
+export async function eventDispatch(input: DispatchEventInput): Promise<{ deliveries: number }> {
+  await recordEvent(input);
+  const deliveries = await openDeliveries({
+    eventId: input.eventId,
+    eventType: input.eventType,
+    applicationId: input.applicationId,
+    excludeEndpointIds: input.excludeEndpointIds ?? [],
+  });
+  await Promise.all(
+    deliveries.map(async (delivery) => {
+      try {
+        await startChild(webhookDelivery, {
+          workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.endpointId),
+          args: [delivery],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: deliverySearchAttributes(delivery),
+        });
+      } catch (err) {
+        // Already delivering (a replayed dispatch after a crash): nothing to start.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }),
+  );
+  return { deliveries: deliveries.length };
+}
