@@ -28,8 +28,8 @@ const deliveryView = (d: WebhookDelivery): DeliveryView => ({
   series: d.series,
   attemptCount: d.attemptCount,
   lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
-  lastStatusCode: d.lastStatusCode,
-  lastError: d.lastError,
+  lastStatusCode: d.lastStatusCode ?? null,
+  lastError: d.lastError ?? null,
   createdAt: d.createdAt.toISOString(),
   finishedAt: d.finishedAt?.toISOString() ?? null,
 });
@@ -86,7 +86,7 @@ export class DeliveriesViewService {
         url: endpoints.get(d.endpointId)?.url ?? null,
         attemptCount: d.attemptCount,
         lastAttemptAt: d.lastAttemptAt?.toISOString() ?? d.createdAt.toISOString(),
-        lastStatusCode: d.lastStatusCode,
+        lastStatusCode: d.lastStatusCode ?? null,
       })),
       nextCursor: page.nextCursor,
     };
@@ -123,9 +123,9 @@ export class DeliveriesViewService {
         scheduledAt: a.scheduledAt.toISOString(),
         startedAt: a.startedAt.toISOString(),
         durationMs: a.durationMs,
-        statusCode: a.statusCode,
-        responseBody: a.responseBody,
-        error: a.error,
+        statusCode: a.statusCode ?? null,
+        responseBody: a.responseBody ?? null,
+        error: a.error ?? null,
         succeeded: a.succeeded,
       })),
     };

@@ -1,0 +1,314 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Client, Connection } from '@temporalio/client';
+import { Webhook } from 'standardwebhooks';
+import { WorkflowIds } from '../../libs/temporal/workflow-ids';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi, startWorker } from '../support/app';
+import { pollUntil } from '../support/poll';
+import { Receiver } from '../support/receiver';
+import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+
+/** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
+describe('webhook delivery', () => {
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let client: ApiClient;
+  let temporal: Connection;
+  const receivers: Receiver[] = [];
+  const receiver = async () => {
+    const r = await Receiver.start();
+    receivers.push(r);
+    return r;
+  };
+  const fast = { schedule: ['PT1S', 'PT1S'] };
+
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(), startWorker()]);
+    client = new ApiClient(api);
+    temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.stop()));
+    await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
+  });
+
+  it('delivers a signed event that an independent Standard Webhooks library verifies, with the custom headers', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const endpoint = await addEndpoint(as, app.id, {
+      url: target.url,
+      headers: [
+        { key: 'X-Tenant', value: 'acme' },
+        { key: 'Authorization', value: 'Bearer receiver-credential-0001' },
+      ],
+    });
+    const eventId = await sendEvent(as, app.id, { data: { applicantId: 'appl_42', status: 'GREEN' } });
+    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+
+    const [received] = target.requests;
+    expect(received.headers).toMatchObject({
+      'x-tenant': 'acme',
+      authorization: 'Bearer receiver-credential-0001',
+      'content-type': 'application/json',
+      'webhook-id': eventId,
+      'user-agent': expect.stringMatching(/^applications-webhooks\//),
+    });
+    const verified = new Webhook(endpoint.secret).verify(
+      received.body,
+      received.headers as Record<string, string>,
+    );
+    expect(verified).toEqual({
+      id: eventId,
+      type: 'APPLICANT_COMPLETED',
+      timestamp: expect.any(String),
+      applicationId: app.id,
+      data: { applicantId: 'appl_42', status: 'GREEN' },
+    });
+    expect(Math.abs(Number(received.headers['webhook-timestamp']) * 1000 - received.receivedAt)).toBeLessThan(
+      5_000,
+    );
+
+    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(200);
+    expect(shown.body.headers).toEqual([
+      { key: 'X-Tenant', value: 'acme' },
+      { key: 'Authorization', value: '••••••••0001' },
+    ]);
+  });
+
+  it('retries on failure, records every attempt with what the receiver said, and is findable in Temporal', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = (await receiver()).answer(
+      { status: 500, body: 'Expired document' },
+      { status: 503 },
+      { status: 200 },
+    );
+    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: fast });
+    const eventId = await sendEvent(as, app.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 3 });
+    expect(
+      delivery.attempts.map((a: { statusCode: number; error: string | null }) => [a.statusCode, a.error]),
+    ).toEqual([
+      [500, 'HTTP 500: Expired document'],
+      [503, 'HTTP 503'],
+      [200, null],
+    ]);
+    expect(new Set(target.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
+    const bodies = new Set(target.requests.map((r) => JSON.parse(r.body).timestamp));
+    expect(bodies.size).toBe(1); // the event's time, the same on every attempt
+
+    const workflowId = WorkflowIds.webhookDelivery(eventId, endpoint.id);
+    const found = await pollUntil(
+      async () => {
+        const ids: string[] = [];
+        const query = `WebhookId = "${endpoint.id}" AND EventId = "${eventId}" AND DeliveryStatus = "succeeded"`;
+        for await (const w of new Client({ connection: temporal }).workflow.list({ query }))
+          ids.push(w.workflowId);
+        return ids;
+      },
+      (ids) => ids.length === 1,
+    );
+    expect(found).toEqual([workflowId]);
+  });
+
+  it('lands in the failed-deliveries view when retries run out, and a retry from there succeeds with the same webhook-id', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = (await receiver()).answer({ status: 422, body: 'Unknown applicant' });
+    const endpoint = await addEndpoint(as, app.id, { name: 'CRM', url: target.url, retryPolicy: fast });
+    const eventId = await sendEvent(as, app.id, { eventType: 'APPLICANT_DUPLICATE_DOCUMENT' });
+    expect(await finishedDelivery(as, app.id, eventId, endpoint.id)).toMatchObject({
+      status: 'failed',
+      attemptCount: 3,
+    });
+
+    const failed = await as.get(`/v1/applications/${app.id}/webhooks/failed-deliveries`).expect(200);
+    expect(failed.body.items).toEqual([
+      {
+        eventId,
+        eventType: 'APPLICANT_DUPLICATE_DOCUMENT',
+        errorMessage: 'HTTP 422: Unknown applicant',
+        deliveryId: `${eventId}:${endpoint.id}`,
+        webhookId: endpoint.id,
+        webhookName: 'CRM',
+        url: target.url,
+        attemptCount: 3,
+        lastAttemptAt: expect.any(String),
+        lastStatusCode: 422,
+      },
+    ]);
+    const perEndpoint = await as
+      .get(`/v1/applications/${app.id}/webhooks/${endpoint.id}/failed-deliveries`)
+      .expect(200);
+    expect(perEndpoint.body.items).toHaveLength(1);
+
+    target.answer({ status: 200 });
+    const retry = await as
+      .post(`/v1/applications/${app.id}/deliveries/${eventId}:${endpoint.id}/retry`)
+      .expect(202);
+    expect(retry.body).toMatchObject({
+      series: 2,
+      workflowId: WorkflowIds.webhookDelivery(eventId, endpoint.id),
+    });
+    const retried = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    expect(retried).toMatchObject({ status: 'succeeded', series: 2, attemptCount: 1 });
+    expect(
+      retried.attempts.map((a: { series: number; attempt: number }) => `${a.series}.${a.attempt}`),
+    ).toEqual(['1.1', '1.2', '1.3', '2.1']);
+    expect(target.requests.at(-1)!.headers['webhook-id']).toBe(eventId);
+    expect(
+      (await as.get(`/v1/applications/${app.id}/webhooks/failed-deliveries`).expect(200)).body.items,
+    ).toEqual([]);
+  });
+
+  it('accepts an event once per idempotency key, and delivers it once', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const body = { idempotencyKey: 'order-7', data: { applicantId: 'a' } };
+    const [first, second] = await Promise.all([sendEvent(as, app.id, body), sendEvent(as, app.id, body)]);
+    const third = await sendEvent(as, app.id, body);
+    expect(new Set([first, second, third]).size).toBe(1);
+    await finishedDelivery(as, app.id, first, endpoint.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('delivers only the event types an endpoint asked for', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const [all, completedOnly] = [await receiver(), await receiver()];
+    const everything = await addEndpoint(as, app.id, { url: all.url });
+    const picky = await addEndpoint(as, app.id, {
+      url: completedOnly.url,
+      eventTypes: ['APPLICANT_COMPLETED'],
+    });
+    const created = await sendEvent(as, app.id, { eventType: 'APPLICANT_CREATED' });
+    const completed = await sendEvent(as, app.id, { eventType: 'APPLICANT_COMPLETED' });
+    await finishedDelivery(as, app.id, created, everything.id);
+    await finishedDelivery(as, app.id, completed, picky.id);
+    await finishedDelivery(as, app.id, completed, everything.id);
+    expect(all.requests.map((r) => JSON.parse(r.body).type).sort()).toEqual([
+      'APPLICANT_COMPLETED',
+      'APPLICANT_CREATED',
+    ]);
+    expect(completedOnly.requests.map((r) => JSON.parse(r.body).type)).toEqual(['APPLICANT_COMPLETED']);
+    await as.get(`/v1/applications/${app.id}/deliveries/${created}:${picky.id}`).expect(404);
+  });
+
+  it('disables an endpoint that answers 410, tells the other endpoints, and sends it nothing more', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const [gone, watcher] = [(await receiver()).answer({ status: 410 }), await receiver()];
+    const goneEndpoint = await addEndpoint(as, app.id, {
+      url: gone.url,
+      eventTypes: ['APPLICANT_COMPLETED'],
+      retryPolicy: fast,
+    });
+    await addEndpoint(as, app.id, { url: watcher.url, eventTypes: ['WEBHOOK_ENDPOINT_DISABLED'] });
+    const eventId = await sendEvent(as, app.id);
+    expect(await finishedDelivery(as, app.id, eventId, goneEndpoint.id)).toMatchObject({
+      status: 'failed',
+      attemptCount: 1,
+    });
+    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${goneEndpoint.id}`).expect(200);
+    expect(shown.body).toMatchObject({ enabled: false, disabledReason: 'the receiver answered 410 Gone' });
+
+    await pollUntil(
+      async () => watcher.requests.length,
+      (n) => n === 1,
+    );
+    const notice = JSON.parse(watcher.requests[0].body);
+    expect(notice).toMatchObject({
+      type: 'WEBHOOK_ENDPOINT_DISABLED',
+      applicationId: app.id,
+      data: { webhookId: goneEndpoint.id, reason: 'the receiver answered 410 Gone' },
+    });
+
+    const later = await sendEvent(as, app.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(gone.requests).toHaveLength(1);
+    await as.get(`/v1/applications/${app.id}/deliveries/${later}:${goneEndpoint.id}`).expect(404);
+
+    await as.patch(`/v1/applications/${app.id}/webhooks/${goneEndpoint.id}`, { enabled: true }).expect(200);
+    gone.answer({ status: 200 });
+    const afterReEnable = await sendEvent(as, app.id);
+    expect(await finishedDelivery(as, app.id, afterReEnable, goneEndpoint.id)).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+
+  it('signs with both secrets during a rotation overlap, and with the new one alone after', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const rotated = await as
+      .post(`/v1/applications/${app.id}/webhooks/${endpoint.id}/secret/rotate`, { overlap: 'PT1H' })
+      .expect(200);
+    expect(
+      (await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}/secret`).expect(200)).body.secret,
+    ).toBe(rotated.body.secret);
+    const during = await sendEvent(as, app.id);
+    await finishedDelivery(as, app.id, during, endpoint.id);
+    const [request] = target.requests;
+    expect(request.headers['webhook-signature']!.toString().split(' ')).toHaveLength(2);
+    for (const secret of [endpoint.secret, rotated.body.secret]) {
+      expect(() =>
+        new Webhook(secret).verify(request.body, request.headers as Record<string, string>),
+      ).not.toThrow();
+    }
+    await as
+      .post(`/v1/applications/${app.id}/webhooks/${endpoint.id}/secret/rotate`, { overlap: 'PT0S' })
+      .expect(200);
+    const after = await sendEvent(as, app.id);
+    await finishedDelivery(as, app.id, after, endpoint.id);
+    expect(target.requests[1].headers['webhook-signature']!.toString().split(' ')).toHaveLength(1);
+    expect(() =>
+      new Webhook(endpoint.secret).verify(
+        target.requests[1].body,
+        target.requests[1].headers as Record<string, string>,
+      ),
+    ).toThrow();
+  });
+
+  it('recovers every failed delivery of an endpoint since a time, durably, and says how many', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = (await receiver()).answer({ status: 500 });
+    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { maximumAttempts: 1 } });
+    const since = new Date(Date.now() - 1000).toISOString();
+    const events = [await sendEvent(as, app.id), await sendEvent(as, app.id), await sendEvent(as, app.id)];
+    for (const eventId of events) await finishedDelivery(as, app.id, eventId, endpoint.id);
+    target.answer({ status: 200 });
+    const recovered = await as
+      .post(`/v1/applications/${app.id}/webhooks/${endpoint.id}/recover`, { since })
+      .expect(200);
+    expect(recovered.body).toEqual({
+      workflowId: WorkflowIds.webhookRecovery(endpoint.id, since),
+      retried: 3,
+    });
+    for (const eventId of events) {
+      expect(await finishedDelivery(as, app.id, eventId, endpoint.id)).toMatchObject({
+        status: 'succeeded',
+        series: 2,
+      });
+    }
+  });
+
+  it('cancels pending deliveries when their endpoint is deleted', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = (await receiver()).answer({ status: 500 });
+    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
+    const eventId = await sendEvent(as, app.id);
+    await pollUntil(
+      async () => target.requests.length,
+      (n) => n === 1,
+    );
+    await as.delete(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(204);
+    const workflow = new Client({ connection: temporal }).workflow.getHandle(
+      WorkflowIds.webhookDelivery(eventId, endpoint.id),
+    );
+    expect(await workflow.result()).toMatchObject({ status: 'cancelled', attempts: 1 });
+    await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(404);
+  });
+});

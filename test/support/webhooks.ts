@@ -1,0 +1,48 @@
+import type { ApiClient } from './api-client';
+import { pollUntil } from './poll';
+
+/** A workspace with one provisioned application, as the webhook tests need. */
+export async function tenantWithApplication(client: ApiClient, body: Record<string, unknown> = {}) {
+  const workspace = await client.createWorkspace();
+  const app = await client.createApplication(workspace.apiToken, body);
+  return { workspace, app, as: client.as(workspace.apiToken) };
+}
+
+export async function addEndpoint(
+  as: ReturnType<ApiClient['as']>,
+  appId: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; secret: string }> {
+  const res = await as.post(`/v1/applications/${appId}/webhooks`, { name: 'receiver', ...body });
+  if (res.status !== 201) throw new Error(`endpoint not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function sendEvent(
+  as: ReturnType<ApiClient['as']>,
+  appId: string,
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await as.post(`/v1/applications/${appId}/events`, {
+    eventType: 'APPLICANT_COMPLETED',
+    data: { applicantId: 'appl_1' },
+    ...body,
+  });
+  if (res.status !== 202) throw new Error(`event not accepted: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.eventId;
+}
+
+/** Waits until the delivery of an event to an endpoint has finished, and returns it with its attempts. */
+export async function finishedDelivery(
+  as: ReturnType<ApiClient['as']>,
+  appId: string,
+  eventId: string,
+  endpointId: string,
+) {
+  const res = await pollUntil(
+    () => as.get(`/v1/applications/${appId}/deliveries/${eventId}:${endpointId}`),
+    (r) => r.status === 200 && r.body.status !== 'pending',
+    { timeoutMs: 45_000 },
+  );
+  return res.body;
+}
