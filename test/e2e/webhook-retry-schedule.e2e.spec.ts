@@ -1,0 +1,75 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowIds } from '../../libs/temporal/workflow-ids';
+import { webhookDelivery } from '../../workflows';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi, startWorker } from '../support/app';
+import { pollUntil } from '../support/poll';
+import { Receiver } from '../support/receiver';
+import { addEndpoint, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { createTimeSkippingEnvironment } from '../support/time-skipping';
+
+/**
+ * The default retry schedule on the time-skipping server: a receiver failing three times then
+ * succeeding gets four attempts, at 0, 5 s, 5 min and 30 min later (about 35 minutes of workflow
+ * time in a second or two).
+ */
+describe('webhook retry schedule (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnvironment();
+    const temporal = { TEMPORAL_ADDRESS: env.address, TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false' };
+    [api, worker] = await Promise.all([startApi(temporal), startWorker(temporal)]);
+    receiver = await Receiver.start();
+  });
+
+  afterAll(async () => {
+    await receiver?.stop();
+    if (api) await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close()]);
+    await env?.teardown();
+  });
+
+  it('makes four attempts at the scheduled times and records each once', async () => {
+    const client = new ApiClient(api);
+    const { app, as } = await tenantWithApplication(client);
+    receiver.answer({ status: 500, body: 'down' }, { status: 502 }, { status: 500 }, { status: 200 });
+    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const eventId = await sendEvent(as, app.id);
+
+    const handle = env.client.workflow.getHandle(WorkflowIds.webhookDelivery(eventId, endpoint.id));
+    await pollUntil(
+      () =>
+        handle.describe().then(
+          () => true,
+          () => false,
+        ),
+      (started) => started,
+    );
+    const state = await handle.result(); // the time-skipping client fast-forwards the timers
+    expect(state).toMatchObject({ status: 'succeeded', attempts: 4 });
+
+    const delivery = await as
+      .get(`/v1/applications/${app.id}/deliveries/${eventId}:${endpoint.id}`)
+      .expect(200);
+    expect(delivery.body).toMatchObject({ status: 'succeeded', attemptCount: 4 });
+    const times = delivery.body.attempts.map((a: { scheduledAt: string }) => Date.parse(a.scheduledAt));
+    const gaps = times.slice(1).map((t: number, i: number) => t - times[i]);
+    const expected = [5_000, 300_000, 1_800_000];
+    gaps.forEach((gap: number, i: number) => {
+      expect(gap).toBeGreaterThanOrEqual(expected[i]);
+      expect(gap).toBeLessThan(expected[i] + 2_000);
+    });
+    expect(delivery.body.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([
+      500, 502, 500, 200,
+    ]);
+    expect(receiver.requests).toHaveLength(4);
+    // The same workflow type, so the schedule above is the delivery workflow's own.
+    expect((await handle.describe()).type).toBe(webhookDelivery.name);
+  });
+});
