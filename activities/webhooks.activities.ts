@@ -12,6 +12,7 @@ import { WebhookEndpointsRepository } from '../libs/persistence/repositories/web
 import { WebhookEventsRepository } from '../libs/persistence/repositories/webhook-events.repository';
 import type { WebhookAttempt } from '../libs/persistence/schemas/webhook-attempt.schema';
 import type { WebhookEndpoint } from '../libs/persistence/schemas/webhook-endpoint.schema';
+import { withHeartbeats } from '../libs/temporal/heartbeat';
 import { InjectTemporalClient } from '../libs/temporal/temporal-client.module';
 import { startEventDispatch } from '../libs/temporal/webhook-workflows';
 import { DeliveriesService, deliveryInput } from '../libs/webhooks/deliveries.service';
@@ -95,7 +96,11 @@ export class WebhooksActivities {
    * One attempt: builds, signs and POSTs the request, records the attempt (once), and keeps the
    * endpoint's health. Throws only for infrastructure trouble, which Temporal retries.
    */
-  async attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
+  attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
+    return withHeartbeats(() => this.#attempt(req));
+  }
+
+  async #attempt(req: AttemptRequest): Promise<AttemptOutcome> {
     const recorded = await this.attempts.find(req.deliveryId, req.series, req.attempt);
     if (recorded) return outcomeOf(recorded);
 
@@ -164,8 +169,8 @@ export class WebhooksActivities {
     }
     const stop =
       result.statusCode === 410
-        ? await this.disable(endpoint, 'the receiver answered 410 Gone', req)
-        : await this.noteFailure(endpoint, now, req);
+        ? await this.#disable(endpoint, 'the receiver answered 410 Gone', req)
+        : await this.#noteFailure(endpoint, now, req);
     if (stop || req.isLast) await this.deliveries.finish(delivery._id, req.series, 'failed');
     return {
       result: stop ? 'stopped' : 'failed',
@@ -215,16 +220,16 @@ export class WebhooksActivities {
   }
 
   /** Every delivery to this endpoint has failed for too long: disable it. True when it was. */
-  private async noteFailure(endpoint: WebhookEndpoint, now: Date, req: AttemptRequest): Promise<boolean> {
+  async #noteFailure(endpoint: WebhookEndpoint, now: Date, req: AttemptRequest): Promise<boolean> {
     const updated = await this.endpoints.recordFailure(endpoint._id, now);
     const disableAfterMs = parseDuration(this.env.WEBHOOK_ENDPOINT_DISABLE_AFTER)!;
     if (!updated?.failingSince || now.getTime() - updated.failingSince.getTime() < disableAfterMs)
       return false;
-    return this.disable(endpoint, `every delivery failed since ${updated.failingSince.toISOString()}`, req);
+    return this.#disable(endpoint, `every delivery failed since ${updated.failingSince.toISOString()}`, req);
   }
 
   /** Disables the endpoint and tells the application's other endpoints (WEBHOOK_ENDPOINT_DISABLED). */
-  private async disable(endpoint: WebhookEndpoint, reason: string, req: AttemptRequest): Promise<boolean> {
+  async #disable(endpoint: WebhookEndpoint, reason: string, req: AttemptRequest): Promise<boolean> {
     if (await this.endpoints.disable(endpoint._id, reason)) {
       // Derived from the attempt that disabled it: a retried activity emits the same event once.
       const digest = createHash('sha256')

@@ -11,8 +11,10 @@ import type { DeliveryInput, DeliveryState } from '../libs/domain/webhooks';
 import { SearchAttributes } from '../libs/temporal/search-attributes';
 
 const { attemptDelivery, cancelDelivery } = proxyActivities<WebhooksActivities>({
-  // One attempt is one HTTP request (at most 60 s) plus its bookkeeping.
-  startToCloseTimeout: '2 minutes',
+  // One attempt is one HTTP request (at most 60 s) plus its bookkeeping; it heartbeats, so a
+  // worker that dies mid-attempt is noticed within 10 s and the attempt is made again elsewhere.
+  startToCloseTimeout: '90 seconds',
+  heartbeatTimeout: '10 seconds',
   // Only infrastructure trouble (the database away) throws: retried until it is back, so no
   // attempt is lost. What the receiver did is a returned outcome, never an activity retry.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },

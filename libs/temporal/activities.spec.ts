@@ -9,6 +9,9 @@ class Greeter {
 class Counter {
   private count = 0;
   async increment(): Promise<number> {
+    return this.#next();
+  }
+  #next(): number {
     return ++this.count;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Turns Nest-injected activity classes into the function map a Temporal worker registers: every
- * method of each instance's class, bound to the instance (so activities reach their dependencies).
+ * public method of each instance's class, bound to the instance (so activities reach their
+ * dependencies). Helpers that are not activities are `#private` methods, which this never sees.
  */
 export function activityFunctions(...instances: object[]): Record<string, (...args: never[]) => unknown> {
   const functions: Record<string, (...args: never[]) => unknown> = {};

@@ -1,0 +1,74 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi } from '../support/app';
+import { pollUntil } from '../support/poll';
+import { Receiver } from '../support/receiver';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+
+/**
+ * The worker SIGKILLed while a delivery is waiting for its next attempt and while an attempt is in
+ * flight, then restarted: the delivery completes, and every attempt is recorded exactly once.
+ */
+describe('worker killed mid-delivery', () => {
+  let api: NestExpressApplication;
+  let worker: ServiceProcess | undefined;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    api = await startApi();
+    receiver = await Receiver.start();
+  });
+
+  afterAll(async () => {
+    worker?.child.kill('SIGKILL');
+    await receiver?.stop();
+    await dropDatabase(api);
+    await api?.close();
+  });
+
+  const startWorkerProcess = async () => {
+    const started = startServiceProcess('worker');
+    await started.waitFor(/Worker polling task queue/);
+    return started;
+  };
+
+  it('completes the delivery after restarts, recording each attempt once', async () => {
+    worker = await startWorkerProcess();
+    const client = new ApiClient(api);
+    const { app, as } = await tenantWithApplication(client);
+    // 1st attempt fails fast; the 2nd hangs (the worker dies during it); then success.
+    receiver.answer({ status: 500, body: 'first' }, { hangMs: 4_000 }, { status: 200 });
+    const endpoint = await addEndpoint(as, app.id, {
+      url: receiver.url,
+      retryPolicy: { schedule: ['PT2S', 'PT1S', 'PT1S'] },
+    });
+
+    const eventId = await sendEvent(as, app.id);
+    await pollUntil(
+      async () => receiver.requests.length,
+      (n) => n === 1,
+    );
+    worker.child.kill('SIGKILL'); // during the durable 2 s wait
+    await worker.exited;
+    worker = await startWorkerProcess();
+    await pollUntil(
+      async () => receiver.requests.length,
+      (n) => n === 2,
+      { timeoutMs: 20_000 },
+    );
+    worker.child.kill('SIGKILL'); // while attempt 2 is in flight
+    await worker.exited;
+    worker = await startWorkerProcess();
+
+    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    expect(delivery.status).toBe('succeeded');
+    const numbers: number[] = delivery.attempts.map((a: { attempt: number }) => a.attempt);
+    expect(numbers).toEqual([...new Set(numbers)].sort((a, b) => a - b));
+    expect(delivery.attempts.at(-1)).toMatchObject({ succeeded: true, statusCode: 200 });
+    expect(delivery.attemptCount).toBe(numbers.length);
+    // The killed attempt was made again (allowed, same webhook-id): receivers dedupe on it.
+    expect(new Set(receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(numbers.length);
+  });
+});
