@@ -56,8 +56,65 @@ const ROUTES: Route[] = [
     takes: ['workspace'],
   },
   { method: 'get', path: (id) => `/v1/applications/${id}/audit-events`, takes: ['workspace'] },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/webhooks`,
+    takes: ['workspace'],
+    body: { name: 'n', url: 'http://127.0.0.1:9/h' },
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/webhooks`, takes: ['workspace'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/webhooks/failed-deliveries`,
+    takes: ['workspace', 'application'],
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/webhooks/${WH}`, takes: ['workspace'] },
+  {
+    method: 'patch',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}`,
+    takes: ['workspace'],
+    body: { name: 'm' },
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/webhooks/${WH}/secret`, takes: ['workspace'] },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}/secret/rotate`,
+    takes: ['workspace'],
+    body: {},
+  },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}/failed-deliveries`,
+    takes: ['workspace', 'application'],
+  },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}/recover`,
+    takes: ['workspace'],
+    body: { since: '2026-01-01T00:00:00Z' },
+  },
+  { method: 'delete', path: (id) => `/v1/applications/${id}/webhooks/${WH}`, takes: ['workspace'] },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/events`,
+    takes: ['workspace', 'application'],
+    body: { eventType: 'APPLICANT_CREATED' },
+  },
+  { method: 'get', path: (id) => `/v1/applications/${id}/deliveries`, takes: ['workspace', 'application'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/deliveries/evt_x:${WH}`,
+    takes: ['workspace', 'application'],
+  },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/deliveries/evt_x:${WH}/retry`,
+    takes: ['workspace', 'application'],
+  },
   { method: 'delete', path: (id) => `/v1/applications/${id}`, takes: ['workspace'] },
 ];
+/** An endpoint ID that exists nowhere: route-level checks come before any lookup of it. */
+const WH = 'wh_doesNotExist';
 const describeRoute = (r: Route) => `${r.method.toUpperCase()} ${r.path(':appId', ':wsId')}`;
 
 describe('access matrix', () => {
@@ -154,6 +211,18 @@ describe('access matrix', () => {
       }
     },
   );
+
+  it('lets an application’s key reach its own public routes only', async () => {
+    const key = mine.app.credentials.privateAppKey;
+    await client.as(key).get(`/v1/applications/${mine.app.id}/deliveries`).expect(200);
+    await client.as(key).get(`/v1/applications/${mine.app.id}/webhooks/failed-deliveries`).expect(200);
+    await client
+      .as(key)
+      .post(`/v1/applications/${mine.app.id}/events`, { eventType: 'APPLICANT_CREATED' })
+      .expect(202);
+    const other = await client.as(key).get(`/v1/applications/${theirs.app.id}/deliveries`).expect(404);
+    expect(other.body.code).toBe('APPLICATION_NOT_FOUND');
+  });
 
   it('lists only the caller’s own applications', async () => {
     const res = await client.as(mine.workspace.apiToken).get('/v1/applications').expect(200);
