@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { webhookHeaders } from '../../libs/webhooks/signing';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi, startWorker } from '../support/app';
+import { Receiver } from '../support/receiver';
+import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+
+type Receive = (
+  rawBody: string,
+  headers: Record<string, string>,
+  secret: string,
+  store: { seen: Set<string>; latest: Map<string, number> },
+) => { status: 'new' | 'duplicate' | 'stale'; event: { id: string; type: string; timestamp: string } };
+
+/** The README's recipient code (an unmodified Standard Webhooks library), run as written. */
+function readmeReceive(): Receive {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section =
+    /<!-- recipient-verify:start -->\s*```js\n([\s\S]*?)```\s*<!-- recipient-verify:end -->/.exec(readme);
+  if (!section) throw new Error('README has no recipient-verify snippet');
+  return new Function('require', `${section[1]}\nreturn receiveWebhook;`)(require) as Receive;
+}
+
+describe('README: a recipient verifies, dedupes and orders real deliveries', () => {
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let receiver: Receiver;
+  const receive = readmeReceive();
+
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(), startWorker()]);
+    receiver = await Receiver.start();
+  });
+
+  afterAll(async () => {
+    await receiver?.stop();
+    await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close()]);
+  });
+
+  it('accepts genuine deliveries once, flags duplicates and stale events, rejects forgeries', async () => {
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const older = await sendEvent(as, app.id, { data: { applicantId: 'appl_1', step: 1 } });
+    await finishedDelivery(as, app.id, older, endpoint.id);
+    const newer = await sendEvent(as, app.id, { data: { applicantId: 'appl_1', step: 2 } });
+    await finishedDelivery(as, app.id, newer, endpoint.id);
+    const [first, second] = receiver.requests;
+    const headersOf = (r: (typeof receiver.requests)[number]) => r.headers as Record<string, string>;
+    const store = { seen: new Set<string>(), latest: new Map<string, number>() };
+
+    // Processed out of order, as a retry can cause: the newer first, then the older is stale.
+    expect(receive(second.body, headersOf(second), endpoint.secret, store)).toMatchObject({
+      status: 'new',
+      event: { id: newer },
+    });
+    expect(receive(first.body, headersOf(first), endpoint.secret, store)).toMatchObject({
+      status: 'stale',
+      event: { id: older },
+    });
+    expect(receive(second.body, headersOf(second), endpoint.secret, store).status).toBe('duplicate');
+
+    expect(() =>
+      receive(first.body.replace('appl_1', 'appl_2'), headersOf(first), endpoint.secret, store),
+    ).toThrow();
+    expect(() =>
+      receive(first.body, headersOf(first), 'whsec_' + Buffer.alloc(32, 9).toString('base64'), store),
+    ).toThrow();
+    const stale = webhookHeaders(
+      [endpoint.secret],
+      older,
+      Math.floor(Date.now() / 1000) - 10 * 60,
+      first.body,
+    );
+    expect(() => receive(first.body, stale, endpoint.secret, { seen: new Set(), latest: new Map() })).toThrow(
+      /timestamp/i,
+    );
+  });
+});
