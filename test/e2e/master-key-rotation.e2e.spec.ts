@@ -49,14 +49,26 @@ describe('master key rotation', () => {
       await client.createApplication(workspace.apiToken),
       await client.createApplication(workspace.apiToken),
     ];
+    const endpoint = await client
+      .as(workspace.apiToken)
+      .post(`/v1/applications/${apps[0].id}/webhooks`, {
+        name: 'sealed',
+        url: 'http://127.0.0.1:9/hook',
+        headers: [{ key: 'Authorization', value: 'Bearer receiver-token-1234' }],
+      })
+      .expect(201);
 
     const first = await reseal();
     expect(first).toContain('crypto_keys.material: 2 re-sealed');
     expect(first).toContain('private_app_keys.key: 2 re-sealed');
+    expect(first).toContain('webhook_secrets.secret: 2 re-sealed'); // the signing secret and the header
     const db = api.get<Connection>(getConnectionToken()).db!;
     for (const { collection, field } of Object.values(SEALED_FIELDS)) {
       const keys = await db.collection(collection).distinct(`${field}.mk`);
-      expect(keys).toEqual([masterKeyId(Buffer.from(newKey, 'base64'))]);
+      expect({ collection, keys }).toEqual({
+        collection,
+        keys: [masterKeyId(Buffer.from(newKey, 'base64'))],
+      });
     }
     expect(await reseal()).toContain('crypto_keys.material: 0 re-sealed');
 
@@ -67,6 +79,14 @@ describe('master key rotation', () => {
         const credentials = await rotated.get(`/v1/applications/${app.id}/credentials`).expect(200);
         expect(credentials.body).toMatchObject(app.credentials);
       }
+      const secret = await rotated
+        .get(`/v1/applications/${apps[0].id}/webhooks/${endpoint.body.id}/secret`)
+        .expect(200);
+      expect(secret.body.secret).toBe(endpoint.body.secret);
+      const shown = await rotated
+        .get(`/v1/applications/${apps[0].id}/webhooks/${endpoint.body.id}`)
+        .expect(200);
+      expect(shown.body.headers).toEqual([{ key: 'Authorization', value: '••••••••1234' }]);
     } finally {
       await rotatedApi.close();
     }
