@@ -295,6 +295,87 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('skips the wait when signalled retryNow, and answers its state to a query', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = (await receiver()).answer({ status: 500, body: 'later' }, { status: 200 });
+    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
+    const eventId = await sendEvent(as, app.id);
+    const handle = new Client({ connection: temporal }).workflow.getHandle(
+      WorkflowIds.webhookDelivery(eventId, endpoint.id),
+    );
+    const waiting = await pollUntil(
+      () =>
+        handle
+          .query<{ status: string; attempts: number; nextAttemptAt: string | null }>('state')
+          .catch(() => null),
+      (state) => state?.attempts === 1 && state.nextAttemptAt !== null,
+    );
+    expect(Date.parse(waiting!.nextAttemptAt!) - Date.now()).toBeGreaterThan(59 * 60_000);
+    expect(waiting).toMatchObject({ status: 'pending', lastError: 'HTTP 500: later' });
+    await handle.signal('retryNow');
+    expect(await handle.result()).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it('filters the failed-deliveries view by event type, endpoint and time, a page at a time', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const [a, b] = [(await receiver()).answer({ status: 500 }), (await receiver()).answer({ status: 404 })];
+    const first = await addEndpoint(as, app.id, { url: a.url, retryPolicy: { maximumAttempts: 1 } });
+    const second = await addEndpoint(as, app.id, { url: b.url, retryPolicy: { maximumAttempts: 1 } });
+    const start = new Date().toISOString();
+    const events: string[] = [];
+    for (const eventType of ['APPLICANT_CREATED', 'APPLICANT_COMPLETED', 'APPLICANT_CREATED']) {
+      const eventId = await sendEvent(as, app.id, { eventType });
+      for (const endpoint of [first, second]) await finishedDelivery(as, app.id, eventId, endpoint.id);
+      events.push(eventId);
+    }
+    const view = (query: string) =>
+      as.get(`/v1/applications/${app.id}/webhooks/failed-deliveries?${query}`).expect(200);
+    const all = await view('limit=100');
+    expect(all.body.items).toHaveLength(6);
+    const times = all.body.items.map((i: { lastAttemptAt: string }) => Date.parse(i.lastAttemptAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+
+    const created = await view('eventType=APPLICANT_CREATED');
+    expect(created.body.items.map((i: { eventId: string }) => i.eventId).sort()).toEqual(
+      [events[0], events[0], events[2], events[2]].sort(),
+    );
+    const notFound = await view(`webhookId=${second.id}`);
+    expect(notFound.body.items.map((i: { errorMessage: string }) => i.errorMessage)).toEqual([
+      'HTTP 404',
+      'HTTP 404',
+      'HTTP 404',
+    ]);
+    expect((await view(`from=${new Date(Date.now() + 60_000).toISOString()}`)).body.items).toEqual([]);
+    expect(
+      (await view(`from=${start}&to=${new Date(Date.now() + 1000).toISOString()}`)).body.items,
+    ).toHaveLength(6);
+
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await view(`limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      pages.push(...page.body.items.map((i: { deliveryId: string }) => i.deliveryId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(pages).toEqual(all.body.items.map((i: { deliveryId: string }) => i.deliveryId));
+
+    for (const bad of [
+      'eventType=NOPE',
+      'webhookId=x',
+      'from=yesterday',
+      'limit=0',
+      'cursor=garbage',
+      'status=failed',
+    ]) {
+      const res = await as.get(`/v1/applications/${app.id}/webhooks/failed-deliveries?${bad}`).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    for (const bad of ['status=lost', 'webhookId=x', 'limit=101']) {
+      await as.get(`/v1/applications/${app.id}/deliveries?${bad}`).expect(400);
+    }
+    await as.get(`/v1/applications/${app.id}/deliveries/not-a-delivery`).expect(400);
+  });
+
   it('cancels pending deliveries when their endpoint is deleted', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = (await receiver()).answer({ status: 500 });
