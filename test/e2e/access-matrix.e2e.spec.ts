@@ -142,7 +142,8 @@ describe('access matrix', () => {
     revokedKey = mine.app.credentials.privateAppKey;
     const regenerated = await client
       .as(mine.workspace.apiToken)
-      .post(`/v1/applications/${mine.app.id}/private-app-key/regenerate`);
+      .post(`/v1/applications/${mine.app.id}/private-app-key/regenerate`)
+      .expect(200);
     mine.app.credentials.privateAppKey = regenerated.body.privateAppKey;
   });
 

@@ -6,7 +6,7 @@ import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receiver } from '../support/receiver';
+import { Receivers } from '../support/receiver';
 import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
@@ -15,12 +15,8 @@ describe('webhook delivery', () => {
   let worker: INestApplicationContext;
   let client: ApiClient;
   let temporal: Connection;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await Receiver.start();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = new Receivers();
+  const receiver = () => receivers.start();
   const fast = { schedule: ['PT1S', 'PT1S'] };
 
   beforeAll(async () => {
@@ -30,7 +26,7 @@ describe('webhook delivery', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.stop()));
+    await receivers.stopAll();
     await dropDatabase(api);
     await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
   });

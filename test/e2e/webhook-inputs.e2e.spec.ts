@@ -8,7 +8,7 @@ import { encryptJson } from '../../libs/crypto/envelope';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receiver } from '../support/receiver';
+import { Receivers } from '../support/receiver';
 import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /** The README's decryption snippet, run as written (see test/docs). */
@@ -22,12 +22,8 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let client: ApiClient;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await Receiver.start();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = new Receivers();
+  const receiver = () => receivers.start();
 
   beforeAll(async () => {
     // Endpoints whose every delivery fails for 2 s are disabled here (5 days in production).
@@ -39,7 +35,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.stop()));
+    await receivers.stopAll();
     await dropDatabase(api);
     await Promise.all([api?.close(), worker?.close()]);
   });

@@ -83,3 +83,18 @@ export class Receiver {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** The receivers a test file starts, stopped together at its end. */
+export class Receivers {
+  private readonly started: Receiver[] = [];
+
+  async start(): Promise<Receiver> {
+    const receiver = await Receiver.start();
+    this.started.push(receiver);
+    return receiver;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.map((r) => r.stop()));
+  }
+}

@@ -1,17 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   registerDecorator,
   ValidateNested,
   ValidationArguments,
@@ -27,6 +24,7 @@ import {
 import { Durations } from '../../../../../libs/domain/duration';
 import { redirectUrlProblem } from '../../../../../libs/domain/redirect-url';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
+import { PageQuery } from '../../../../../libs/http/page-query';
 import { trimmed } from '../../../../../libs/http/transforms';
 
 /** The redirect URL rule, with the mode read from the same body (test when absent). */
@@ -115,49 +113,12 @@ export class CreateApplicationDto extends ApplicationFields {
 }
 
 /** Every field optional; `mode` cannot change (an unknown field here is refused). */
-export class UpdateApplicationDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000, { message: 'description must be at most 1000 characters' })
-  description?: string | null;
-
+export class UpdateApplicationDto extends PartialType(OmitType(ApplicationFields, ['redirectUrl'] as const)) {
   /** Checked against the application's mode by the service. */
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @IsString({ message: 'redirectUrl must be an absolute URL, or null to remove it' })
   redirectUrl?: string | null;
-
-  @ApiPropertyOptional({ enum: ENCRYPTION_METHODS })
-  @IsOptional()
-  @IsIn(ENCRYPTION_METHODS, { message: `encryptionMethod must be one of ${ENCRYPTION_METHODS.join(', ')}` })
-  encryptionMethod?: EncryptionMethod;
-
-  @ApiPropertyOptional({
-    type: CryptoKeyRotationDto,
-    nullable: true,
-    description: 'null stops scheduled rotation',
-  })
-  @IsOptional()
-  @IsObject({ message: 'cryptoKeyRotation must be an object { every, graceWindow? } or null' })
-  @ValidateNested()
-  @Type(() => CryptoKeyRotationDto)
-  cryptoKeyRotation?: CryptoKeyRotationDto | null;
-
-  @ApiPropertyOptional({
-    default: false,
-    description: 'Send webhooks with `encryptedData` (made with the Crypto Key) instead of `data`',
-  })
-  @IsOptional()
-  @IsBoolean({ message: 'encryptWebhooks must be true or false' })
-  encryptWebhooks?: boolean;
 }
 
 export class ApplicationParams {
@@ -166,25 +127,11 @@ export class ApplicationParams {
   id: string;
 }
 
-export class ListApplicationsQuery {
+export class ListApplicationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: APPLICATION_MODES })
   @IsOptional()
   @IsIn(APPLICATION_MODES, { message: `mode must be one of ${APPLICATION_MODES.join(', ')}` })
   mode?: ApplicationMode;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
-  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
-  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class RotationScheduleView {

@@ -1,33 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus, EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { PageQuery } from '../../../../../libs/http/page-query';
 import { AppParams } from './webhook-endpoint.dto';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
-  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
-  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
+class EventTypeQuery extends PageQuery {
   @ApiPropertyOptional({ enum: EVENT_TYPES })
   @IsOptional()
   @IsIn(EVENT_TYPES, { message: 'eventType must be a known event type (GET /v1/event-types)' })
   eventType?: string;
 }
 
-export class FailedDeliveriesQuery extends PageQuery {
+export class FailedDeliveriesQuery extends EventTypeQuery {
   @ApiPropertyOptional({ example: 'wh_8Zk…' })
   @IsOptional()
   @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook endpoint ID (wh_…)' })
@@ -44,7 +30,7 @@ export class FailedDeliveriesQuery extends PageQuery {
   to?: string;
 }
 
-export class EndpointFailedDeliveriesQuery extends PageQuery {
+export class EndpointFailedDeliveriesQuery extends EventTypeQuery {
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @Matches(ISO_DATE_TIME, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z' })
@@ -56,7 +42,7 @@ export class EndpointFailedDeliveriesQuery extends PageQuery {
   to?: string;
 }
 
-export class DeliveriesQuery extends PageQuery {
+export class DeliveriesQuery extends EventTypeQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -124,49 +124,8 @@ class EndpointFields {
 
 export class CreateWebhookEndpointDto extends EndpointFields {}
 
-export class UpdateWebhookEndpointDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString({ message: 'url must be an absolute URL' })
-  @MaxLength(2048)
-  url?: string;
-
-  @ApiPropertyOptional({ type: [HeaderDto], description: 'Replaces every custom header' })
-  @IsOptional()
-  @IsArray({ message: 'headers must be a list of { key, value }' })
-  @ValidateNested({ each: true })
-  @Type(() => HeaderDto)
-  headers?: HeaderDto[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsArray({ message: 'eventTypes must be a list of event types' })
-  @Matches(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/, {
-    each: true,
-    message: 'each value in eventTypes must be UPPER_SNAKE_CASE',
-  })
-  @IsIn(EVENT_TYPES, { each: true, message: EVENT_TYPE_MESSAGE })
-  eventTypes?: string[];
-
-  @ApiPropertyOptional({ description: 'true re-enables a disabled endpoint' })
-  @IsOptional()
-  @IsBoolean({ message: 'enabled must be true or false' })
-  enabled?: boolean;
-
-  @ApiPropertyOptional({ type: RetryPolicyDto, nullable: true, description: 'null: the default policy' })
-  @IsOptional()
-  @IsObject({ message: 'retryPolicy must be an object' })
-  @ValidateNested()
-  @Type(() => RetryPolicyDto)
-  retryPolicy?: RetryPolicyDto | null;
-}
+/** Every field optional; `headers` replaces them all; `enabled: true` re-enables; `retryPolicy: null` restores the default. */
+export class UpdateWebhookEndpointDto extends PartialType(CreateWebhookEndpointDto) {}
 
 export class AppParams {
   @ApiProperty({ example: 'app_4fQ…' })
