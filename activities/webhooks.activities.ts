@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import { Environment } from '../libs/config/environment';
 import { CredentialsService } from '../libs/credentials/credentials.service';
@@ -69,6 +70,17 @@ export class WebhooksActivities {
     });
   }
 
+  /** Records the event and opens its deliveries (the dispatch workflow's one local activity). */
+  async acceptEvent(input: DispatchEventInput): Promise<DeliveryInput[]> {
+    await this.recordEvent(input);
+    return this.openDeliveries({
+      eventId: input.eventId,
+      eventType: input.eventType,
+      applicationId: input.applicationId,
+      excludeEndpointIds: input.excludeEndpointIds ?? [],
+    });
+  }
+
   /** One delivery per enabled endpoint that wants the event, each opened once for good. */
   async openDeliveries(event: {
     eventId: string;
@@ -101,8 +113,28 @@ export class WebhooksActivities {
   }
 
   async #attempt(req: AttemptRequest): Promise<AttemptOutcome> {
-    const recorded = await this.attempts.find(req.deliveryId, req.series, req.attempt);
-    if (recorded) return outcomeOf(recorded);
+    // Only a retried activity can find its attempt already recorded (the first execution cannot).
+    if (Context.current().info.attempt > 1) {
+      const recorded = await this.attempts.find(req.deliveryId, req.series, req.attempt);
+      if (recorded) {
+        // Made and recorded before the crash: finish its bookkeeping (idempotent), never POST twice.
+        const outcome = outcomeOf(recorded);
+        const { statusCode, error, startedAt } = recorded;
+        const finished =
+          outcome.result === 'succeeded'
+            ? 'succeeded'
+            : outcome.result === 'stopped' || req.isLast
+              ? 'failed'
+              : undefined;
+        await this.deliveries.recordAttempt(
+          req.deliveryId,
+          req.series,
+          { number: req.attempt, at: startedAt, statusCode, error },
+          finished,
+        );
+        return outcome;
+      }
+    }
 
     const delivery = await this.deliveries.findById(req.deliveryId);
     if (!delivery || delivery.series !== req.series || delivery.status !== 'pending') return skipped;
@@ -126,7 +158,9 @@ export class WebhooksActivities {
         ? { encryptedData: await this.credentials.encrypt(application, event.data) }
         : { data: event.data }),
     });
-    const headers = webhookRequestHeaders(await this.secrets.headerValues(endpoint._id, endpoint.headers), {
+    const custom =
+      endpoint.headers.length > 0 ? await this.secrets.headerValues(endpoint._id, endpoint.headers) : {};
+    const headers = webhookRequestHeaders(custom, {
       secrets: await this.secrets.signingSecrets(endpoint._id, now),
       id: event._id,
       timestampSeconds: Math.floor(now.getTime() / 1000),
@@ -155,23 +189,24 @@ export class WebhooksActivities {
       error: result.error,
       succeeded,
     });
-    await this.deliveries.recordAttempt(delivery._id, req.series, {
-      number: req.attempt,
-      at: now,
-      statusCode: result.statusCode,
-      error: result.error,
-    });
+    const attempt = { number: req.attempt, at: now, statusCode: result.statusCode, error: result.error };
 
     if (succeeded) {
-      await this.endpoints.recordSuccess(endpoint._id, now);
-      await this.deliveries.finish(delivery._id, req.series, 'succeeded');
+      await this.deliveries.recordAttempt(delivery._id, req.series, attempt, 'succeeded');
+      // The endpoint's health changes only when it was failing: no write per success otherwise.
+      if (endpoint.failingSince) await this.endpoints.recordSuccess(endpoint._id, now);
       return { result: 'succeeded', statusCode: result.statusCode, error: null, retryAfterMs: null };
     }
     const stop =
       result.statusCode === 410
         ? await this.#disable(endpoint, 'the receiver answered 410 Gone', req)
         : await this.#noteFailure(endpoint, now, req);
-    if (stop || req.isLast) await this.deliveries.finish(delivery._id, req.series, 'failed');
+    await this.deliveries.recordAttempt(
+      delivery._id,
+      req.series,
+      attempt,
+      stop || req.isLast ? 'failed' : undefined,
+    );
     return {
       result: stop ? 'stopped' : 'failed',
       statusCode: result.statusCode,

@@ -1,4 +1,6 @@
 import {
+  patched,
+  proxyLocalActivities,
   condition,
   defineQuery,
   defineSignal,
@@ -17,6 +19,14 @@ const { attemptDelivery, cancelDelivery } = proxyActivities<WebhooksActivities>(
   heartbeatTimeout: '10 seconds',
   // Only infrastructure trouble (the database away) throws: retried until it is back, so no
   // attempt is lost. What the receiver did is a returned outcome, never an activity retry.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// The first attempt runs as a local activity: most deliveries succeed at once, and then the whole
+// delivery is one workflow task (no activity task round trip). A worker dying mid-attempt fails the
+// workflow task, which another worker retries; the attempt is recorded once either way.
+const { attemptDelivery: attemptDeliveryLocally } = proxyLocalActivities<WebhooksActivities>({
+  startToCloseTimeout: '90 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -40,13 +50,17 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
 
   for (let attempt = 1; state.status === 'pending' && !cancelled; attempt++) {
     const isLast = attempt > input.retryScheduleMs.length;
-    const outcome = await attemptDelivery({
+    const request = {
       deliveryId: input.deliveryId,
       series: input.series,
       attempt,
       scheduledAt: new Date().toISOString(),
       isLast,
-    });
+    };
+    const outcome =
+      attempt === 1 && patched('first-attempt-local')
+        ? await attemptDeliveryLocally(request)
+        : await attemptDelivery(request);
     state.attempts = attempt;
     state.lastError = outcome.error;
     if (outcome.result === 'succeeded') state.status = 'succeeded';

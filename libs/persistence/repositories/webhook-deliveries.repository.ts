@@ -65,21 +65,23 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     return this.model.findOne({ _id: id, applicationId }).lean().exec();
   }
 
-  /** After each attempt of the current series. */
+  /** After each attempt of the current series; with `finished`, the delivery ends too (one write). */
   async recordAttempt(
     id: string,
     series: number,
     attempt: { number: number; at: Date; statusCode: number | null; error: string | null },
+    finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
   ): Promise<void> {
     await this.model
       .updateOne(
-        { _id: id, series, attemptCount: { $lt: attempt.number } },
+        { _id: id, series, status: 'pending', attemptCount: { $lt: attempt.number } },
         {
           $set: {
             attemptCount: attempt.number,
             lastAttemptAt: attempt.at,
             lastStatusCode: attempt.statusCode,
             lastError: attempt.error,
+            ...(finished ? { status: finished, finishedAt: new Date() } : {}),
           },
         },
       )

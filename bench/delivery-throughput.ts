@@ -1,0 +1,195 @@
+/**
+ * Benchmark 1: delivery throughput and latency, product against a bare-Temporal baseline, on the
+ * same servers in the same run. N events to one endpoint whose receiver answers 200 at once.
+ *   product:  POST /events -> dispatch workflow -> delivery workflow -> signed POST, MongoDB writes
+ *   baseline: one bare workflow per message running one activity that makes the same POST
+ * Reports medians over runs and the product/baseline ratio; history events per delivery.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { WorkflowIds } from '../libs/temporal/workflow-ids';
+import { BenchReceiver, pool } from './lib/receiver';
+import { benchApplication, BenchStack, call, startBenchStack } from './lib/stack';
+import { median, percentile, printTable, writeResult } from './lib/stats';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const WARMUP = Math.min(200, EVENTS);
+const BASELINE_QUEUE = 'bench-baseline';
+const BODY = JSON.stringify({
+  id: 'x',
+  type: 'APPLICANT_COMPLETED',
+  data: { applicantId: 'appl_bench', status: 'GREEN' },
+});
+
+interface Measured {
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+function measure(sent: Map<string, number>, receiver: BenchReceiver): Measured {
+  const latencies = [...sent].map(([id, at]) => receiver.received.get(id)! - at);
+  const first = Math.min(...sent.values());
+  const last = Math.max(...[...sent.keys()].map((id) => receiver.received.get(id)!));
+  return {
+    perSecond: (sent.size / (last - first)) * 1000,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function runProduct(
+  stack: BenchStack,
+  receiver: BenchReceiver,
+  app: { token: string; appId: string },
+  n: number,
+) {
+  receiver.reset();
+  const sent = new Map<string, number>();
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const started = performance.now();
+      const { eventId } = await call<{ eventId: string }>(
+        stack,
+        'POST',
+        `/applications/${app.appId}/events`,
+        app.token,
+        {
+          eventType: 'APPLICANT_COMPLETED',
+          data: { applicantId: `appl_${i}`, status: 'GREEN' },
+        },
+      );
+      sent.set(eventId, started);
+    },
+  );
+  await receiver.waitFor([...sent.keys()], 600_000);
+  return { sent, measured: measure(sent, receiver) };
+}
+
+async function runBaseline(client: Client, receiver: BenchReceiver, n: number) {
+  receiver.reset();
+  const sent = new Map<string, number>();
+  const prefix = randomBytes(4).toString('hex');
+  await pool(
+    Array.from({ length: n }, (_, i) => `${prefix}-${i}`),
+    CONCURRENCY,
+    async (id) => {
+      const started = performance.now();
+      await client.workflow.start('baselineDelivery', {
+        taskQueue: BASELINE_QUEUE,
+        workflowId: `baseline:${id}`,
+        args: [receiver.url, id, BODY],
+      });
+      sent.set(id, started);
+    },
+  );
+  await receiver.waitFor([...sent.keys()], 600_000);
+  return { sent, measured: measure(sent, receiver) };
+}
+
+async function historyEvents(client: Client, workflowId: string): Promise<number> {
+  return (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+}
+
+export async function deliveryThroughput(): Promise<void> {
+  const stack = await startBenchStack();
+  const receiver = await BenchReceiver.start();
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  try {
+    await stack.spawn(
+      'baseline-worker',
+      'bench/baseline/worker.ts',
+      { TEMPORAL_TASK_QUEUE: BASELINE_QUEUE },
+      /baseline worker polling/,
+    );
+    const app = await benchApplication(stack);
+    const endpoint = await call<{ id: string }>(
+      stack,
+      'POST',
+      `/applications/${app.appId}/webhooks`,
+      app.token,
+      {
+        name: 'bench receiver',
+        url: receiver.url,
+      },
+    );
+    process.stdout.write(`warming up (${WARMUP} of each)\n`);
+    await runProduct(stack, receiver, app, WARMUP);
+    await runBaseline(client, receiver, WARMUP);
+
+    const rows: Record<string, string | number>[] = [];
+    const ratios: number[] = [];
+    let sample = { product: '', baseline: '' };
+    for (let run = 1; run <= RUNS; run++) {
+      const product = await runProduct(stack, receiver, app, EVENTS);
+      const baseline = await runBaseline(client, receiver, EVENTS);
+      const ratio = product.measured.perSecond / baseline.measured.perSecond;
+      ratios.push(ratio);
+      rows.push(
+        { run, system: 'product', ...product.measured },
+        { run, system: 'baseline', ...baseline.measured },
+      );
+      process.stdout.write(
+        `run ${run}: product ${product.measured.perSecond.toFixed(1)}/s, baseline ${baseline.measured.perSecond.toFixed(1)}/s, ratio ${ratio.toFixed(2)}\n`,
+      );
+      sample = { product: [...product.sent.keys()][0], baseline: [...baseline.sent.keys()][0] };
+    }
+    const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, endpoint.id));
+    const perDispatch = await historyEvents(client, WorkflowIds.eventDispatch(sample.product));
+    const perBaseline = await historyEvents(client, `baseline:${sample.baseline}`);
+    const product = rows.filter((r) => r.system === 'product');
+    const baseline = rows.filter((r) => r.system === 'baseline');
+    const med = (list: typeof rows, key: string) => median(list.map((r) => Number(r[key])));
+    const summary = {
+      events: EVENTS,
+      runs: RUNS,
+      concurrency: CONCURRENCY,
+      product: {
+        perSecond: med(product, 'perSecond'),
+        p50: med(product, 'p50'),
+        p95: med(product, 'p95'),
+        p99: med(product, 'p99'),
+      },
+      baseline: {
+        perSecond: med(baseline, 'perSecond'),
+        p50: med(baseline, 'p50'),
+        p95: med(baseline, 'p95'),
+        p99: med(baseline, 'p99'),
+      },
+      ratio: median(ratios),
+      historyEvents: {
+        deliveryWorkflow: perDelivery,
+        dispatchWorkflow: perDispatch,
+        perDeliveryWithOneEndpoint: perDelivery + perDispatch,
+        baseline: perBaseline,
+      },
+    };
+    printTable(
+      `Delivery throughput and latency (${EVENTS} events, ${RUNS} runs, concurrency ${CONCURRENCY}; latency ms)`,
+      [
+        ...rows,
+        { run: 'median', system: 'product', ...summary.product },
+        { run: 'median', system: 'baseline', ...summary.baseline },
+      ],
+    );
+    printTable('Ratio and history events', [
+      {
+        'product/baseline (deliveries/s)': summary.ratio,
+        'history events per delivery (dispatch + delivery)': `${perDispatch} + ${perDelivery}`,
+        'baseline history events': perBaseline,
+      },
+    ]);
+    process.stdout.write(`figures: ${writeResult('delivery-throughput', summary)}\n`);
+  } finally {
+    await connection.close();
+    await receiver.stop();
+    await stack.stop();
+  }
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serverBinaries } from '../../scripts/stack/binaries';
+import { startFerretDb } from '../../scripts/stack/ferretdb';
+import { projectRoot } from '../../scripts/stack/paths';
+import { freePort } from '../../scripts/stack/ports';
+import { RunningProcess, startProcess } from '../../scripts/stack/processes';
+import { startTemporalDevServer } from '../../scripts/stack/temporal-server';
+
+const root = projectRoot(__dirname);
+
+export interface BenchStack {
+  api: string;
+  adminToken: string;
+  temporalAddress: string;
+  mongodbUri: string;
+  workDir: string;
+  /** Starts a process of the stack's (the baseline worker); stopped with the stack. */
+  spawn(name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<RunningProcess>;
+  stop(): Promise<void>;
+}
+
+/** Waits until a process prints a line matching `pattern`. */
+function printed(process: RunningProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${process.name} did not print ${pattern} in time`)),
+      timeoutMs,
+    );
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    process.child.stdout?.on('data', onData);
+    process.child.stderr?.on('data', onData);
+  });
+}
+
+/**
+ * The whole service as it runs for real, on loopback: Temporal dev server and FerretDB (fresh,
+ * in a temporary folder), the built API and worker as their own processes.
+ */
+export async function startBenchStack(extraEnv: Record<string, string> = {}): Promise<BenchStack> {
+  const bins = await serverBinaries();
+  const workDir = mkdtempSync(join(tmpdir(), 'applications-webhooks-bench-'));
+  const processes: RunningProcess[] = [];
+  const [temporal, ferret] = await Promise.all([
+    startTemporalDevServer({ cli: bins.temporalCli, logFile: join(workDir, 'temporal.log') }),
+    startFerretDb({
+      binary: bins.ferretdb,
+      dataDir: join(workDir, 'ferretdb'),
+      logFile: join(workDir, 'ferretdb.log'),
+    }),
+  ]);
+  processes.push(temporal.process, ferret.process);
+  const adminToken = randomBytes(24).toString('hex');
+  const port = await freePort();
+  const env = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    MONGODB_URI: `${ferret.uri}/bench`,
+    TEMPORAL_ADDRESS: temporal.address,
+    ADMIN_TOKEN: adminToken,
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
+    TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'),
+    PORT: String(port),
+    ...extraEnv,
+  };
+  const spawn = async (name: string, args: string[], childEnv: Record<string, string>, ready: RegExp) => {
+    const child = startProcess({
+      name,
+      command: process.execPath,
+      args,
+      env: { ...env, ...childEnv },
+      logFile: join(workDir, `${name}.log`),
+    });
+    processes.push(child);
+    await printed(child, ready);
+    return child;
+  };
+  await Promise.all([
+    spawn(
+      'worker',
+      [join(root, 'dist/apps/worker/src/main.js')],
+      { LOG_LEVEL: 'info' },
+      /Worker polling task queue/,
+    ),
+    spawn('api', [join(root, 'dist/apps/api/src/main.js')], { LOG_LEVEL: 'info' }, /API listening on/),
+  ]);
+  return {
+    api: `http://127.0.0.1:${port}/v1`,
+    adminToken,
+    temporalAddress: temporal.address,
+    mongodbUri: `${ferret.uri}/bench`,
+    workDir,
+    spawn: (name, script, childEnv, ready) =>
+      spawn(name, ['-r', '@swc-node/register', join(root, script)], childEnv, ready),
+    async stop() {
+      for (const p of processes.reverse()) await p.stop(5_000);
+      if (!process.env.KEEP_BENCH_LOGS) rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON over HTTP to the API, throwing on an unexpected status. */
+export async function call<T>(
+  stack: BenchStack,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  expect = [200, 201, 202],
+): Promise<T> {
+  const res = await fetch(`${stack.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A workspace and a provisioned application, ready for endpoints. */
+export async function benchApplication(stack: BenchStack): Promise<{ token: string; appId: string }> {
+  const workspace = await call<{ apiToken: string }>(stack, 'POST', '/workspaces', stack.adminToken, {
+    name: 'bench',
+  });
+  const app = await call<{ id: string; status: string }>(stack, 'POST', '/applications', workspace.apiToken, {
+    name: `bench ${randomBytes(4).toString('hex')}`,
+    encryptionMethod: 'AES-256-GCM',
+  });
+  if (app.status !== 'active') throw new Error('application not provisioned in time');
+  return { token: workspace.apiToken, appId: app.id };
+}
