@@ -190,15 +190,15 @@ describe('fuzzing every route', () => {
   });
 
   it.each([
-    ['applications', () => '/v1/applications', ['mode', 'limit', 'cursor']],
+    ['applications', (): string => '/v1/applications', ['mode', 'limit', 'cursor']],
     [
       'deliveries',
-      () => `/v1/applications/${appId}/deliveries`,
+      (): string => `/v1/applications/${appId}/deliveries`,
       ['status', 'eventType', 'webhookId', 'limit', 'cursor'],
     ],
     [
       'failed deliveries',
-      () => `/v1/applications/${appId}/webhooks/failed-deliveries`,
+      (): string => `/v1/applications/${appId}/webhooks/failed-deliveries`,
       ['eventType', 'webhookId', 'from', 'to', 'limit', 'cursor'],
     ],
   ] as const)('GET %s: any query', async (_, path, keys) => {
