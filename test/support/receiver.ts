@@ -27,10 +27,17 @@ export class Receiver {
   private server?: Server;
   url = '';
 
-  static async start(path = '/hook'): Promise<Receiver> {
+  /** What a receiver on the same port recorded before this one took over. */
+  previous: ReceivedRequest[] = [];
+
+  static async start(path = '/hook', port = 0): Promise<Receiver> {
     const receiver = new Receiver();
-    await receiver.listen(path);
+    await receiver.listen(path, port);
     return receiver;
+  }
+
+  allRequests(): ReceivedRequest[] {
+    return [...this.previous, ...this.requests];
   }
 
   answer(...behaviours: Behaviour[]): this {
@@ -38,13 +45,13 @@ export class Receiver {
     return this;
   }
 
-  private async listen(path: string): Promise<void> {
+  private async listen(path: string, port: number): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
   }
 
