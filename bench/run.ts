@@ -3,9 +3,11 @@
  * on loopback, warms up, measures, prints a table and writes its figures under bench/results.
  */
 import { deliveryThroughput } from './delivery-throughput';
+import { intake } from './intake';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'delivery-throughput': deliveryThroughput,
+  intake,
 };
 
 async function main(): Promise<void> {

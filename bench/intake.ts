@@ -1,0 +1,84 @@
+/**
+ * Benchmark 3: the events route under a fixed-concurrency load, against a no-op route of the same
+ * app (GET /v1/health: no database, no Temporal). Requests per second and p99 of each, and the ratio.
+ */
+import autocannon from 'autocannon';
+import { benchApplication, startBenchStack } from './lib/stack';
+import { median, printTable, writeResult } from './lib/stats';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...options }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
+  });
+}
+
+export async function intake(): Promise<void> {
+  // No worker needed to accept: acceptance is starting the dispatch workflow. A worker runs anyway,
+  // as in production, and delivers to an endpoint-less application (nothing to send).
+  const stack = await startBenchStack();
+  try {
+    const app = await benchApplication(stack);
+    const events = {
+      method: 'POST' as const,
+      headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        eventType: 'APPLICANT_COMPLETED',
+        data: { applicantId: 'appl_bench', status: 'GREEN' },
+      }),
+    };
+    await load(`${stack.api}/applications/${app.appId}/events`, { ...events, duration: 3 }); // warm-up
+    await load(`${stack.api}/health`, { duration: 3 });
+    const rows: Record<string, string | number>[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const route = await load(`${stack.api}/applications/${app.appId}/events`, events);
+      const noop = await load(`${stack.api}/health`, {});
+      if (route.non2xx > 0 || route.errors > 0)
+        throw new Error(`events route: ${route.non2xx} non-2xx, ${route.errors} errors`);
+      rows.push(
+        {
+          run,
+          route: 'POST /events',
+          'req/s': route.requests.average,
+          'p50 ms': route.latency.p50,
+          'p99 ms': route.latency.p99,
+        },
+        {
+          run,
+          route: 'GET /health (no-op)',
+          'req/s': noop.requests.average,
+          'p50 ms': noop.latency.p50,
+          'p99 ms': noop.latency.p99,
+        },
+      );
+    }
+    const pick = (name: string, key: string) =>
+      median(rows.filter((r) => r.route === name).map((r) => Number(r[key])));
+    const summary = {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      runs: RUNS,
+      events: { perSecond: pick('POST /events', 'req/s'), p99: pick('POST /events', 'p99 ms') },
+      noop: { perSecond: pick('GET /health (no-op)', 'req/s'), p99: pick('GET /health (no-op)', 'p99 ms') },
+    };
+    const p99Ratio = summary.events.p99 / summary.noop.p99;
+    printTable(`Intake under load (${CONNECTIONS} connections, ${SECONDS} s, ${RUNS} runs)`, rows);
+    printTable('Medians', [
+      {
+        'events req/s': summary.events.perSecond,
+        'no-op req/s': summary.noop.perSecond,
+        'p99 events ms': summary.events.p99,
+        'p99 no-op ms': summary.noop.p99,
+        'p99 ratio': p99Ratio,
+      },
+    ]);
+    process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio })}\n`);
+  } finally {
+    await stack.stop();
+  }
+}
