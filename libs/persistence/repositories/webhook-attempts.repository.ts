@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { WebhookAttempt } from '../schemas/webhook-attempt.schema';
 
@@ -18,7 +19,11 @@ export class WebhookAttemptsRepository implements OnModuleInit {
   /** Idempotent: a replayed activity finds its attempt recorded and records nothing new. */
   async record(attempt: Omit<WebhookAttempt, '_id'>): Promise<void> {
     const _id = attemptIdOf(attempt.deliveryId, attempt.series, attempt.attempt);
-    await this.model.updateOne({ _id }, { $setOnInsert: attempt }, { upsert: true }).exec();
+    try {
+      await this.model.collection.insertOne({ _id, ...attempt } as never);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 
   async find(deliveryId: string, series: number, attempt: number): Promise<WebhookAttempt | null> {

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model } from 'mongoose';
 import type { DeliveryStatus } from '../../domain/webhooks';
+import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { keysetPage, Page } from '../keyset-page';
 import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
@@ -36,23 +37,24 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   ): Promise<string[]> {
     const opened: string[] = [];
     for (const endpointId of endpointIds) {
-      const { upsertedCount } = await this.model
-        .updateOne(
-          { _id: deliveryIdOf(event.eventId, endpointId) },
-          {
-            $setOnInsert: {
-              ...event,
-              endpointId,
-              status: 'pending',
-              series: 1,
-              attemptCount: 0,
-              createdAt: new Date(),
-            },
-          },
-          { upsert: true },
-        )
-        .exec();
-      if (upsertedCount === 1) opened.push(endpointId);
+      try {
+        await this.model.collection.insertOne({
+          _id: deliveryIdOf(event.eventId, endpointId),
+          ...event,
+          endpointId,
+          status: 'pending',
+          series: 1,
+          attemptCount: 0,
+          lastAttemptAt: null,
+          lastStatusCode: null,
+          lastError: null,
+          createdAt: new Date(),
+          finishedAt: null,
+        } as never);
+        opened.push(endpointId);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
     }
     return opened;
   }

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { WebhookEvent } from '../schemas/webhook-event.schema';
 
@@ -12,11 +13,13 @@ export class WebhookEventsRepository implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
-  /** Idempotent on the event ID. */
+  /** Idempotent on the event ID (an insert that may find it there: cheaper than an upsert). */
   async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<void> {
-    await this.model
-      .updateOne({ _id: event._id }, { $setOnInsert: { ...event, createdAt: new Date() } }, { upsert: true })
-      .exec();
+    try {
+      await this.model.collection.insertOne({ ...event, createdAt: new Date() } as never);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 
   async findById(id: string): Promise<WebhookEvent | null> {
