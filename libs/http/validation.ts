@@ -34,3 +34,22 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: validationFailed,
   });
 }
+
+/**
+ * `@IsOptional()` lets null through; for fields that may be left out but never cleared, a null
+ * is refused here, naming the field.
+ */
+export function rejectNulls(body: object, fields: string[]): void {
+  const nulls = fields.filter((field) => (body as Record<string, unknown>)[field] === null);
+  if (nulls.length === 0) return;
+  const details = nulls.map((field) => ({
+    field,
+    problems: [`${field} cannot be null: leave it out to keep it`],
+  }));
+  throw new ApiError(
+    HttpStatus.BAD_REQUEST,
+    'VALIDATION_FAILED',
+    details.map((d) => `${d.field}: ${d.problems[0]}`).join('. '),
+    details,
+  );
+}

@@ -66,6 +66,15 @@ describe('bad input on every route', () => {
     ],
     ['PATCH a blank name', 'workspace', 'patch', () => `/v1/applications/${appId}`, { name: ' ' }, 'name'],
     ['PATCH the mode', 'workspace', 'patch', () => `/v1/applications/${appId}`, { mode: 'live' }, 'mode'],
+    ['PATCH a null name', 'workspace', 'patch', () => `/v1/applications/${appId}`, { name: null }, 'name'],
+    [
+      'PATCH a null encryption method',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}`,
+      { encryptionMethod: null },
+      'encryptionMethod',
+    ],
     [
       'PATCH the status',
       'workspace',

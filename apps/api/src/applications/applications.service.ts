@@ -14,6 +14,7 @@ import type {
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { redirectUrlProblem } from '../../../../libs/domain/redirect-url';
 import { ApiError } from '../../../../libs/http/api-error';
+import { rejectNulls } from '../../../../libs/http/validation';
 import {
   ApplicationChanges,
   ApplicationsRepository,
@@ -161,6 +162,7 @@ export class ApplicationsService {
     id: string,
     dto: UpdateApplicationDto,
   ): Promise<ApplicationResponse> {
+    rejectNulls(dto, ['name', 'encryptionMethod', 'encryptWebhooks']);
     const application = await this.owned(principal, id);
     if (dto.redirectUrl !== undefined && dto.redirectUrl !== null) {
       const problem = redirectUrlProblem(dto.redirectUrl, application.mode);

@@ -9,6 +9,7 @@ import type { ApplicationMode } from '../../../../libs/domain/applications';
 import { parseDuration } from '../../../../libs/domain/duration';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
+import { rejectNulls } from '../../../../libs/http/validation';
 import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import type { WebhookEndpoint } from '../../../../libs/persistence/schemas/webhook-endpoint.schema';
@@ -45,7 +46,8 @@ const asFieldProblem = (message: string): FieldProblem => {
 };
 
 function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
-  const ms = (value?: string) => (value === undefined ? undefined : parseDuration(value)!);
+  const ms = (value?: string | null) =>
+    value === undefined || value === null ? undefined : parseDuration(value)!;
   return {
     scheduleMs: dto.schedule?.map((d) => parseDuration(d)!),
     initialIntervalMs: ms(dto.initialInterval),
@@ -74,6 +76,7 @@ export class WebhookEndpointsService {
     appId: string,
     dto: CreateWebhookEndpointDto,
   ): Promise<WebhookEndpointResponse> {
+    rejectNulls(dto, ['enabled']);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy = dto.retryPolicy ? retryPolicySpec(dto.retryPolicy) : null;
     await this.check(application.mode, { url: dto.url, headers: dto.headers, retryPolicy });
@@ -112,6 +115,7 @@ export class WebhookEndpointsService {
     id: string,
     dto: UpdateWebhookEndpointDto,
   ): Promise<WebhookEndpointResponse> {
+    rejectNulls(dto, ['name', 'url', 'enabled']);
     const endpoint = await this.owned(principal, appId, id);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy =
@@ -157,9 +161,14 @@ export class WebhookEndpointsService {
     return { secret };
   }
 
-  async rotateSecret(principal: Caller, appId: string, id: string, overlap = 'P1D'): Promise<SecretResponse> {
+  async rotateSecret(
+    principal: Caller,
+    appId: string,
+    id: string,
+    overlap?: string | null,
+  ): Promise<SecretResponse> {
     await this.owned(principal, appId, id);
-    const previousValidUntil = new Date(Date.now() + parseDuration(overlap)!);
+    const previousValidUntil = new Date(Date.now() + parseDuration(overlap ?? 'P1D')!);
     const secret = await this.secrets.issueSigningSecret(id, previousValidUntil);
     return { secret, previousValidUntil: previousValidUntil.toISOString() };
   }
