@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   receivedAt: number;
+  /** What `check` said of it when it arrived (e.g. a signature verified against the clock of then). */
+  verdict?: boolean;
 }
 
 /** How the receiver answers one request; `drip` sends the body a byte at a time, slowly. */
@@ -27,6 +29,8 @@ export class Receiver {
   private server?: Server;
   url = '';
 
+  /** Judges each request as it arrives, while its timestamp is fresh. */
+  check?: (request: ReceivedRequest) => boolean;
   /** What a receiver on the same port recorded before this one took over. */
   previous: ReceivedRequest[] = [];
 
@@ -58,13 +62,15 @@ export class Receiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    this.requests.push({
+    const received: ReceivedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
       receivedAt: Date.now(),
-    });
+    };
+    received.verdict = this.check?.(received);
+    this.requests.push(received);
     const index = Math.min(this.requests.length - 1, this.behaviours.length - 1);
     const behaviour = this.behaviours[index] ?? { status: 200, body: 'ok' };
     if ('destroy' in behaviour) return void req.socket.destroy();
