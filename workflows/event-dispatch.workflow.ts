@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   ParentClosePolicy,
   patched,
@@ -49,6 +49,8 @@ export async function eventDispatch(input: DispatchEventInput): Promise<{ delive
           workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.endpointId),
           args: [delivery],
           parentClosePolicy: ParentClosePolicy.ABANDON,
+          // A delivery that already ran (its dispatch re-run) is not run again; retries are the API's.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: deliverySearchAttributes(delivery),
         });
       } catch (err) {

@@ -27,9 +27,9 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   /**
-   * Opens a pending delivery per endpoint; returns the endpoints it opened one for. A pair that
-   * already has a delivery (the unique _id) is skipped: an event is never delivered twice to an
-   * endpoint by two workflows, whatever Temporal still remembers.
+   * Opens a pending delivery per endpoint; returns the endpoints whose delivery is still to start
+   * (opened now, or opened before and never attempted). A pair whose delivery has begun is skipped:
+   * with the unique _id, an event is never delivered twice to an endpoint, whatever Temporal remembers.
    */
   async open(
     event: { eventId: string; eventType: string; applicationId: string },
@@ -54,6 +54,11 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         opened.push(endpointId);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        // Opened by an earlier run of the same step whose result was lost (a local activity
+        // re-run after its worker died): still to start, unless it has begun being attempted.
+        const existing = await this.findById(deliveryIdOf(event.eventId, endpointId));
+        if (existing?.status === 'pending' && existing.series === 1 && existing.attemptCount === 0)
+          opened.push(endpointId);
       }
     }
     return opened;
