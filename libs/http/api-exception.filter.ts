@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { InvalidCursorError } from '../persistence/keyset-page';
 import { ApiError, codeForStatus, ErrorBody } from './api-error';
+import { invalidField } from './validation';
 
 /** Maps anything thrown to the one error shape; known errors keep their status, the rest are 500. */
 export function toErrorBody(exception: unknown): ErrorBody {
@@ -9,13 +10,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return exception.getResponse() as ErrorBody;
   }
   if (exception instanceof InvalidCursorError) {
-    const problem = exception.message;
-    return {
-      statusCode: 400,
-      code: 'VALIDATION_FAILED',
-      message: `cursor: ${problem}`,
-      details: [{ field: 'cursor', problems: [problem] }],
-    };
+    return invalidField('cursor', exception.message).getResponse() as ErrorBody;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

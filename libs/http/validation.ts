@@ -10,8 +10,8 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
   });
 }
 
-export function validationFailed(errors: ValidationError[]): ApiError {
-  const details = fieldProblems(errors);
+/** The one 400 for bad input: each field named with what to fix, in `details` and in the message. */
+export function invalidFields(details: FieldProblem[]): ApiError {
   const message = details.map((d) => `${d.field}: ${d.problems.join('; ')}`).join('. ');
   return new ApiError(
     HttpStatus.BAD_REQUEST,
@@ -19,6 +19,13 @@ export function validationFailed(errors: ValidationError[]): ApiError {
     message || 'The request is not valid',
     details,
   );
+}
+
+export const invalidField = (field: string, problem: string): ApiError =>
+  invalidFields([{ field, problems: [problem] }]);
+
+export function validationFailed(errors: ValidationError[]): ApiError {
+  return invalidFields(fieldProblems(errors));
 }
 
 /**
@@ -42,14 +49,7 @@ export function createValidationPipe(): ValidationPipe {
 export function rejectNulls(body: object, fields: string[]): void {
   const nulls = fields.filter((field) => (body as Record<string, unknown>)[field] === null);
   if (nulls.length === 0) return;
-  const details = nulls.map((field) => ({
-    field,
-    problems: [`${field} cannot be null: leave it out to keep it`],
-  }));
-  throw new ApiError(
-    HttpStatus.BAD_REQUEST,
-    'VALIDATION_FAILED',
-    details.map((d) => `${d.field}: ${d.problems[0]}`).join('. '),
-    details,
+  throw invalidFields(
+    nulls.map((field) => ({ field, problems: [`${field} cannot be null: leave it out to keep it`] })),
   );
 }

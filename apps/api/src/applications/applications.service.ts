@@ -14,7 +14,7 @@ import type {
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { redirectUrlProblem } from '../../../../libs/domain/redirect-url';
 import { ApiError } from '../../../../libs/http/api-error';
-import { rejectNulls } from '../../../../libs/http/validation';
+import { invalidField, rejectNulls } from '../../../../libs/http/validation';
 import {
   ApplicationChanges,
   ApplicationsRepository,
@@ -167,9 +167,7 @@ export class ApplicationsService {
     if (dto.redirectUrl !== undefined && dto.redirectUrl !== null) {
       const problem = redirectUrlProblem(dto.redirectUrl, application.mode);
       if (problem) {
-        throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `redirectUrl: ${problem}`, [
-          { field: 'redirectUrl', problems: [problem] },
-        ]);
+        throw invalidField('redirectUrl', problem);
       }
     }
     if (dto.name !== undefined && (await this.applications.nameTaken(principal.workspaceId, dto.name, id))) {
@@ -270,17 +268,7 @@ export class ApplicationsService {
   private applicationIdFor(workspaceId: string, idempotencyKey?: string): string {
     if (idempotencyKey === undefined) return `app_${base62(randomBytes(16))}`;
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'VALIDATION_FAILED',
-        'Idempotency-Key: must be 1 to 200 printable ASCII characters without spaces',
-        [
-          {
-            field: 'Idempotency-Key',
-            problems: ['must be 1 to 200 printable ASCII characters without spaces'],
-          },
-        ],
-      );
+      throw invalidField('Idempotency-Key', 'must be 1 to 200 printable ASCII characters without spaces');
     }
     const digest = createHash('sha256').update(`${workspaceId}\n${idempotencyKey}`).digest().subarray(0, 16);
     return `app_${base62(digest)}`;

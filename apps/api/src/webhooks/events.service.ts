@@ -7,17 +7,13 @@ import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
 import { ApiError } from '../../../../libs/http/api-error';
+import { invalidField } from '../../../../libs/http/validation';
 import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
 import { startEventDispatch } from '../../../../libs/temporal/webhook-workflows';
 import { ApplicationsService } from '../applications/applications.service';
 import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
 
 type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
-
-const invalid = (field: string, problem: string) =>
-  new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `${field}: ${problem}`, [
-    { field, problems: [problem] },
-  ]);
 
 /** Accepting events: one atomic step, starting the event's dispatch workflow. */
 @Injectable()
@@ -39,7 +35,7 @@ export class EventsService {
       );
     }
     if (dto.data !== undefined && dto.encryptedData !== undefined) {
-      throw invalid('encryptedData', 'send either data or encryptedData, not both');
+      throw invalidField('encryptedData', 'send either data or encryptedData, not both');
     }
     let data: unknown = dto.data ?? null;
     if (dto.encryptedData !== undefined) {
@@ -47,11 +43,11 @@ export class EventsService {
         data = await this.credentials.decrypt(application, dto.encryptedData);
       } catch (err) {
         if (err instanceof EnvelopeError || err instanceof CryptoKeyUnusableError)
-          throw invalid('encryptedData', err.message);
+          throw invalidField('encryptedData', err.message);
         throw err;
       }
       if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw invalid('encryptedData', 'must decrypt to a JSON object');
+        throw invalidField('encryptedData', 'must decrypt to a JSON object');
       }
     }
     const eventId = dto.idempotencyKey

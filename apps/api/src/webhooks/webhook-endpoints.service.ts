@@ -9,7 +9,7 @@ import type { ApplicationMode } from '../../../../libs/domain/applications';
 import { parseDuration } from '../../../../libs/domain/duration';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
-import { rejectNulls } from '../../../../libs/http/validation';
+import { invalidFields, rejectNulls } from '../../../../libs/http/validation';
 import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import type { WebhookEndpoint } from '../../../../libs/persistence/schemas/webhook-endpoint.schema';
@@ -30,14 +30,6 @@ import type {
   WebhookEndpointResponse,
 } from './dto/webhook-endpoint.dto';
 import { webhookEndpointView } from './webhook-endpoint-view';
-
-const invalid = (problems: FieldProblem[]) =>
-  new ApiError(
-    HttpStatus.BAD_REQUEST,
-    'VALIDATION_FAILED',
-    problems.map((p) => `${p.field}: ${p.problems.join('; ')}`).join('. '),
-    problems,
-  );
 
 /** `headers.0.key: …` into `{ field, problems }`. */
 const asFieldProblem = (message: string): FieldProblem => {
@@ -254,7 +246,7 @@ export class WebhookEndpointsService {
     if (input.headers) problems.push(...customHeaderProblems(input.headers).map(asFieldProblem));
     const retry = input.retryPolicy && retryPolicyProblem(input.retryPolicy);
     if (retry) problems.push(asFieldProblem(retry.replace(/^retryPolicy /, 'retryPolicy: ')));
-    if (problems.length > 0) throw invalid(problems);
+    if (problems.length > 0) throw invalidFields(problems);
   }
 
   private async urlProblem(value: string, mode: ApplicationMode): Promise<string | undefined> {
