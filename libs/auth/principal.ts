@@ -11,3 +11,8 @@ export const CREDENTIAL_NAMES: Record<PrincipalKind, string> = {
   workspace: 'a workspace API token (wst_…)',
   application: "the application's Private App Key (pak_…)",
 };
+
+export type WorkspacePrincipal = Extract<Principal, { kind: 'workspace' }>;
+export type ApplicationPrincipal = Extract<Principal, { kind: 'application' }>;
+/** A customer's credential: a workspace token, or an application's Private App Key. */
+export type CustomerPrincipal = WorkspacePrincipal | ApplicationPrincipal;

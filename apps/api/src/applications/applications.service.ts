@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
@@ -41,8 +41,7 @@ import type {
   UpdateApplicationDto,
 } from './dto/application.dto';
 
-export type WorkspacePrincipal = Extract<Principal, { kind: 'workspace' }>;
-export type ApplicationPrincipal = Extract<Principal, { kind: 'application' }>;
+export type { ApplicationPrincipal, WorkspacePrincipal };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 

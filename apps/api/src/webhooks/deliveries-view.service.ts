@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { ApiError } from '../../../../libs/http/api-error';
 import { WebhookAttemptsRepository } from '../../../../libs/persistence/repositories/webhook-attempts.repository';
 import {
@@ -16,8 +16,6 @@ import type {
   FailedDeliveriesResponse,
   RetryResponse,
 } from './dto/delivery.dto';
-
-type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
 
 const deliveryView = (d: WebhookDelivery): DeliveryView => ({
   id: d._id,

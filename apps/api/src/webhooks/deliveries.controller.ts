@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { DeliveriesViewService } from './deliveries-view.service';
 import {
@@ -18,8 +18,6 @@ import {
   RetryResponse,
 } from './dto/delivery.dto';
 import { AppParams } from './dto/webhook-endpoint.dto';
-
-type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
 
 @ApiTags('deliveries')
 @Auth('workspace', 'application')

@@ -6,7 +6,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import {
   APPLICANT_EVENT_TYPES,
   EVENT_TYPE_DESCRIPTIONS,
@@ -16,8 +16,6 @@ import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { CreateEventDto, EventAcceptedResponse, EventTypesResponse } from './dto/event.dto';
 import { AppParams } from './dto/webhook-endpoint.dto';
 import { EventsService } from './events.service';
-
-type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
 
 @ApiTags('events')
 @Controller()

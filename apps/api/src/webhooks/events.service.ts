@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
@@ -12,8 +12,6 @@ import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.
 import { startEventDispatch } from '../../../../libs/temporal/webhook-workflows';
 import { ApplicationsService } from '../applications/applications.service';
 import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
-
-type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
 
 /** Accepting events: one atomic step, starting the event's dispatch workflow. */
 @Injectable()

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { DeliveriesViewService } from './deliveries-view.service';
 import {
@@ -39,8 +39,6 @@ import {
   WebhookEndpointResponse,
 } from './dto/webhook-endpoint.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-
-type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
 
 @ApiTags('webhooks')
 @Auth('workspace')

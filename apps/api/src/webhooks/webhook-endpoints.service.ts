@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Principal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
@@ -48,8 +48,6 @@ function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
     maximumAttempts: dto.maximumAttempts,
   };
 }
-
-type Caller = Extract<Principal, { kind: 'workspace' | 'application' }>;
 
 /** An application's webhook endpoints: validated (SSRF too), their secrets sealed. */
 @Injectable()
