@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { BenchReceiver, pool } from './lib/receiver';
-import { benchApplication, BenchStack, call, startBenchStack } from './lib/stack';
+import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
@@ -55,16 +55,7 @@ async function runProduct(
     CONCURRENCY,
     async (i) => {
       const started = performance.now();
-      const { eventId } = await call<{ eventId: string }>(
-        stack,
-        'POST',
-        `/applications/${app.appId}/events`,
-        app.token,
-        {
-          eventType: 'APPLICANT_COMPLETED',
-          data: { applicantId: `appl_${i}`, status: 'GREEN' },
-        },
-      );
+      const eventId = await sendEvent(stack, app, i);
       sent.set(eventId, started);
     },
   );

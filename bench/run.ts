@@ -3,11 +3,17 @@
  * on loopback, warms up, measures, prints a table and writes its figures under bench/results.
  */
 import { deliveryThroughput } from './delivery-throughput';
+import { failedView } from './failed-view';
+import { fanOut } from './fan-out';
 import { intake } from './intake';
+import { soak } from './soak';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'delivery-throughput': deliveryThroughput,
+  'fan-out': fanOut,
   intake,
+  'failed-view': failedView,
+  soak,
 };
 
 async function main(): Promise<void> {

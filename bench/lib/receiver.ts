@@ -1,24 +1,38 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface BenchReceiverOptions {
+  /** Share of requests answered 500 instead of 200 (0 to 1). */
+  failShare?: number;
+  /** Key receipts by path and ID, for many endpoints on one receiver (`/hook/7`). */
+  byPath?: boolean;
+}
+
 /**
- * A receiver on loopback answering 200 at once, noting when each message arrived by its ID
- * (`webhook-id` for the product, `x-message-id` for the baseline).
+ * A receiver on loopback answering 200 at once (or 500 for a share of requests), noting when each
+ * message was first accepted by its ID (`webhook-id` for the product, `x-message-id` for the baseline).
  */
 export class BenchReceiver {
   readonly received = new Map<string, number>();
   requests = 0;
+  refused = 0;
   private server?: Server;
   url = '';
 
-  static async start(): Promise<BenchReceiver> {
+  static async start(options: BenchReceiverOptions = {}): Promise<BenchReceiver> {
     const receiver = new BenchReceiver();
     receiver.server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         receiver.requests++;
+        if (options.failShare && Math.random() < options.failShare) {
+          receiver.refused++;
+          res.writeHead(500).end('bench: failing on purpose');
+          return;
+        }
         const id = String(req.headers['webhook-id'] ?? req.headers['x-message-id'] ?? '');
-        if (!receiver.received.has(id)) receiver.received.set(id, performance.now());
+        const key = options.byPath ? `${req.url}#${id}` : id;
+        if (!receiver.received.has(key)) receiver.received.set(key, performance.now());
         res.writeHead(200).end();
       });
     });
@@ -31,6 +45,7 @@ export class BenchReceiver {
   reset(): void {
     this.received.clear();
     this.requests = 0;
+    this.refused = 0;
   }
 
   async waitFor(ids: string[], timeoutMs: number): Promise<void> {
@@ -40,7 +55,7 @@ export class BenchReceiver {
         const missing = ids.filter((id) => !this.received.has(id)).length;
         throw new Error(`${missing} of ${ids.length} messages not received within ${timeoutMs / 1000} s`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

@@ -17,6 +17,8 @@ export interface BenchStack {
   temporalAddress: string;
   mongodbUri: string;
   workDir: string;
+  /** The stack's processes by name (temporal, ferretdb, worker, api, and any spawned). */
+  processes: Map<string, RunningProcess>;
   /** Starts a process of the stack's (the baseline worker); stopped with the stack. */
   spawn(name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<RunningProcess>;
   stop(): Promise<void>;
@@ -50,21 +52,28 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
   const bins = await serverBinaries();
   const workDir = mkdtempSync(join(tmpdir(), 'applications-webhooks-bench-'));
   const processes: RunningProcess[] = [];
+  // MONGODB_URI set: that server (e.g. MongoDB itself) instead of an embedded FerretDB.
+  const outsideMongo = process.env.MONGODB_URI;
   const [temporal, ferret] = await Promise.all([
     startTemporalDevServer({ cli: bins.temporalCli, logFile: join(workDir, 'temporal.log') }),
-    startFerretDb({
-      binary: bins.ferretdb,
-      dataDir: join(workDir, 'ferretdb'),
-      logFile: join(workDir, 'ferretdb.log'),
-    }),
+    outsideMongo
+      ? undefined
+      : startFerretDb({
+          binary: bins.ferretdb,
+          dataDir: join(workDir, 'ferretdb'),
+          logFile: join(workDir, 'ferretdb.log'),
+        }),
   ]);
-  processes.push(temporal.process, ferret.process);
+  const mongodbUri = outsideMongo ?? `${ferret!.uri}/bench`;
+  const byName = new Map<string, RunningProcess>([['temporal', temporal.process]]);
+  if (ferret) byName.set('ferretdb', ferret.process);
+  processes.push(...byName.values());
   const adminToken = randomBytes(24).toString('hex');
   const port = await freePort();
   const env = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    MONGODB_URI: `${ferret.uri}/bench`,
+    MONGODB_URI: mongodbUri,
     TEMPORAL_ADDRESS: temporal.address,
     ADMIN_TOKEN: adminToken,
     MASTER_KEY: randomBytes(32).toString('base64'),
@@ -82,6 +91,7 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
       logFile: join(workDir, `${name}.log`),
     });
     processes.push(child);
+    byName.set(name, child);
     await printed(child, ready);
     return child;
   };
@@ -98,8 +108,9 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     api: `http://127.0.0.1:${port}/v1`,
     adminToken,
     temporalAddress: temporal.address,
-    mongodbUri: `${ferret.uri}/bench`,
+    mongodbUri,
     workDir,
+    processes: byName,
     spawn: (name, script, childEnv, ready) =>
       spawn(name, ['-r', '@swc-node/register', join(root, script)], childEnv, ready),
     async stop() {
@@ -126,6 +137,23 @@ export async function call<T>(
   const text = await res.text();
   if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Sends one APPLICANT_COMPLETED event (applicant `appl_<n>`) to the application; its event ID. */
+export async function sendEvent(
+  stack: BenchStack,
+  app: { token: string; appId: string },
+  n: number | string,
+  status = 'GREEN',
+): Promise<string> {
+  const { eventId } = await call<{ eventId: string }>(
+    stack,
+    'POST',
+    `/applications/${app.appId}/events`,
+    app.token,
+    { eventType: 'APPLICANT_COMPLETED', data: { applicantId: `appl_${n}`, status } },
+  );
+  return eventId;
 }
 
 /** A workspace and a provisioned application, ready for endpoints. */

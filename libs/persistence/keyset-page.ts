@@ -10,6 +10,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The cursor that resumes a page after the record with this date and _id. */
+export const keysetCursor = (at: Date, id: string): string =>
+  Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url');
+
 /**
  * Newest first by a date field (ties by _id), `limit` at a time, resumed from an opaque cursor.
  * Keyset pagination: a deep page costs what the first does, given an index on the filter's
@@ -41,8 +45,6 @@ export async function keysetPage<T extends { _id: string }>(
   const items = found.slice(0, options.limit);
   const last = items[items.length - 1];
   const nextCursor =
-    found.length > options.limit && last
-      ? Buffer.from(`${(last[field] as Date).toISOString()}|${last._id}`, 'utf8').toString('base64url')
-      : null;
+    found.length > options.limit && last ? keysetCursor(last[field] as Date, last._id) : null;
   return { items, nextCursor };
 }
