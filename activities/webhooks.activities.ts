@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
@@ -15,7 +14,7 @@ import type { WebhookAttempt } from '../libs/persistence/schemas/webhook-attempt
 import type { WebhookEndpoint } from '../libs/persistence/schemas/webhook-endpoint.schema';
 import { withHeartbeats } from '../libs/temporal/heartbeat';
 import { InjectTemporalClient } from '../libs/temporal/temporal-client.module';
-import { startEventDispatch } from '../libs/temporal/webhook-workflows';
+import { OperationalEvent, raiseOperationalEvent } from '../libs/temporal/webhook-workflows';
 import { DeliveriesService, deliveryInput } from '../libs/webhooks/deliveries.service';
 import { postWebhook } from '../libs/webhooks/http-delivery';
 import { webhookBody, webhookRequestHeaders } from '../libs/webhooks/webhook-request';
@@ -102,6 +101,11 @@ export class WebhooksActivities {
     return subscribed
       .filter((endpoint) => opened.has(endpoint._id))
       .map((endpoint) => deliveryInput({ ...event, _id: `${event.eventId}:${endpoint._id}` }, endpoint, 1));
+  }
+
+  /** Raises an operational event (WEBHOOK_ENDPOINT_DISABLED, APPLICATION_CRYPTO_KEY_ROTATED). */
+  async raiseEvent(event: OperationalEvent): Promise<void> {
+    await raiseOperationalEvent(this.temporal, this.env.TEMPORAL_TASK_QUEUE, event);
   }
 
   /**
@@ -266,18 +270,13 @@ export class WebhooksActivities {
   /** Disables the endpoint and tells the application's other endpoints (WEBHOOK_ENDPOINT_DISABLED). */
   async #disable(endpoint: WebhookEndpoint, reason: string, req: AttemptRequest): Promise<boolean> {
     if (await this.endpoints.disable(endpoint._id, reason)) {
-      // Derived from the attempt that disabled it: a retried activity emits the same event once.
-      const digest = createHash('sha256')
-        .update(`${req.deliveryId}:${req.series}:${req.attempt}:disabled`)
-        .digest('hex');
-      await startEventDispatch(this.temporal, this.env.TEMPORAL_TASK_QUEUE, {
-        eventId: `evt_${digest.slice(0, 24)}`,
+      await this.raiseEvent({
         applicationId: endpoint.applicationId,
         eventType: 'WEBHOOK_ENDPOINT_DISABLED',
-        occurredAt: new Date().toISOString(),
         data: { webhookId: endpoint._id, name: endpoint.name, url: endpoint.url, reason },
+        // The attempt that disabled it: a retried activity raises the same event once.
+        occurrence: `${req.deliveryId}:${req.series}:${req.attempt}`,
         excludeEndpointIds: [endpoint._id],
-        requestedBy: { kind: 'system', id: null },
       });
     }
     return true;

@@ -1,19 +1,24 @@
 import {
+  ActivityOptions,
   allHandlersFinished,
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
 import type { CryptoKeysActivities } from '../activities/crypto-keys.activities';
+import type { WebhooksActivities } from '../activities/webhooks.activities';
 import type { CryptoKeyRotationResult, RotateCryptoKeyInput } from '../libs/domain/applications';
 
-const { rotateCryptoKey, revokeCryptoKeyVersion } = proxyActivities<CryptoKeysActivities>({
+const steps: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+};
+const { rotateCryptoKey, revokeCryptoKeyVersion } = proxyActivities<CryptoKeysActivities>(steps);
+const { raiseEvent } = proxyActivities<WebhooksActivities>(steps);
 
 export interface CryptoKeyRotationState {
   phase: 'rotating' | 'grace window' | 'done';
@@ -43,6 +48,20 @@ export async function cryptoKeyRotation(input: RotateCryptoKeyInput): Promise<Cr
     input.graceWindowMs > 0 ? new Date(Date.now() + input.graceWindowMs).toISOString() : null;
   const { previousVersion, newVersion } = await rotateCryptoKey({ ...input, retiringUntil });
   Object.assign(state, { previousVersion, newVersion, retiringUntil: retiringUntil ?? undefined });
+  // Runs started before the event existed go on without it.
+  if (patched('announce-crypto-key-rotated')) {
+    await raiseEvent({
+      applicationId: input.applicationId,
+      eventType: 'APPLICATION_CRYPTO_KEY_ROTATED',
+      data: {
+        applicationId: input.applicationId,
+        previousVersion,
+        newVersion,
+        previousVersionValidUntil: retiringUntil,
+      },
+      occurrence: `${input.applicationId}:${newVersion}`,
+    });
+  }
 
   if (retiringUntil) {
     state.phase = 'grace window';

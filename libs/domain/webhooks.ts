@@ -13,6 +13,7 @@ export const OPERATIONAL_EVENT_TYPES = [
 ] as const;
 export const EVENT_TYPES = [...APPLICANT_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
 export const EVENT_TYPE_DESCRIPTIONS: Record<EventType, string> = {
   APPLICANT_CREATED: 'An applicant was created',

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { DeliveryInput, DispatchEventInput } from '../domain/webhooks';
+import type { DeliveryInput, DispatchEventInput, OperationalEventType } from '../domain/webhooks';
 import { deliverySearchAttributes, SearchAttributes } from './search-attributes';
 import { WorkflowIds } from './workflow-ids';
 
@@ -29,6 +30,34 @@ export async function startEventDispatch(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/** An event the service itself raises about an application (not one a client sent). */
+export interface OperationalEvent {
+  applicationId: string;
+  eventType: OperationalEventType;
+  data: Record<string, unknown>;
+  /** Names the occurrence once and for all: a retried step raising it again raises the same event. */
+  occurrence: string;
+  excludeEndpointIds?: string[];
+}
+
+/** Raises an operational event: dispatched like any other, once per occurrence. */
+export async function raiseOperationalEvent(
+  client: Client,
+  taskQueue: string,
+  event: OperationalEvent,
+): Promise<void> {
+  const digest = createHash('sha256').update(`${event.eventType}:${event.occurrence}`).digest('hex');
+  await startEventDispatch(client, taskQueue, {
+    eventId: `evt_${digest.slice(0, 24)}`,
+    applicationId: event.applicationId,
+    eventType: event.eventType,
+    occurredAt: new Date().toISOString(),
+    data: event.data,
+    excludeEndpointIds: event.excludeEndpointIds,
+    requestedBy: { kind: 'system', id: null },
+  });
 }
 
 /** Starts a series of attempts for a delivery (a retry of a failed one). Throws if one is running. */

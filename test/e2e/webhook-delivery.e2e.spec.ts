@@ -6,7 +6,7 @@ import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
+import { Receiver, Receivers } from '../support/receiver';
 import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
@@ -18,6 +18,14 @@ describe('webhook delivery', () => {
   const receivers = new Receivers();
   const receiver = () => receivers.start();
   const fast = { schedule: ['PT1S', 'PT1S'] };
+  /** The body of the first request a receiver gets, once it has it. */
+  const firstNotice = async (watcher: Receiver) => {
+    await pollUntil(
+      async () => watcher.requests.length,
+      (n) => n >= 1,
+    );
+    return JSON.parse(watcher.requests[0].body) as unknown;
+  };
 
   beforeAll(async () => {
     [api, worker] = await Promise.all([startApi(), startWorker()]);
@@ -211,12 +219,7 @@ describe('webhook delivery', () => {
     const shown = await as.get(`/v1/applications/${app.id}/webhooks/${goneEndpoint.id}`).expect(200);
     expect(shown.body).toMatchObject({ enabled: false, disabledReason: 'the receiver answered 410 Gone' });
 
-    await pollUntil(
-      async () => watcher.requests.length,
-      (n) => n === 1,
-    );
-    const notice = JSON.parse(watcher.requests[0].body);
-    expect(notice).toMatchObject({
+    expect(await firstNotice(watcher)).toMatchObject({
       type: 'WEBHOOK_ENDPOINT_DISABLED',
       applicationId: app.id,
       data: { webhookId: goneEndpoint.id, reason: 'the receiver answered 410 Gone' },
@@ -233,6 +236,33 @@ describe('webhook delivery', () => {
     expect(await finishedDelivery(as, app.id, afterReEnable, goneEndpoint.id)).toMatchObject({
       status: 'succeeded',
     });
+  });
+
+  it('tells the endpoints that asked for it when the Crypto Key rotates, once, without key material', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const [watcher, other] = [await receiver(), await receiver()];
+    await addEndpoint(as, app.id, { url: watcher.url, eventTypes: ['APPLICATION_CRYPTO_KEY_ROTATED'] });
+    await addEndpoint(as, app.id, { url: other.url, eventTypes: ['APPLICANT_COMPLETED'] });
+    const keyOf = async () =>
+      (await as.get(`/v1/applications/${app.id}/credentials`).expect(200)).body.cryptoKey as string;
+    const previousKey = await keyOf();
+    const rotated = await as
+      .post(`/v1/applications/${app.id}/crypto-key/rotate`, { graceWindow: 'PT1H' })
+      .expect(202);
+
+    expect(await firstNotice(watcher)).toMatchObject({
+      type: 'APPLICATION_CRYPTO_KEY_ROTATED',
+      applicationId: app.id,
+      data: {
+        applicationId: app.id,
+        previousVersion: 1,
+        newVersion: 2,
+        previousVersionValidUntil: rotated.body.previousVersionValidUntil,
+      },
+    });
+    for (const key of [previousKey, await keyOf()]) expect(watcher.requests[0].body).not.toContain(key);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect([watcher.requests.length, other.requests.length]).toEqual([1, 0]);
   });
 
   it('signs with both secrets during a rotation overlap, and with the new one alone after', async () => {
