@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import { Environment } from '../libs/config/environment';
 import { CredentialsService } from '../libs/credentials/credentials.service';
+import { MasterKeyring } from '../libs/crypto/master-keyring';
 import { parseDuration } from '../libs/domain/duration';
 import type { AttemptOutcome, DeliveryInput, DispatchEventInput } from '../libs/domain/webhooks';
 import { ApplicationsRepository } from '../libs/persistence/repositories/applications.repository';
@@ -16,6 +17,7 @@ import { withHeartbeats } from '../libs/temporal/heartbeat';
 import { InjectTemporalClient } from '../libs/temporal/temporal-client.module';
 import { OperationalEvent, raiseOperationalEvent } from '../libs/temporal/webhook-workflows';
 import { DeliveriesService, deliveryInput } from '../libs/webhooks/deliveries.service';
+import { openEventData, sealEventData } from '../libs/webhooks/event-data';
 import { postWebhook } from '../libs/webhooks/http-delivery';
 import { webhookBody, webhookRequestHeaders } from '../libs/webhooks/webhook-request';
 import { WebhookSecretsService } from '../libs/webhooks/webhook-secrets.service';
@@ -57,6 +59,7 @@ export class WebhooksActivities {
     private readonly attempts: WebhookAttemptsRepository,
     private readonly secrets: WebhookSecretsService,
     private readonly deliveriesService: DeliveriesService,
+    private readonly keyring: MasterKeyring,
   ) {}
 
   async recordEvent(input: DispatchEventInput): Promise<void> {
@@ -65,7 +68,7 @@ export class WebhooksActivities {
       applicationId: input.applicationId,
       eventType: input.eventType,
       occurredAt: new Date(input.occurredAt),
-      data: input.data,
+      data: input.sealedData ?? sealEventData(this.keyring, input.eventId, input.data),
     });
   }
 
@@ -105,7 +108,7 @@ export class WebhooksActivities {
 
   /** Raises an operational event (WEBHOOK_ENDPOINT_DISABLED, APPLICATION_CRYPTO_KEY_ROTATED). */
   async raiseEvent(event: OperationalEvent): Promise<void> {
-    await raiseOperationalEvent(this.temporal, this.env.TEMPORAL_TASK_QUEUE, event);
+    await raiseOperationalEvent(this.temporal, this.env.TEMPORAL_TASK_QUEUE, this.keyring, event);
   }
 
   /**
@@ -153,14 +156,15 @@ export class WebhooksActivities {
     }
 
     const now = new Date();
+    const data = openEventData(this.keyring, event);
     const body = webhookBody({
       id: event._id,
       type: event.eventType,
       occurredAt: event.occurredAt,
       applicationId: event.applicationId,
       ...(application.encryptWebhooks
-        ? { encryptedData: await this.credentials.encrypt(application, event.data) }
-        : { data: event.data }),
+        ? { encryptedData: await this.credentials.encrypt(application, data) }
+        : { data }),
     });
     const custom =
       endpoint.headers.length > 0 ? await this.secrets.headerValues(endpoint._id, endpoint.headers) : {};

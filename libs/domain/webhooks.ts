@@ -1,4 +1,5 @@
 /** Workflow-safe types and constants of webhooks (no runtime imports). */
+import type { SealedSecret } from '../crypto/master-keyring';
 import type { ActorRef } from './applications';
 
 export const APPLICANT_EVENT_TYPES = [
@@ -68,7 +69,10 @@ export interface DispatchEventInput {
   eventType: string;
   /** ISO 8601: when the event happened (the body's timestamp on every attempt). */
   occurredAt: string;
-  data: unknown;
+  /** The event's data sealed under the master key (libs/webhooks/event-data.ts): never in clear here. */
+  sealedData?: SealedSecret;
+  /** Only in dispatches started before data was sealed. */
+  data?: unknown;
   /** Endpoints that must not get this event (the disabled endpoint, for its own disabling event). */
   excludeEndpointIds?: string[];
   requestedBy: ActorRef;

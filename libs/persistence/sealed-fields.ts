@@ -6,6 +6,7 @@ export const SEALED_FIELDS = {
   cryptoKeyMaterial: { collection: 'crypto_keys', field: 'material' },
   privateAppKey: { collection: 'private_app_keys', field: 'key' },
   webhookSecret: { collection: 'webhook_secrets', field: 'secret' },
+  eventData: { collection: 'webhook_events', field: 'data' },
 } as const;
 
 export interface ResealReport {
@@ -24,7 +25,10 @@ export async function resealAll(db: mongo.Db, keyring: MasterKeyring): Promise<R
   const reports: ResealReport[] = [];
   for (const { collection, field } of Object.values(SEALED_FIELDS)) {
     let resealed = 0;
-    const stale = db.collection(collection).find({ [`${field}.mk`]: { $ne: keyring.currentId } });
+    // $exists: events accepted before their data was sealed hold it in clear, nothing to re-seal.
+    const stale = db
+      .collection(collection)
+      .find({ [`${field}.mk`]: { $exists: true, $ne: keyring.currentId } });
     for await (const doc of stale) {
       const id = String(doc._id);
       const sealed = doc[field] as SealedSecret;

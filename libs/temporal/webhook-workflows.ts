@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { DeliveryInput, DispatchEventInput, OperationalEventType } from '../domain/webhooks';
+import type { MasterKeyring } from '../crypto/master-keyring';
+import { sealEventData } from '../webhooks/event-data';
 import { deliverySearchAttributes, SearchAttributes } from './search-attributes';
 import { WorkflowIds } from './workflow-ids';
+
+/** An event as accepted, its data in clear (sealed before it goes anywhere). */
+export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { data: unknown };
 
 /**
  * Accepts an event: starts its dispatch workflow, or finds the one already started for the same
@@ -11,8 +16,10 @@ import { WorkflowIds } from './workflow-ids';
 export async function startEventDispatch(
   client: Client,
   taskQueue: string,
-  input: DispatchEventInput,
+  keyring: MasterKeyring,
+  { data, ...event }: AcceptedEvent,
 ): Promise<void> {
+  const input: DispatchEventInput = { ...event, sealedData: sealEventData(keyring, event.eventId, data) };
   try {
     await client.workflow.start('eventDispatch', {
       workflowId: WorkflowIds.eventDispatch(input.eventId),
@@ -46,10 +53,11 @@ export interface OperationalEvent {
 export async function raiseOperationalEvent(
   client: Client,
   taskQueue: string,
+  keyring: MasterKeyring,
   event: OperationalEvent,
 ): Promise<void> {
   const digest = createHash('sha256').update(`${event.eventType}:${event.occurrence}`).digest('hex');
-  await startEventDispatch(client, taskQueue, {
+  await startEventDispatch(client, taskQueue, keyring, {
     eventId: `evt_${digest.slice(0, 24)}`,
     applicationId: event.applicationId,
     eventType: event.eventType,

@@ -6,10 +6,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Connection } from 'mongoose';
-import { masterKeyId } from '../../libs/crypto/master-keyring';
+import { MasterKeyring, masterKeyId } from '../../libs/crypto/master-keyring';
 import { SEALED_FIELDS } from '../../libs/persistence/sealed-fields';
+import { openEventData } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
+import { pollUntil } from '../support/poll';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -57,12 +59,25 @@ describe('master key rotation', () => {
         headers: [{ key: 'Authorization', value: 'Bearer receiver-token-1234' }],
       })
       .expect(201);
+    // An event of the application without endpoints: its data is stored sealed, nothing is sent.
+    const db = api.get<Connection>(getConnectionToken()).db!;
+    const eventData = { applicantId: 'appl_sealed', status: 'GREEN' };
+    const { eventId } = (
+      await client
+        .as(workspace.apiToken)
+        .post(`/v1/applications/${apps[1].id}/events`, { eventType: 'APPLICANT_COMPLETED', data: eventData })
+        .expect(202)
+    ).body as { eventId: string };
+    const storedEvent = () => db.collection('webhook_events').findOne({ _id: eventId as never });
+    await pollUntil(storedEvent, (event) => event !== null);
 
     const first = await reseal();
     expect(first).toContain('crypto_keys.material: 2 re-sealed');
     expect(first).toContain('private_app_keys.key: 2 re-sealed');
     expect(first).toContain('webhook_secrets.secret: 2 re-sealed'); // the signing secret and the header
-    const db = api.get<Connection>(getConnectionToken()).db!;
+    expect(first).toContain('webhook_events.data: 1 re-sealed');
+    const newKeyring = new MasterKeyring(Buffer.from(newKey, 'base64'));
+    expect(openEventData(newKeyring, (await storedEvent()) as never)).toEqual(eventData);
     for (const { collection, field } of Object.values(SEALED_FIELDS)) {
       const keys = await db.collection(collection).distinct(`${field}.mk`);
       expect({ collection, keys }).toEqual({

@@ -1,6 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection } from '@temporalio/client';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Client, Connection as TemporalConnection } from '@temporalio/client';
+import type { Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { ApiClient } from '../support/api-client';
@@ -14,10 +16,11 @@ describe('webhook delivery', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let client: ApiClient;
-  let temporal: Connection;
+  let temporal: TemporalConnection;
   const receivers = new Receivers();
   const receiver = () => receivers.start();
   const fast = { schedule: ['PT1S', 'PT1S'] };
+  const db = () => api.get<Connection>(getConnectionToken()).db!;
   /** The body of the first request a receiver gets, once it has it. */
   const firstNotice = async (watcher: Receiver) => {
     await pollUntil(
@@ -30,7 +33,7 @@ describe('webhook delivery', () => {
   beforeAll(async () => {
     [api, worker] = await Promise.all([startApi(), startWorker()]);
     client = new ApiClient(api);
-    temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    temporal = await TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
   });
 
   afterAll(async () => {
@@ -81,6 +84,32 @@ describe('webhook delivery', () => {
       { key: 'X-Tenant', value: 'acme' },
       { key: 'Authorization', value: '••••••••0001' },
     ]);
+  });
+
+  it('keeps event data sealed in workflow histories and in MongoDB (it may be personal data)', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const marker = `appl_private_${Date.now()}`;
+    const eventId = await sendEvent(as, app.id, { data: { applicantId: marker, status: 'GREEN' } });
+    await finishedDelivery(as, app.id, eventId, endpoint.id);
+    expect(target.requests[0].body).toContain(marker);
+
+    const workflows = new Client({ connection: temporal }).workflow;
+    for (const workflowId of [
+      WorkflowIds.eventDispatch(eventId),
+      WorkflowIds.webhookDelivery(eventId, endpoint.id),
+    ]) {
+      const history = JSON.stringify(await workflows.getHandle(workflowId).fetchHistory());
+      expect(history.length).toBeGreaterThan(1_000);
+      expect(history).not.toContain(marker);
+      expect(history).not.toContain(Buffer.from(marker).toString('base64').slice(0, 16));
+    }
+    const stored = await db()
+      .collection('webhook_events')
+      .findOne({ _id: eventId as never });
+    expect(stored).toMatchObject({ _id: eventId, data: { mk: expect.any(String), ct: expect.any(String) } });
+    expect(JSON.stringify(stored)).not.toContain(marker);
   });
 
   it('retries on failure, records every attempt with what the receiver said, and is findable in Temporal', async () => {

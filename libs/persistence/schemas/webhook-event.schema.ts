@@ -18,6 +18,7 @@ export class WebhookEvent {
   @Prop({ required: true })
   occurredAt: Date;
 
+  /** Sealed under the master key (libs/webhooks/event-data.ts); in clear only in events from before. */
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
   data: unknown;
 

@@ -5,6 +5,7 @@ import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principa
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
+import { MasterKeyring } from '../../../../libs/crypto/master-keyring';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
 import { ApiError } from '../../../../libs/http/api-error';
 import { invalidField } from '../../../../libs/http/validation';
@@ -21,6 +22,7 @@ export class EventsService {
     private readonly env: Environment,
     private readonly applications: ApplicationsService,
     private readonly credentials: CredentialsService,
+    private readonly keyring: MasterKeyring,
   ) {}
 
   async accept(principal: Caller, appId: string, dto: CreateEventDto): Promise<EventAcceptedResponse> {
@@ -51,7 +53,7 @@ export class EventsService {
     const eventId = dto.idempotencyKey
       ? `evt_${base62(createHash('sha256').update(`${application._id}\n${dto.idempotencyKey}`).digest().subarray(0, 16))}`
       : `evt_${base62(randomBytes(16))}`;
-    await startEventDispatch(this.temporal, this.env.TEMPORAL_TASK_QUEUE, {
+    await startEventDispatch(this.temporal, this.env.TEMPORAL_TASK_QUEUE, this.keyring, {
       eventId,
       applicationId: application._id,
       eventType: dto.eventType,
