@@ -63,7 +63,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
       activities: activityFunctions(this.diagnostics, this.applications, this.cryptoKeys, this.webhooks),
     });
-    if (this.stopping) return;
+    // Asked to stop while it was being created: a worker never run keeps its hold on the connection,
+    // so run it only to shut it down at once.
+    if (this.stopping) return this.worker.runUntil(Promise.resolve());
     this.logger.log(
       `Worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}" at ${this.env.TEMPORAL_ADDRESS}`,
     );

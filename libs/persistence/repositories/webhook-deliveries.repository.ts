@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model } from 'mongoose';
 import type { DeliveryStatus } from '../../domain/webhooks';
-import { isDuplicateKey } from '../duplicate-key';
+import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { keysetPage, Page } from '../keyset-page';
 import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
@@ -35,31 +35,42 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     event: { eventId: string; eventType: string; applicationId: string },
     endpointIds: string[],
   ): Promise<string[]> {
-    const opened: string[] = [];
-    for (const endpointId of endpointIds) {
+    const createdAt = new Date();
+    const docs = endpointIds.map((endpointId) => ({
+      _id: deliveryIdOf(event.eventId, endpointId),
+      ...event,
+      endpointId,
+      status: 'pending',
+      series: 1,
+      attemptCount: 0,
+      lastAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      createdAt,
+      finishedAt: null,
+    }));
+    // One round trip for all of them; the pairs already there come back as duplicate-key errors.
+    const alreadyOpen = new Set<number>();
+    if (docs.length > 0) {
       try {
-        await this.model.collection.insertOne({
-          _id: deliveryIdOf(event.eventId, endpointId),
-          ...event,
-          endpointId,
-          status: 'pending',
-          series: 1,
-          attemptCount: 0,
-          lastAttemptAt: null,
-          lastStatusCode: null,
-          lastError: null,
-          createdAt: new Date(),
-          finishedAt: null,
-        } as never);
-        opened.push(endpointId);
+        await this.model.collection.insertMany(docs as never[], { ordered: false });
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Opened by an earlier run of the same step whose result was lost (a local activity
-        // re-run after its worker died): still to start, unless it has begun being attempted.
-        const existing = await this.findById(deliveryIdOf(event.eventId, endpointId));
-        if (existing?.status === 'pending' && existing.series === 1 && existing.attemptCount === 0)
-          opened.push(endpointId);
+        const failed = writeErrorsOf(err);
+        if (failed.length === 0 || !failed.every(isDuplicateKey)) throw err;
+        for (const { index } of failed) alreadyOpen.add(index);
       }
+    }
+    const opened: string[] = [];
+    for (const [index, endpointId] of endpointIds.entries()) {
+      if (!alreadyOpen.has(index)) {
+        opened.push(endpointId);
+        continue;
+      }
+      // Opened by an earlier run of the same step whose result was lost (a local activity
+      // re-run after its worker died): still to start, unless it has begun being attempted.
+      const existing = await this.findById(deliveryIdOf(event.eventId, endpointId));
+      if (existing?.status === 'pending' && existing.series === 1 && existing.attemptCount === 0)
+        opened.push(endpointId);
     }
     return opened;
   }

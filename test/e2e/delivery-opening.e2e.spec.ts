@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { INestApplicationContext } from '@nestjs/common';
+import { WebhookDeliveriesRepository } from '../../libs/persistence/repositories/webhook-deliveries.repository';
+import { dropDatabase, startWorker } from '../support/app';
+
+/**
+ * Opening an event's deliveries against FerretDB: one write for all endpoints, and a re-run of the
+ * step (its first result lost with a dead worker) returns again what was opened but never attempted.
+ */
+describe('opening deliveries', () => {
+  let worker: INestApplicationContext;
+  let deliveries: WebhookDeliveriesRepository;
+
+  beforeAll(async () => {
+    worker = await startWorker();
+    deliveries = worker.get(WebhookDeliveriesRepository);
+  });
+
+  afterAll(async () => {
+    await dropDatabase(worker);
+    await worker?.close();
+  });
+
+  const event = () => ({
+    eventId: `evt_${randomBytes(8).toString('hex')}`,
+    eventType: 'APPLICANT_COMPLETED',
+    applicationId: 'app_opening',
+  });
+
+  it('opens one pending delivery per endpoint', async () => {
+    const accepted = event();
+    expect(await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c'])).toEqual(['wh_a', 'wh_b', 'wh_c']);
+    const opened = await deliveries.findById(`${accepted.eventId}:wh_b`);
+    expect(opened).toMatchObject({ status: 'pending', series: 1, attemptCount: 0, endpointId: 'wh_b' });
+    expect(await deliveries.open(event(), [])).toEqual([]);
+  });
+
+  it('on a re-run returns the never-attempted and the new, not one already attempted', async () => {
+    const accepted = event();
+    await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c']);
+    await deliveries.recordAttempt(`${accepted.eventId}:wh_b`, 1, {
+      number: 1,
+      at: new Date(),
+      statusCode: 500,
+      error: 'HTTP 500',
+    });
+    expect(await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c', 'wh_d'])).toEqual([
+      'wh_a',
+      'wh_c',
+      'wh_d',
+    ]);
+    expect(await deliveries.findById(`${accepted.eventId}:wh_b`)).toMatchObject({ attemptCount: 1 });
+  });
+});
