@@ -63,11 +63,13 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
           found.push(w.workflowId);
         return found.sort();
       },
-      (found) => found.length === 2,
+      (found) => found.length === 3,
     );
+    // The third: the dispatch of the APPLICATION_CRYPTO_KEY_ROTATED event the rotation raised.
     expect(byAttribute).toEqual([
       WorkflowIds.applicationProvisioning(app.id),
       WorkflowIds.cryptoKeyRotation(app.id),
+      expect.stringMatching(/^event-dispatch:evt_/),
     ]);
     const history = JSON.stringify(await temporal.workflow.getHandle(res.body.workflowId).fetchHistory());
     expect(history).not.toContain(app.credentials.cryptoKey);
