@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { pollUntil } from './poll';
 
 /** A small client for the API in tests: one place that knows the routes' shapes. */
 export class ApiClient {
@@ -31,7 +32,10 @@ export class ApiClient {
     return res.body;
   }
 
-  /** Creates an application and expects it provisioned in the answer (a worker must be running). */
+  /**
+   * Creates an application and waits until it is provisioned (a worker must be running). Under a
+   * loaded test run the answer may come first with `status: provisioning`: then it polls.
+   */
   async createApplication(
     workspaceToken: string,
     body: Record<string, unknown> = {},
@@ -46,8 +50,13 @@ export class ApiClient {
         ...body,
       })
       .expect(201);
-    if (res.body.status !== 'active')
-      throw new Error(`Application not provisioned in time: ${JSON.stringify(res.body)}`);
-    return res.body;
+    if (res.body.status === 'active') return res.body;
+    const id = res.body.id as string;
+    await pollUntil(
+      async () => (await this.as(workspaceToken).get(`/v1/applications/${id}`).expect(200)).body.status,
+      (status) => status === 'active',
+    );
+    const credentials = await this.as(workspaceToken).get(`/v1/applications/${id}/credentials`).expect(200);
+    return { ...res.body, status: 'active', credentials: credentials.body };
   }
 }
