@@ -8,7 +8,10 @@ import { parseDuration } from '../libs/domain/duration';
 import type { AttemptOutcome, DeliveryInput, DispatchEventInput } from '../libs/domain/webhooks';
 import { ApplicationsRepository } from '../libs/persistence/repositories/applications.repository';
 import { WebhookAttemptsRepository } from '../libs/persistence/repositories/webhook-attempts.repository';
-import { WebhookDeliveriesRepository } from '../libs/persistence/repositories/webhook-deliveries.repository';
+import {
+  deliveryIdOf,
+  WebhookDeliveriesRepository,
+} from '../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../libs/persistence/repositories/webhook-endpoints.repository';
 import { WebhookEventsRepository } from '../libs/persistence/repositories/webhook-events.repository';
 import type { WebhookAttempt } from '../libs/persistence/schemas/webhook-attempt.schema';
@@ -43,6 +46,12 @@ function outcomeOf(attempt: WebhookAttempt): AttemptOutcome {
     error: attempt.error,
     retryAfterMs: null,
   };
+}
+
+/** How a delivery ends after an attempt with this outcome, or undefined while retries remain. */
+function deliveryEndedBy(outcome: AttemptOutcome, isLast: boolean): 'succeeded' | 'failed' | undefined {
+  if (outcome.result === 'succeeded') return 'succeeded';
+  return outcome.result === 'stopped' || isLast ? 'failed' : undefined;
 }
 
 /** The side effects of webhooks: recording events, opening deliveries, and making attempts. */
@@ -103,7 +112,9 @@ export class WebhooksActivities {
     );
     return subscribed
       .filter((endpoint) => opened.has(endpoint._id))
-      .map((endpoint) => deliveryInput({ ...event, _id: `${event.eventId}:${endpoint._id}` }, endpoint, 1));
+      .map((endpoint) =>
+        deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, endpoint._id) }, endpoint, 1),
+      );
   }
 
   /** Raises an operational event (WEBHOOK_ENDPOINT_DISABLED, APPLICATION_CRYPTO_KEY_ROTATED). */
@@ -127,17 +138,11 @@ export class WebhooksActivities {
         // Made and recorded before the crash: finish its bookkeeping (idempotent), never POST twice.
         const outcome = outcomeOf(recorded);
         const { statusCode, error, startedAt } = recorded;
-        const finished =
-          outcome.result === 'succeeded'
-            ? 'succeeded'
-            : outcome.result === 'stopped' || req.isLast
-              ? 'failed'
-              : undefined;
         await this.deliveries.recordAttempt(
           req.deliveryId,
           req.series,
           { number: req.attempt, at: startedAt, statusCode, error },
-          finished,
+          deliveryEndedBy(outcome, req.isLast),
         );
         return outcome;
       }
@@ -197,30 +202,29 @@ export class WebhooksActivities {
       error: result.error,
       succeeded,
     });
-    const attempt = { number: req.attempt, at: now, statusCode: result.statusCode, error: result.error };
 
-    if (succeeded) {
-      await this.deliveries.recordAttempt(delivery._id, req.series, attempt, 'succeeded');
-      // The endpoint's health changes only when it was failing: no write per success otherwise.
-      if (endpoint.failingSince) await this.endpoints.recordSuccess(endpoint._id, now);
-      return { result: 'succeeded', statusCode: result.statusCode, error: null, retryAfterMs: null };
-    }
     const stop =
-      result.statusCode === 410
+      !succeeded &&
+      (result.statusCode === 410
         ? await this.#disable(endpoint, 'the receiver answered 410 Gone', req)
-        : await this.#noteFailure(endpoint, now, req);
+        : await this.#noteFailure(endpoint, now, req));
+    const outcome: AttemptOutcome = succeeded
+      ? { result: 'succeeded', statusCode: result.statusCode, error: null, retryAfterMs: null }
+      : {
+          result: stop ? 'stopped' : 'failed',
+          statusCode: result.statusCode,
+          error: result.error,
+          retryAfterMs: result.retryAfterMs,
+        };
     await this.deliveries.recordAttempt(
       delivery._id,
       req.series,
-      attempt,
-      stop || req.isLast ? 'failed' : undefined,
+      { number: req.attempt, at: now, statusCode: result.statusCode, error: result.error },
+      deliveryEndedBy(outcome, req.isLast),
     );
-    return {
-      result: stop ? 'stopped' : 'failed',
-      statusCode: result.statusCode,
-      error: result.error,
-      retryAfterMs: result.retryAfterMs,
-    };
+    // The endpoint's health changes only when it was failing: no write per success otherwise.
+    if (succeeded && endpoint.failingSince) await this.endpoints.recordSuccess(endpoint._id, now);
+    return outcome;
   }
 
   async cancelDelivery({ deliveryId, series }: { deliveryId: string; series: number }): Promise<void> {

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
+  ActivityOptions,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -12,17 +13,14 @@ import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { webhookDelivery } from './webhook-delivery.workflow';
 
-const { recordEvent, openDeliveries } = proxyActivities<WebhooksActivities>({
+const steps: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
+};
+const { recordEvent, openDeliveries } = proxyActivities<WebhooksActivities>(steps);
 // Recording the event and opening its deliveries are two quick database writes: one local
 // activity (no task queue round trip, one marker in the history).
-const { acceptEvent } = proxyLocalActivities<WebhooksActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { acceptEvent } = proxyLocalActivities<WebhooksActivities>(steps);
 
 /**
  * Event dispatch: record the event, open one delivery per subscribed endpoint, and start a

@@ -1,4 +1,5 @@
 import {
+  LocalActivityOptions,
   patched,
   proxyLocalActivities,
   condition,
@@ -12,23 +13,24 @@ import type { WebhooksActivities } from '../activities/webhooks.activities';
 import type { DeliveryInput, DeliveryState } from '../libs/domain/webhooks';
 import { SearchAttributes } from '../libs/temporal/search-attributes';
 
-const { attemptDelivery, cancelDelivery } = proxyActivities<WebhooksActivities>({
-  // One attempt is one HTTP request (at most 60 s) plus its bookkeeping; it heartbeats, so a
-  // worker that dies mid-attempt is noticed within 10 s and the attempt is made again elsewhere.
+const attemptOptions: LocalActivityOptions = {
+  // One attempt is one HTTP request (at most 60 s) plus its bookkeeping.
   startToCloseTimeout: '90 seconds',
-  heartbeatTimeout: '10 seconds',
   // Only infrastructure trouble (the database away) throws: retried until it is back, so no
   // attempt is lost. What the receiver did is a returned outcome, never an activity retry.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+// It heartbeats, so a worker that dies mid-attempt is noticed within 10 s and the attempt is made
+// again elsewhere.
+const { attemptDelivery, cancelDelivery } = proxyActivities<WebhooksActivities>({
+  ...attemptOptions,
+  heartbeatTimeout: '10 seconds',
 });
 
 // The first attempt runs as a local activity: most deliveries succeed at once, and then the whole
 // delivery is one workflow task (no activity task round trip). A worker dying mid-attempt fails the
 // workflow task, which another worker retries; the attempt is recorded once either way.
-const { attemptDelivery: attemptDeliveryLocally } = proxyLocalActivities<WebhooksActivities>({
-  startToCloseTimeout: '90 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { attemptDelivery: attemptDeliveryLocally } = proxyLocalActivities<WebhooksActivities>(attemptOptions);
 
 /** Skips the wait before the next attempt. */
 export const retryNowSignal = defineSignal('retryNow');
