@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { FerretDb, startFerretDb } from '../../scripts/stack/ferretdb';
+import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { freePort } from '../../scripts/stack/ports';
 import { startApi } from '../support/app';
+import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 
 const ready = (api: NestExpressApplication) => () => request(api.getHttpServer()).get('/v1/health/ready');
@@ -22,9 +23,7 @@ describe('health', () => {
     // A FerretDB of this test's own, so stopping it disturbs no other test file.
     let ferret: FerretDb;
     let api: NestExpressApplication;
-    const dataDir = join(process.env.TEST_WORK_DIR!, 'health-ferretdb');
-    const startOwnFerret = (port?: number) =>
-      startFerretDb({ binary: process.env.FERRETDB!, dataDir, port, logFile: join(dataDir, 'ferretdb.log') });
+    const startOwnFerret = ownFerretDb(join(process.env.TEST_WORK_DIR!, 'health-ferretdb'));
 
     beforeAll(async () => {
       ferret = await startOwnFerret();

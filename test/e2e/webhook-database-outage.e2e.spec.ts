@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { FerretDb, startFerretDb } from '../../scripts/stack/ferretdb';
+import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { ApiClient } from '../support/api-client';
 import { startApi, startWorker } from '../support/app';
+import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
@@ -17,9 +18,7 @@ describe('database outage during a delivery', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let receiver: Receiver;
-  const dataDir = join(process.env.TEST_WORK_DIR!, 'outage-ferretdb');
-  const startOwnFerret = (port?: number) =>
-    startFerretDb({ binary: process.env.FERRETDB!, dataDir, port, logFile: join(dataDir, 'ferretdb.log') });
+  const startOwnFerret = ownFerretDb(join(process.env.TEST_WORK_DIR!, 'outage-ferretdb'));
 
   beforeAll(async () => {
     ferret = await startOwnFerret();

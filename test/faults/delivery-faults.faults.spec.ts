@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Webhook } from 'standardwebhooks';
 import { serverBinaries } from '../../scripts/stack/binaries';
-import { FerretDb, startFerretDb } from '../../scripts/stack/ferretdb';
+import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { TemporalDevServer, startTemporalDevServer } from '../../scripts/stack/temporal-server';
 import { ApiClient } from '../support/api-client';
 import { startApi } from '../support/app';
+import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
@@ -25,6 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('fault suite', () => {
   const dir = join(process.env.TEST_WORK_DIR!, `faults-${randomBytes(3).toString('hex')}`);
+  const startOwnFerret = ownFerretDb(join(dir, 'ferretdb'));
   let temporal: TemporalDevServer;
   let ferret: FerretDb;
   let api: NestExpressApplication;
@@ -48,11 +50,7 @@ describe('fault suite', () => {
       dbFile: join(dir, 'temporal.sqlite'),
       logFile: join(dir, 'temporal.log'),
     });
-    ferret = await startFerretDb({
-      binary: process.env.FERRETDB!,
-      dataDir: join(dir, 'ferretdb'),
-      logFile: join(dir, 'ferretdb.log'),
-    });
+    ferret = await startOwnFerret();
     api = await startApi(env());
     receiver = await Receiver.start();
     await startWorkerProcess();
@@ -142,12 +140,7 @@ describe('fault suite', () => {
     await ferret.process.stop(2_000);
     faults.push('FerretDB stopped 3 s and restarted');
     await sleep(3_000);
-    ferret = await startFerretDb({
-      binary: process.env.FERRETDB!,
-      dataDir: join(dir, 'ferretdb'),
-      port: ferret.port,
-      logFile: join(dir, 'ferretdb.log'),
-    });
+    ferret = await startOwnFerret(ferret.port);
     await sending;
 
     // Bounded wait: every event delivered with a valid signature, or its delivery recorded failed.
