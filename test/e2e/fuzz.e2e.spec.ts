@@ -4,81 +4,186 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
 import type { Connection } from 'mongoose';
-import request from 'supertest';
+import { request } from 'undici';
+import { MasterKeyring } from '../../libs/crypto/master-keyring';
+import { MAX_JSON_DEPTH } from '../../libs/http/json-limits';
+import { openEventData } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
-import { addEndpoint, tenantWithApplication } from '../support/webhooks';
+import {
+  bodyBytes,
+  DANGEROUS_KEYS,
+  hasKeyAnywhere,
+  hasNonFinite,
+  headerValue,
+  INVALID_DATES,
+  jsonDepth,
+  jsonText,
+  keyName,
+  objectText,
+  transport,
+  urlCase,
+  VALID_DATES,
+} from '../support/fuzz-inputs';
+import { pollUntil } from '../support/poll';
+import { addEndpoint, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
- * Property-based fuzzing of every route's body, query and path parameters: whatever arrives,
- * the answer is never a 5xx, and a rejected request changes nothing in the database.
+ * Property-based fuzzing of every route, as an attacker sends it: raw JSON text and bytes, every
+ * content type and encoding, dangerous key names, odd numbers, deep nesting, date-shaped non-dates,
+ * URLs in every notation, forged cursors. Oracles: never a 5xx; a refused request changes nothing;
+ * what must be refused is (a tag the generator set, not the rule under test re-derived); what is
+ * accepted is kept as sent (event data byte for byte after re-serialising, URLs normalised, header
+ * values HTTP can carry). FUZZ_RUNS sets the cases per property (`npm run test:fuzz`: 10x).
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 
-/** A JSON value of any shape, with the strings that break naive code well represented. */
-const nasty = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom(
-    '',
-    ' ',
-    '\u0000',
-    '\r\n',
-    '../../etc/passwd',
-    '{"$gt":""}',
-    'x'.repeat(5000),
-    '💥',
-    'NaN',
-    '-1',
-    '1e309',
-  ),
-  fc.constantFrom(null, true, 0, -1, 1.5, Number.MAX_SAFE_INTEGER, [], {}),
-  fc.record({ $gt: fc.constant('') }),
+/** One field's value as JSON text, and why the whole request must be refused because of it, if it must. */
+interface FieldValue {
+  text: string;
+  refuse?: string;
+  /** Refused only where the SSRF guard is on. */
+  refuseGuarded?: string;
+}
+const plain = (text: string): FieldValue => ({ text });
+const anyJson = jsonText.map(plain);
+const str = (s: string) => JSON.stringify(s);
+
+const urlValue = fc.oneof(
+  urlCase.map((c): FieldValue => ({
+    text: str(c.url),
+    refuse: c.malformed ? `malformed URL ${JSON.stringify(c.url)}` : undefined,
+    refuseGuarded: c.nonPublic ? `non-public URL ${c.url}` : undefined,
+  })),
+  anyJson,
 );
-/** An object with the route's own keys (anything in them) and sometimes others. */
-const shaped = (keys: string[]) =>
+const dateValue = fc.oneof(
+  fc.constantFrom(...INVALID_DATES).map((d): FieldValue => ({ text: str(d), refuse: `invalid date ${d}` })),
+  fc.constantFrom(...VALID_DATES).map((d) => plain(str(d))),
+  anyJson,
+);
+const headersValue = fc.oneof(
   fc
-    .tuple(
-      fc.record(Object.fromEntries(keys.map((k) => [k, nasty])), { requiredKeys: [] }),
-      fc.dictionary(fc.string({ maxLength: 12 }), nasty, { maxKeys: 2 }),
-    )
-    .map(([own, extra]) => ({ ...extra, ...own }));
-const bodies = (keys: string[]) =>
-  fc.oneof({ weight: 5, arbitrary: shaped(keys) }, { weight: 1, arbitrary: nasty });
-const segment = fc.oneof(
-  fc.string({ maxLength: 30 }),
-  fc.constantFrom('app_', 'wh_', 'evt_x:wh_y', '%2e%2e', 'app_' + 'a'.repeat(60)),
+    .array(fc.tuple(fc.constantFrom('X-Tenant', 'X-Trace', 'X-Other'), headerValue), { maxLength: 3 })
+    .map((pairs): FieldValue => {
+      const unique = [...new Map(pairs).entries()];
+      const bad = unique.find(([, v]) => !/^([\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?)?$/.test(v));
+      return {
+        text: JSON.stringify(unique.map(([key, value]) => ({ key, value }))),
+        refuse: bad ? `header value ${JSON.stringify(bad[1])} HTTP cannot carry` : undefined,
+      };
+    }),
+  anyJson,
 );
+/** Event data: an object of any members (dangerous names too) — opaque, so kept as sent. */
+const dataValue = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.array(fc.tuple(keyName, jsonText), { maxLength: 5 }).map((m) => plain(objectText(m))),
+  },
+  { weight: 1, arbitrary: anyJson },
+);
+
+interface BodyRoute {
+  name: string;
+  method: 'post' | 'patch' | 'put';
+  path: () => string;
+  who: 'operator' | 'workspace';
+  /** A valid body, as JSON text per field: each case keeps some of it and replaces the rest. */
+  valid: Record<string, string>;
+  /** Fields besides those of `valid` that the route knows. */
+  optional?: string[];
+  generators?: Record<string, fc.Arbitrary<FieldValue>>;
+}
+
+/** A body for a route: each known field valid, hostile or absent, sometimes unknown or dangerous members too. */
+function routeBody(route: BodyRoute) {
+  const known = [...Object.keys(route.valid), ...(route.optional ?? [])];
+  const field = (key: string) =>
+    fc.oneof(...(route.valid[key] ? [{ weight: 3, arbitrary: fc.constant(plain(route.valid[key])) }] : []), {
+      weight: 2,
+      arbitrary: route.generators?.[key] ?? anyJson,
+    });
+  return fc
+    .tuple(
+      fc.record(Object.fromEntries(known.map((k) => [k, field(k)])), { requiredKeys: [] }),
+      fc.array(fc.tuple(keyName, anyJson), { maxLength: 2 }),
+      fc.nat(9),
+    )
+    .map(([own, extra, shape]) => {
+      const members = [...Object.entries(own), ...extra] as [string, FieldValue][];
+      const unknown = extra.map(([k]) => k).filter((k) => !known.includes(k));
+      // One case in ten: not an object at all.
+      const text =
+        shape === 0 ? (members[0]?.[1].text ?? '[]') : objectText(members.map(([k, v]) => [k, v.text]));
+      return { text, members, unknown };
+    });
+}
 
 describe('fuzzing every route', () => {
   let api: NestExpressApplication;
+  let guardedApi: NestExpressApplication;
   let worker: INestApplicationContext;
   let token: string;
   let appId: string;
   let endpointId: string;
+  let guardedToken: string;
+  let guardedAppId: string;
+  const cursors: Record<string, string> = {};
   let cases = 0;
+  let serverErrors = 0;
+  const refusedFor: Record<string, number> = {};
 
   beforeAll(async () => {
     [api, worker] = await Promise.all([startApi(), startWorker()]);
-    const tenant = await tenantWithApplication(new ApiClient(api));
+    // Built after the others: settings are read from the environment while a module is built.
+    guardedApi = await startApi({ WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' });
+    const client = new ApiClient(api);
+    const tenant = await tenantWithApplication(client);
     token = tenant.workspace.apiToken;
     appId = tenant.app.id;
-    // One attempt and no retries: an accepted request's background writes end soon (see settled).
+    // One attempt to a closed port and no retries: deliveries fail at once, and accepted
+    // requests' background writes end soon (see settled).
     endpointId = (
       await addEndpoint(tenant.as, appId, {
         url: 'http://127.0.0.1:9/hook',
         retryPolicy: { maximumAttempts: 1 },
       })
     ).id;
+    // Two more applications and two failed deliveries, so each list has a real next-page cursor.
+    await client.createApplication(token, { name: 'second' });
+    await client.createApplication(token, { name: 'third' });
+    await sendEvent(tenant.as, appId);
+    await sendEvent(tenant.as, appId);
+    await pollUntil(
+      () => tenant.as.get(`/v1/applications/${appId}/webhooks/failed-deliveries`),
+      (r) => r.status === 200 && r.body.items.length >= 2,
+      { timeoutMs: 45_000 },
+    );
+    for (const [list, path] of [
+      ['applications', '/v1/applications'],
+      ['deliveries', `/v1/applications/${appId}/deliveries`],
+      ['failed', `/v1/applications/${appId}/webhooks/failed-deliveries`],
+    ]) {
+      cursors[list] = (await tenant.as.get(`${path}?limit=1`)).body.nextCursor;
+      if (!cursors[list]) throw new Error(`no cursor for ${list}`);
+    }
+    const guarded = await tenantWithApplication(new ApiClient(guardedApi));
+    guardedToken = guarded.workspace.apiToken;
+    guardedAppId = guarded.app.id;
   });
 
   afterAll(async () => {
-    process.stdout.write(`fuzz: ${cases} cases, none answered 5xx\n`);
+    process.stdout.write(
+      `fuzz: ${cases} cases, ${serverErrors} answered 5xx; refused as they must be: ${JSON.stringify(refusedFor)}\n`,
+    );
     await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
+    await dropDatabase(guardedApi);
+    await Promise.all([api?.close(), guardedApi?.close(), worker?.close()]);
   });
 
-  const snapshot = async () => {
-    const db = api.get<Connection>(getConnectionToken()).db!;
+  const snapshot = async (app: NestExpressApplication) => {
+    const db = app.get<Connection>(getConnectionToken()).db!;
     const hash = createHash('sha256');
     for (const { name } of (await db.listCollections().toArray()).sort((a, b) =>
       a.name.localeCompare(b.name),
@@ -93,148 +198,375 @@ describe('fuzzing every route', () => {
    * dispatch and delivery write): wait until the database is quiet before judging the next one.
    */
   let writesPending = false;
-  const settled = async () => {
-    let last = await snapshot();
+  const settled = async (app: NestExpressApplication) => {
+    let last = await snapshot(app);
     for (let i = 0; writesPending && i < 50; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const now = await snapshot();
+      const now = await snapshot(app);
       if (now === last) writesPending = false;
       last = now;
     }
     return last;
   };
 
-  const send = async (
-    method: string,
-    path: string,
-    auth: string,
-    body?: unknown,
-    query?: Record<string, unknown>,
-  ) => {
-    const before = await settled();
-    let call = request(api.getHttpServer())[method as 'post'](path).set('authorization', `Bearer ${auth}`);
-    if (query) call = call.query(query as Record<string, string>);
-    if (body !== undefined) call = call.set('content-type', 'application/json').send(JSON.stringify(body));
-    const res = await call;
+  interface Call {
+    app?: NestExpressApplication;
+    method: string;
+    path: string;
+    auth: string;
+    body?: Buffer;
+    headers?: Record<string, string>;
+  }
+  interface Answer {
+    status: number;
+    body: Record<string, unknown>;
+  }
+
+  /** Sends one raw request; fails on a 5xx, on a refusal that changed data, on an error without a code. */
+  const send = async ({ app = api, method, path, auth, body, headers = {} }: Call): Promise<Answer> => {
+    const before = await settled(app);
+    const res = await request(`${await app.getUrl()}${path}`, {
+      method: method.toUpperCase() as 'POST',
+      headers: { authorization: `Bearer ${auth}`, ...headers },
+      body,
+    });
+    const text = await res.body.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Judged below: an error must be JSON.
+    }
     cases++;
-    if (res.status < 400) writesPending = true;
-    if (res.status >= 500)
-      throw new Error(
-        `${method.toUpperCase()} ${path} answered ${res.status}: ${JSON.stringify(res.body)} for ${JSON.stringify(body ?? query)}`,
-      );
-    if (res.status >= 400) {
-      expect(res.body).toMatchObject({
-        statusCode: res.status,
+    const what = `${method.toUpperCase()} ${path} ${JSON.stringify(headers)} ${body?.toString('utf8').slice(0, 300)}`;
+    if (res.statusCode >= 500) serverErrors++;
+    if (res.statusCode >= 500) throw new Error(`${what} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    if (res.statusCode < 400) writesPending = true;
+    else {
+      expect(json).toMatchObject({
+        statusCode: res.statusCode,
         code: expect.any(String),
         message: expect.any(String),
       });
-      if ((await snapshot()) !== before)
-        throw new Error(
-          `${method.toUpperCase()} ${path} was rejected (${res.status}) but changed the database`,
-        );
+      if ((await snapshot(app)) !== before)
+        throw new Error(`${what} was refused (${res.statusCode}) but changed the database`);
     }
+    return { status: res.statusCode, body: json };
   };
 
-  const bodyRoutes: [string, string, () => string, string[], 'operator' | 'workspace'][] = [
-    ['post', 'workspaces', () => '/v1/workspaces', ['name'], 'operator'],
-    [
-      'post',
-      'applications',
-      () => '/v1/applications',
-      [
-        'name',
-        'description',
-        'redirectUrl',
-        'encryptionMethod',
-        'mode',
-        'cryptoKeyRotation',
-        'encryptWebhooks',
-      ],
-      'workspace',
-    ],
-    [
-      'patch',
-      'application',
-      () => `/v1/applications/${appId}`,
-      ['name', 'description', 'redirectUrl', 'encryptionMethod', 'cryptoKeyRotation', 'encryptWebhooks'],
-      'workspace',
-    ],
-    ['post', 'rotate', () => `/v1/applications/${appId}/crypto-key/rotate`, ['graceWindow'], 'workspace'],
-    [
-      'put',
-      'schedule',
-      () => `/v1/applications/${appId}/crypto-key/rotation-schedule`,
-      ['every', 'graceWindow'],
-      'workspace',
-    ],
-    [
-      'post',
-      'webhooks',
-      () => `/v1/applications/${appId}/webhooks`,
-      ['name', 'url', 'headers', 'eventTypes', 'enabled', 'retryPolicy'],
-      'workspace',
-    ],
-    [
-      'patch',
-      'webhook',
-      () => `/v1/applications/${appId}/webhooks/${endpointId}`,
-      ['name', 'url', 'headers', 'eventTypes', 'enabled', 'retryPolicy'],
-      'workspace',
-    ],
-    [
-      'post',
-      'secret rotate',
-      () => `/v1/applications/${appId}/webhooks/${endpointId}/secret/rotate`,
-      ['overlap'],
-      'workspace',
-    ],
-    [
-      'post',
-      'recover',
-      () => `/v1/applications/${appId}/webhooks/${endpointId}/recover`,
-      ['since'],
-      'workspace',
-    ],
-    [
-      'post',
-      'events',
-      () => `/v1/applications/${appId}/events`,
-      ['eventType', 'data', 'encryptedData', 'idempotencyKey'],
-      'workspace',
-    ],
+  /** Asserts the request was refused with the status the generator expected, and counts why. */
+  const mustRefuse = (answer: Answer, why: string, status?: number) => {
+    if (status ? answer.status !== status : answer.status < 400)
+      throw new Error(
+        `must be refused${status ? ` with ${status}` : ''} (${why}) but answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+      );
+    const reason = why.split(' ')[0];
+    refusedFor[reason] = (refusedFor[reason] ?? 0) + 1;
+  };
+
+  const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
+
+  const bodyRoutes: BodyRoute[] = [
+    {
+      name: 'workspaces',
+      method: 'post',
+      path: () => '/v1/workspaces',
+      who: 'operator',
+      valid: { name: str('fuzz workspace') },
+    },
+    {
+      name: 'applications',
+      method: 'post',
+      path: () => '/v1/applications',
+      who: 'workspace',
+      valid: { name: str('fuzz app'), encryptionMethod: str('AES-256-GCM') },
+      optional: ['description', 'redirectUrl', 'mode', 'cryptoKeyRotation', 'encryptWebhooks'],
+      generators: { redirectUrl: urlValue },
+    },
+    {
+      name: 'application',
+      method: 'patch',
+      path: () => `/v1/applications/${appId}`,
+      who: 'workspace',
+      valid: { description: str('changed') },
+      optional: ['name', 'redirectUrl', 'encryptionMethod', 'cryptoKeyRotation', 'encryptWebhooks'],
+      generators: { redirectUrl: urlValue },
+    },
+    {
+      name: 'rotate',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/crypto-key/rotate`,
+      who: 'workspace',
+      valid: {},
+      optional: ['graceWindow'],
+    },
+    {
+      name: 'schedule',
+      method: 'put',
+      path: () => `/v1/applications/${appId}/crypto-key/rotation-schedule`,
+      who: 'workspace',
+      valid: { every: str('P30D') },
+      optional: ['graceWindow'],
+    },
+    {
+      name: 'webhooks',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/webhooks`,
+      who: 'workspace',
+      valid: { name: str('fuzz hook'), url: str('http://127.0.0.1:9/hook') },
+      optional: ['headers', 'eventTypes', 'enabled', 'retryPolicy'],
+      generators: { url: urlValue, headers: headersValue },
+    },
+    {
+      name: 'webhook',
+      method: 'patch',
+      path: () => `/v1/applications/${appId}/webhooks/${endpointId}`,
+      who: 'workspace',
+      valid: { name: str('renamed') },
+      optional: ['url', 'headers', 'eventTypes', 'enabled', 'retryPolicy'],
+      generators: { url: urlValue, headers: headersValue },
+    },
+    {
+      name: 'secret rotate',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/webhooks/${endpointId}/secret/rotate`,
+      who: 'workspace',
+      valid: {},
+      optional: ['overlap'],
+    },
+    {
+      name: 'recover',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/webhooks/${endpointId}/recover`,
+      who: 'workspace',
+      valid: { since: str('2026-01-01T00:00:00Z') },
+      generators: { since: dateValue },
+    },
+    {
+      name: 'events',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/events`,
+      who: 'workspace',
+      valid: { eventType: str('APPLICANT_COMPLETED'), data: '{"applicantId":"appl_1"}' },
+      optional: ['encryptedData', 'idempotencyKey'],
+      generators: { data: dataValue },
+    },
   ];
 
-  it.each(bodyRoutes)('%s %s: any body', async (method, _, path, keys, who) => {
-    const auth = who === 'operator' ? process.env.ADMIN_TOKEN! : token;
+  /** The event as the worker stored it, its data opened: what every delivery of it carries. */
+  const storedEventData = async (eventId: string) => {
+    const db = api.get<Connection>(getConnectionToken()).db!;
+    const event = await pollUntil(
+      () => db.collection<{ _id: string; data: unknown }>('webhook_events').findOne({ _id: eventId }),
+      (e) => e !== null,
+      { timeoutMs: 20_000 },
+    );
+    return openEventData(api.get(MasterKeyring), event!);
+  };
+
+  it.each(bodyRoutes.map((r) => [r.method, r.name, r] as const))(
+    '%s %s: any body, any transport',
+    async (_m, _n, route) => {
+      const auth = route.who === 'operator' ? process.env.ADMIN_TOKEN! : token;
+      const input = routeBody(route).chain((body) =>
+        fc.tuple(fc.constant(body), bodyBytes(body.text), transport),
+      );
+      await fc.assert(
+        fc.asyncProperty(input, async ([body, { bytes, invalidUtf8 }, how]) => {
+          const answer = await send({
+            method: route.method,
+            path: route.path(),
+            auth,
+            body: how.encode(bytes),
+            headers: {
+              ...(how.contentType !== undefined ? { 'content-type': how.contentType } : {}),
+              ...(how.contentEncoding ? { 'content-encoding': how.contentEncoding } : {}),
+            },
+          });
+          if (how.expect)
+            return mustRefuse(
+              answer,
+              `transport ${how.contentType} ${how.contentEncoding ?? ''}`,
+              how.expect,
+            );
+          if (invalidUtf8) return mustRefuse(answer, 'utf8 invalid bytes', 400);
+          if (jsonDepth(body.text) > MAX_JSON_DEPTH) return mustRefuse(answer, 'depth beyond the limit');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(body.text);
+          } catch {
+            return mustRefuse(answer, 'malformed JSON', 400);
+          }
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+            return mustRefuse(answer, 'shape not an object');
+          if (hasNonFinite(parsed)) return mustRefuse(answer, 'number beyond a double');
+          if (body.unknown.length > 0) return mustRefuse(answer, `unknown field ${body.unknown.join(', ')}`);
+          const structured = { ...(parsed as Record<string, unknown>) };
+          if (route.name === 'events') delete structured.data;
+          if (hasKeyAnywhere(structured, DANGEROUS_KEYS))
+            return mustRefuse(answer, 'dangerous key outside opaque data');
+          // A key given twice counts as JSON.parse reads it: the last one.
+          const bad = [...new Map(body.members).values()].find((v) => v.refuse);
+          if (bad) return mustRefuse(answer, bad.refuse!);
+          if (answer.status >= 400) return;
+          // Accepted: kept as sent.
+          const sent = parsed as Record<string, unknown>;
+          for (const field of ['url', 'redirectUrl'] as const) {
+            if (typeof sent[field] !== 'string' || answer.body[field] === undefined) continue;
+            const shown = answer.body[field] as string;
+            expect(shown).toBe(new URL(sent[field] as string).href);
+            expect(shown).not.toMatch(/[\s\u0000-\u001f\u007f]/);
+          }
+          if (route.name === 'events' && answer.status === 202) {
+            const stored = await storedEventData(answer.body.eventId as string);
+            expect(JSON.stringify(stored)).toBe(JSON.stringify(sent.data ?? null));
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
+
+  it('webhook URLs with the SSRF guard on: every notation of a non-public address is refused', async () => {
     await fc.assert(
-      fc.asyncProperty(bodies(keys), (body) => send(method, path(), auth, body)),
-      { numRuns: RUNS },
+      fc.asyncProperty(urlCase, fc.boolean(), async (c, patch) => {
+        const path = `/v1/applications/${guardedAppId}/webhooks`;
+        const body = Buffer.from(JSON.stringify({ name: 'guarded', url: c.url }));
+        const headers = { 'content-type': 'application/json' };
+        if (!patch) {
+          const answer = await send({
+            app: guardedApi,
+            method: 'post',
+            path,
+            auth: guardedToken,
+            body,
+            headers,
+          });
+          if (c.malformed || c.nonPublic) mustRefuse(answer, `ssrf ${c.url}`, 400);
+          return;
+        }
+        const created = await send({
+          app: guardedApi,
+          method: 'post',
+          path,
+          auth: guardedToken,
+          body: Buffer.from(JSON.stringify({ name: 'guarded', url: 'https://93.184.215.14/hook' })),
+          headers,
+        });
+        expect(created.status).toBe(201);
+        const answer = await send({
+          app: guardedApi,
+          method: 'patch',
+          path: `${path}/${created.body.id as string}`,
+          auth: guardedToken,
+          body: Buffer.from(JSON.stringify({ url: c.url })),
+          headers,
+        });
+        if (c.malformed || c.nonPublic) mustRefuse(answer, `ssrf ${c.url}`, 400);
+      }),
+      { numRuns: RUNS * 2 },
     );
   });
 
-  it.each([
-    ['applications', (): string => '/v1/applications', ['mode', 'limit', 'cursor']],
+  const queryLists = [
+    ['applications', () => '/v1/applications', ['mode', 'limit', 'cursor']],
     [
       'deliveries',
-      (): string => `/v1/applications/${appId}/deliveries`,
+      () => `/v1/applications/${appId}/deliveries`,
       ['status', 'eventType', 'webhookId', 'limit', 'cursor'],
     ],
     [
-      'failed deliveries',
-      (): string => `/v1/applications/${appId}/webhooks/failed-deliveries`,
+      'failed',
+      () => `/v1/applications/${appId}/webhooks/failed-deliveries`,
       ['eventType', 'webhookId', 'from', 'to', 'limit', 'cursor'],
     ],
-  ] as const)('GET %s: any query', async (_, path, keys) => {
+  ] as const;
+
+  it.each(queryLists)('GET %s: any query', async (list, path, keys) => {
     const value = fc.oneof(
-      fc.string({ maxLength: 40 }),
-      fc.constantFrom('0', '-1', '101', '1e3', 'garbage', '2026-13-45T99:99:99Z'),
+      fc.string({ maxLength: 40 }).map(plain),
+      fc.constantFrom('0', '-1', '101', '1e3', 'garbage').map(plain),
+      dateValue
+        .filter((v) => v.refuse !== undefined)
+        .map((v) => ({ text: JSON.parse(v.text) as string, refuse: v.refuse })),
     );
-    const query = fc.record(Object.fromEntries(keys.map((k) => [k, value])), { requiredKeys: [] });
+    const query = fc.tuple(
+      fc.record(Object.fromEntries(keys.map((k) => [k, value])), { requiredKeys: [] }) as fc.Arbitrary<
+        Record<string, FieldValue>
+      >,
+      fc.array(
+        fc.tuple(fc.constantFrom(...DANGEROUS_KEYS, 'unknown', '$where'), fc.string({ maxLength: 8 })),
+        { maxLength: 2 },
+      ),
+    );
     await fc.assert(
-      fc.asyncProperty(query, (q) => send('get', path(), token, undefined, q)),
+      fc.asyncProperty(query, async ([own, extra]) => {
+        const pairs: [string, string][] = [
+          ...Object.entries(own).map(([k, v]): [string, string] => [k, v.text]),
+          ...extra,
+        ];
+        const qs = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+        const answer = await send({ method: 'get', path: `${path()}?${qs}`, auth: token });
+        const known = keys as readonly string[];
+        if (extra.length > 0) return mustRefuse(answer, `unknown query parameter ${extra[0][0]}`, 400);
+        const bad = Object.entries(own).find(([k, v]) => v.refuse && (k === 'from' || k === 'to'));
+        if (bad && known.includes(bad[0])) mustRefuse(answer, bad[1].refuse!, 400);
+      }),
       { numRuns: RUNS },
     );
   });
+
+  it('cursors: a forged, tampered or foreign cursor is refused; a genuine one pages on', async () => {
+    const paths: Record<string, () => string> = {
+      applications: () => '/v1/applications',
+      deliveries: () => `/v1/applications/${appId}/deliveries`,
+      failed: () => `/v1/applications/${appId}/webhooks/failed-deliveries`,
+    };
+    const lists = Object.keys(paths);
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    const cursorCase = fc.oneof(
+      fc
+        .tuple(fc.constantFrom(...lists), fc.constantFrom(...lists))
+        .map(([from, to]) => ({ to, cursor: cursors[from], genuine: from === to })),
+      fc
+        .tuple(fc.constantFrom(...lists), fc.nat(), fc.constantFrom('A', 'B', '-', '_'))
+        .map(([list, n, ch]) => {
+          const c = cursors[list];
+          const at = n % c.length;
+          const tampered = c.slice(0, at) + (c[at] === ch ? 'Z' : ch) + c.slice(at + 1);
+          return { to: list, cursor: tampered, genuine: tampered === c };
+        }),
+      fc
+        .tuple(
+          fc.constantFrom(...lists),
+          fc.constantFrom(...VALID_DATES, ...INVALID_DATES, 'x'),
+          fc.constantFrom('app_x', 'evt_a:wh_b', '', '|||'),
+        )
+        .map(([list, at, id]) => ({
+          to: list,
+          cursor: b64(`${at}|${id}`),
+          genuine: false,
+        })),
+      fc
+        .tuple(fc.constantFrom(...lists), fc.string({ maxLength: 60 }))
+        .map(([list, s]) => ({ to: list, cursor: s, genuine: false })),
+    );
+    await fc.assert(
+      fc.asyncProperty(cursorCase, async ({ to, cursor, genuine }) => {
+        const answer = await send({
+          method: 'get',
+          path: `${paths[to]()}?limit=1&cursor=${encodeURIComponent(cursor)}`,
+          auth: token,
+        });
+        if (genuine) expect(answer.status).toBe(200);
+        else mustRefuse(answer, 'cursor not issued for this list', 400);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  /** A path segment as sent: dots encoded too, or the client would resolve `..` before sending. */
+  const segmentOf = (s: string) => encodeURIComponent(s).replace(/\./g, '%2E');
 
   it.each([
     ['get', 'application', (s: string) => `/v1/applications/${s}`],
@@ -244,9 +576,36 @@ describe('fuzzing every route', () => {
     ['post', 'delivery retry', (s: string) => `/v1/applications/${appId}/deliveries/${s}/retry`],
     ['delete', 'webhook', (s: string) => `/v1/applications/${appId}/webhooks/${s}`],
   ] as const)('%s %s: any path parameter', async (method, _, path) => {
+    const segment = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom(
+        'app_',
+        'wh_',
+        'evt_x:wh_y',
+        '..',
+        '%2e%2e',
+        '__proto__',
+        'constructor',
+        'app_' + 'a'.repeat(60),
+      ),
+    );
     await fc.assert(
-      fc.asyncProperty(segment, (s) => send(method, path(encodeURIComponent(s)), token)),
+      fc.asyncProperty(segment, (s) =>
+        send({ method, path: path(segmentOf(s)), auth: token }).then(() => undefined),
+      ),
       { numRuns: RUNS },
     );
+  });
+
+  it('a body on a route that takes none is refused unless it is JSON', async () => {
+    const answer = await send({
+      method: 'post',
+      path: `/v1/applications/${appId}/deliveries/evt_x:${endpointId}/retry`,
+      auth: token,
+      body: Buffer.from('a=1'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    mustRefuse(answer, 'transport form body', 415);
+    expect(json(JSON.stringify(answer.body)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });

@@ -1,0 +1,5 @@
+/** Largest JSON body accepted; bigger ones get 413. */
+export const JSON_BODY_LIMIT = '256kb';
+
+/** Deepest nesting of objects and arrays accepted in a JSON body, the whole body counted; deeper: 400. */
+export const MAX_JSON_DEPTH = 64;
