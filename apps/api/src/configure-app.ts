@@ -1,13 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { bodyParserErrors } from '../../../libs/http/body-parser-errors';
 import { assignRequestId } from '../../../libs/logging/logger.module';
 import { ApiExceptionFilter } from '../../../libs/http/api-exception.filter';
+import { jsonBody } from '../../../libs/http/json-body';
 import { createValidationPipe } from '../../../libs/http/validation';
 
-/** Largest JSON body accepted; bigger ones get 413. */
-export const JSON_BODY_LIMIT = '256kb';
+/**
+ * How the API is created, by main.ts and the tests alike: no body parser of Nest's own (it would
+ * read forms too); configureApp installs the JSON-only one.
+ */
+export const API_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
 
 /**
  * Everything that makes the API what it is, beyond its modules: used by main.ts and by the e2e
@@ -18,8 +21,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   // The request ID comes first, so even a body the parser rejects is answered with one.
   app.use(assignRequestId);
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.use(bodyParserErrors);
+  app.use(...jsonBody());
   app.setGlobalPrefix('v1');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
