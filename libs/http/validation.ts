@@ -1,4 +1,4 @@
-import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldProblem } from './api-error';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`headers.0.key`). */
@@ -28,12 +28,69 @@ export function validationFailed(errors: ValidationError[]): ApiError {
   return invalidFields(fieldProblems(errors));
 }
 
+/** Key names that object-walking code treats specially; no field of this API has one. */
+const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+const OPAQUE_FIELDS = Symbol('opaque JSON fields');
+
+/**
+ * Marks a DTO field as opaque JSON (an event's `data`): validated as a whole by its own decorators,
+ * never walked, transformed or pruned, so it reaches receivers exactly as the client sent it,
+ * keys like `__proto__` included. The body's size and depth are bounded by the body parser.
+ */
+export function OpaqueJson(): PropertyDecorator {
+  return (target: object, property: string | symbol) => {
+    const ctor = target.constructor as { [OPAQUE_FIELDS]?: string[] };
+    ctor[OPAQUE_FIELDS] = [...(ctor[OPAQUE_FIELDS] ?? []), String(property)];
+  };
+}
+const opaqueFieldsOf = (metatype: unknown): string[] =>
+  (metatype as { [OPAQUE_FIELDS]?: string[] } | undefined)?.[OPAQUE_FIELDS] ?? [];
+
+/** An empty value of the same JSON type: what validation sees of an opaque field. */
+const standIn = (value: unknown) =>
+  Array.isArray(value) ? [] : typeof value === 'object' && value !== null ? {} : value;
+
+/**
+ * Nest's ValidationPipe, stricter in two ways. It deletes `__proto__`, `constructor` and `prototype`
+ * keys silently, and class-transformer drops keys like `toString`: here such a key is refused,
+ * naming where it is. And fields marked @OpaqueJson() pass through untouched.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const opaque = opaqueFieldsOf(metadata.metatype).filter(
+      (field) => typeof value === 'object' && value !== null && Object.hasOwn(value, field),
+    );
+    if (opaque.length === 0) return super.transform(value, metadata);
+    const body = value as Record<string, unknown>;
+    const validated = await super.transform(
+      { ...body, ...Object.fromEntries(opaque.map((f) => [f, standIn(body[f])])) },
+      metadata,
+    );
+    for (const field of opaque) (validated as Record<string, unknown>)[field] = body[field];
+    return validated;
+  }
+
+  protected override stripProtoKeys(value: unknown): void {
+    const stack: [unknown, string][] = [[value, '']];
+    while (stack.length > 0) {
+      const [item, path] = stack.pop()!;
+      if (typeof item !== 'object' || item === null) continue;
+      for (const key of Object.keys(item)) {
+        const field = path ? `${path}.${key}` : key;
+        if (RESERVED_KEYS.has(key)) throw invalidField(field, `property ${key} should not exist`);
+        stack.push([(item as Record<string, unknown>)[key], field]);
+      }
+    }
+  }
+}
+
 /**
  * Validates every body, query and path parameter against its DTO: unknown fields are refused
  * (so clients cannot set what they must not), values are converted to the declared types.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import { APPLICANT_EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { OpaqueJson } from '../../../../../libs/http/validation';
 
 export class CreateEventDto {
   @ApiProperty({
@@ -12,9 +13,14 @@ export class CreateEventDto {
   })
   eventType: string;
 
-  @ApiPropertyOptional({ type: Object, example: { applicantId: 'appl_123', status: 'COMPLETED' } })
+  @ApiPropertyOptional({
+    type: Object,
+    example: { applicantId: 'appl_123', status: 'COMPLETED' },
+    description: 'Opaque JSON, delivered exactly as sent (every key kept); nested at most 64 levels',
+  })
   @IsOptional()
   @IsObject({ message: 'data must be a JSON object' })
+  @OpaqueJson()
   data?: Record<string, unknown>;
 
   @ApiPropertyOptional({
