@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { ApiError } from '../../../../libs/http/api-error';
+import { PageCursors } from '../../../../libs/http/page-cursors';
 import { WebhookAttemptsRepository } from '../../../../libs/persistence/repositories/webhook-attempts.repository';
 import {
   DeliveryFilter,
@@ -41,6 +42,7 @@ export class DeliveriesViewService {
     private readonly attempts: WebhookAttemptsRepository,
     private readonly endpoints: WebhookEndpointsRepository,
     private readonly deliveriesService: DeliveriesService,
+    private readonly cursors: PageCursors,
   ) {}
 
   async failed(
@@ -49,8 +51,8 @@ export class DeliveriesViewService {
     query: {
       eventType?: string;
       webhookId?: string;
-      from?: string;
-      to?: string;
+      from?: Date;
+      to?: Date;
       limit?: number;
       cursor?: string;
     },
@@ -62,8 +64,8 @@ export class DeliveriesViewService {
         status: 'failed',
         eventType: query.eventType,
         endpointId: query.webhookId,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+        from: query.from,
+        to: query.to,
       },
       query,
     );
@@ -147,7 +149,11 @@ export class DeliveriesViewService {
     return delivery;
   }
 
+  /** The failed view and the list are two lists: a cursor of one does not page the other. */
   private page(applicationId: string, filter: DeliveryFilter, query: { limit?: number; cursor?: string }) {
-    return this.deliveries.page(applicationId, filter, { limit: query.limit ?? 20, cursor: query.cursor });
+    const name = filter.status === 'failed' ? 'failed-deliveries' : 'deliveries';
+    return this.cursors.page({ name, scope: applicationId }, query, (options) =>
+      this.deliveries.page(applicationId, filter, options),
+    );
   }
 }

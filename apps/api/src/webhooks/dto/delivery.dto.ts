@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus, EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { PageQuery } from '../../../../../libs/http/page-query';
 import { AppParams } from './webhook-endpoint.dto';
-
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 class EventTypeQuery extends PageQuery {
   @ApiPropertyOptional({ enum: EVENT_TYPES })
@@ -13,33 +12,25 @@ class EventTypeQuery extends PageQuery {
   eventType?: string;
 }
 
-export class FailedDeliveriesQuery extends EventTypeQuery {
+/** The failed view of one endpoint: a time range of last attempts. */
+export class EndpointFailedDeliveriesQuery extends EventTypeQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt at or after' })
+  @IsOptional()
+  @IsDateTime()
+  from?: Date;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt before' })
+  @IsOptional()
+  @IsDateTime()
+  to?: Date;
+}
+
+/** The failed view of an application: the same, and which webhook. */
+export class FailedDeliveriesQuery extends EndpointFailedDeliveriesQuery {
   @ApiPropertyOptional({ example: 'wh_8Zk…' })
   @IsOptional()
   @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook endpoint ID (wh_…)' })
   webhookId?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt at or after' })
-  @IsOptional()
-  @Matches(ISO_DATE_TIME, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z' })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt before' })
-  @IsOptional()
-  @Matches(ISO_DATE_TIME, { message: 'to must be an ISO 8601 date-time, e.g. 2026-11-21T00:00:00Z' })
-  to?: string;
-}
-
-export class EndpointFailedDeliveriesQuery extends EventTypeQuery {
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @Matches(ISO_DATE_TIME, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z' })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @Matches(ISO_DATE_TIME, { message: 'to must be an ISO 8601 date-time, e.g. 2026-11-21T00:00:00Z' })
-  to?: string;
 }
 
 export class DeliveriesQuery extends EventTypeQuery {
