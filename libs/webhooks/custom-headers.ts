@@ -7,6 +7,11 @@ export interface CustomHeader {
 export const MAX_CUSTOM_HEADERS = 20;
 export const MAX_HEADER_VALUE_BYTES = 4096;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/**
+ * A value HTTP carries unchanged: printable ASCII, inner spaces and tabs, none at either end (they
+ * would be trimmed on the wire). Other characters are refused here, not failed on every delivery.
+ */
+const FIELD_VALUE = /^([\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?)?$/;
 
 /** Names a custom header may not use: they would break the request, or spoof what we sign. */
 const RESERVED = new Set([
@@ -49,7 +54,10 @@ export function customHeaderProblems(headers: CustomHeader[]): string[] {
       problems.push(`headers.${i}.key: ${key} is set by the service and cannot be a custom header`);
     } else if (seen.has(lower)) problems.push(`headers.${i}.key: ${key} is given twice`);
     seen.add(lower);
-    if (/[\r\n\0]/.test(value)) problems.push(`headers.${i}.value: must not contain CR, LF or NUL`);
+    if (!FIELD_VALUE.test(value))
+      problems.push(
+        `headers.${i}.value: must be printable ASCII, without control characters or spaces at either end`,
+      );
     if (Buffer.byteLength(value, 'utf8') > MAX_HEADER_VALUE_BYTES) {
       problems.push(`headers.${i}.value: at most ${MAX_HEADER_VALUE_BYTES} bytes`);
     }

@@ -22,6 +22,7 @@ import {
   EncryptionMethod,
 } from '../../../../../libs/domain/applications';
 import { Durations } from '../../../../../libs/domain/duration';
+import { normalizedHttpUrl } from '../../../../../libs/domain/http-url';
 import { redirectUrlProblem } from '../../../../../libs/domain/redirect-url';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
 import { PageQuery } from '../../../../../libs/http/page-query';
@@ -78,6 +79,7 @@ class ApplicationFields {
     description: 'Absolute https URL (http://localhost allowed in test mode)',
   })
   @IsOptional()
+  @Transform(({ value }) => normalizedHttpUrl(value))
   @IsRedirectUrl()
   redirectUrl?: string | null;
 
@@ -117,6 +119,7 @@ export class UpdateApplicationDto extends PartialType(OmitType(ApplicationFields
   /** Checked against the application's mode by the service. */
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
+  @Transform(({ value }) => normalizedHttpUrl(value))
   @IsString({ message: 'redirectUrl must be an absolute URL, or null to remove it' })
   redirectUrl?: string | null;
 }
