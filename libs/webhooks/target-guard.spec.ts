@@ -20,8 +20,28 @@ describe('webhook target guard', () => {
     '::ffff:10.1.2.3',
     '64:ff9b::7f00:1',
     '2002:7f00:1::',
+    // Every IPv6 form that embeds or maps an IPv4 address, and ranges that route elsewhere.
+    '::7f00:1',
+    '::127.0.0.1',
+    '::a9fe:a9fe',
+    '0:0:0:0:0:ffff:7f00:1',
+    '::ffff:0:7f00:1',
+    '64:ff9b::127.0.0.1',
+    '64:ff9b:1::7f00:1',
+    '2002:a9fe:a9fe::1',
+    '2001:0:4136:e378:8000:63bf:80ff:fffe',
+    '100::1',
+    '2001:db8::1',
+    '3fff::1',
+    'fec0::1',
+    'ff02::1',
+    '5f00::1',
+    '2001:2::1',
+    '1::1',
+    '4000::1',
   ])('refuses %s', (ip) => {
     expect(addressProblem(ip)).toMatch(/is a .* address, not a public one/);
+    expect(addressProblem(ip)).toMatch(/not a public one/);
   });
 
   it.each(['8.8.8.8', '1.1.1.1', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(

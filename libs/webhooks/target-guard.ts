@@ -7,11 +7,17 @@ export class TargetRefusedError extends Error {
   override name = 'TargetRefusedError';
 }
 
+/** Global unicast IPv6 (RFC 4291): the only IPv6 space that routes to the public internet. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
 /**
  * Why an IP address may not receive webhooks (server-side request forgery), or undefined for a
- * public unicast address. Loopback, private, link-local (cloud metadata too), unique-local,
- * carrier-grade NAT, multicast, reserved and the IPv6 forms that embed IPv4 are refused;
- * an IPv4-mapped IPv6 address is judged by the IPv4 address it maps.
+ * public unicast address. An allowlist, so new special ranges are refused by default: IPv4 must be
+ * unicast (not loopback, private, link-local — cloud metadata too —, carrier-grade NAT, multicast,
+ * reserved, benchmarking); IPv6 must be global unicast (2000::/3) outside every special range, so
+ * every form that embeds an IPv4 address and routes elsewhere is refused (IPv4-compatible ::a.b.c.d,
+ * NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32, translated ::ffff:0:0:0/96).
+ * An IPv4-mapped address (::ffff:a.b.c.d) is the IPv4 address itself to the socket: judged as that.
  */
 export function addressProblem(ip: string): string | undefined {
   if (!ipaddr.isValid(ip)) return `${ip} is not an IP address`;
@@ -20,7 +26,10 @@ export function addressProblem(ip: string): string | undefined {
     address = (address as ipaddr.IPv6).toIPv4Address();
   }
   const range = address.range();
-  return range === 'unicast' ? undefined : `${ip} is a ${range} address, not a public one`;
+  if (range !== 'unicast') return `${ip} is a ${range} address, not a public one`;
+  if (address.kind() === 'ipv6' && !address.match(GLOBAL_UNICAST_V6))
+    return `${ip} is a non-global IPv6 address, not a public one`;
+  return undefined;
 }
 
 const bare = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1');
