@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { keysetCursor } from '../libs/persistence/keyset-page';
+import { MasterKeyring, parseMasterKey } from '../libs/crypto/master-keyring';
+import { PageCursors } from '../libs/http/page-cursors';
 import { benchApplication, BenchStack, call, startBenchStack } from './lib/stack';
 import { median, printTable, writeResult } from './lib/stats';
 
@@ -52,7 +53,7 @@ function seeded(i: number, target: Target) {
 }
 
 /** The cursor half-way down the application's failed records (of one type, when given). */
-function middleCursor(size: number, target: Target, eventType?: string): string {
+function middleCursor(cursors: PageCursors, size: number, target: Target, eventType?: string): string {
   const matching: number[] = [];
   for (let i = 0; i < size; i++) {
     const doc = seeded(i, target);
@@ -64,7 +65,10 @@ function middleCursor(size: number, target: Target, eventType?: string): string 
       matching.push(i);
   }
   const middle = seeded(matching[Math.floor(matching.length / 2)], target);
-  return keysetCursor(middle.lastAttemptAt, middle._id);
+  return cursors.cursorAt(
+    { name: 'failed-deliveries', scope: target.appId },
+    { at: middle.lastAttemptAt, id: middle._id },
+  );
 }
 
 /** Stage names and indexes of a plan: MongoDB's winning plan, or what FerretDB says it did. */
@@ -132,6 +136,7 @@ export async function failedView(): Promise<void> {
       endpointIds.push(endpoint.id);
     }
     const target: Target = { ...app, endpointIds };
+    const cursors = new PageCursors(new MasterKeyring(parseMasterKey(stack.masterKey)));
     const deliveries = db.collection('webhook_deliveries');
     const rows: Record<string, string | number>[] = [];
     const plans: Record<string, string> = {};
@@ -149,8 +154,8 @@ export async function failedView(): Promise<void> {
       );
 
       const typed = `&eventType=${FILTERED_TYPE}`;
-      const deep = `&cursor=${middleCursor(size, target)}`;
-      const deepTyped = `${typed}&cursor=${middleCursor(size, target, FILTERED_TYPE)}`;
+      const deep = `&cursor=${middleCursor(cursors, size, target)}`;
+      const deepTyped = `${typed}&cursor=${middleCursor(cursors, size, target, FILTERED_TYPE)}`;
       rows.push({
         records: size,
         'first page ms': await timeView(stack, target, ''),

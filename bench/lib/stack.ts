@@ -14,6 +14,8 @@ const root = projectRoot(__dirname);
 export interface BenchStack {
   api: string;
   adminToken: string;
+  /** The API's MASTER_KEY (base64), for benchmarks that make what only the API makes (page cursors). */
+  masterKey: string;
   temporalAddress: string;
   mongodbUri: string;
   workDir: string;
@@ -107,6 +109,7 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
   return {
     api: `http://127.0.0.1:${port}/v1`,
     adminToken,
+    masterKey: env.MASTER_KEY,
     temporalAddress: temporal.address,
     mongodbUri,
     workDir,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /** A secret sealed under a master key: what is stored at rest instead of the secret. */
 export interface SealedSecret {
@@ -46,6 +46,14 @@ export class MasterKeyring {
   constructor(current: Buffer, previous: Buffer[] = []) {
     this.currentId = masterKeyId(current);
     for (const key of [current, ...previous]) this.keys.set(masterKeyId(key), key);
+  }
+
+  /**
+   * A key for one purpose (e.g. signing page cursors), derived from the current master key with
+   * HKDF-SHA256: never the master key itself, and a different key per purpose.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.keys.get(this.currentId)!, Buffer.alloc(0), purpose, 32));
   }
 
   seal(secret: Buffer, associatedData: string): SealedSecret {

@@ -1,16 +1,22 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InvalidCursorError } from '../persistence/keyset-page';
+import { DomainError, DomainErrorKind } from '../domain/errors';
 import { ApiError, codeForStatus, ErrorBody } from './api-error';
-import { invalidField } from './validation';
+
+/** What a domain error's kind is in HTTP. */
+const STATUS_OF_KIND: Record<DomainErrorKind, HttpStatus> = {
+  conflict: HttpStatus.CONFLICT,
+  'not-found': HttpStatus.NOT_FOUND,
+  invalid: HttpStatus.BAD_REQUEST,
+};
 
 /** Maps anything thrown to the one error shape; known errors keep their status, the rest are 500. */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof ApiError) {
     return exception.getResponse() as ErrorBody;
   }
-  if (exception instanceof InvalidCursorError) {
-    return invalidField('cursor', exception.message).getResponse() as ErrorBody;
+  if (exception instanceof DomainError) {
+    return { statusCode: STATUS_OF_KIND[exception.kind], code: exception.code, message: exception.message };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

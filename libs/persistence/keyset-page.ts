@@ -1,40 +1,32 @@
 import type { FilterQuery, Model } from 'mongoose';
 
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
+/** Where a page ends: the last record's date and _id. */
+export interface PagePosition {
+  at: Date;
+  id: string;
 }
 
-export interface Page<T> {
+export interface KeysetPage<T> {
   items: T[];
-  /** Pass back as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
+  /** Where the next page starts after; null on the last one. */
+  next: PagePosition | null;
 }
-
-/** The cursor that resumes a page after the record with this date and _id. */
-export const keysetCursor = (at: Date, id: string): string =>
-  Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url');
 
 /**
- * Newest first by a date field (ties by _id), `limit` at a time, resumed from an opaque cursor.
+ * Newest first by a date field (ties by _id), `limit` at a time, resumed after a position.
  * Keyset pagination: a deep page costs what the first does, given an index on the filter's
- * fields then (field, _id).
+ * fields then (field, _id). Clients see positions only as signed cursors (libs/http/page-cursors).
  */
 export async function keysetPage<T extends { _id: string }>(
   model: Model<T>,
   filter: FilterQuery<T>,
   field: keyof T & string,
-  options: { limit: number; cursor?: string },
-): Promise<Page<T>> {
+  options: { limit: number; after?: PagePosition },
+): Promise<KeysetPage<T>> {
   const query: FilterQuery<T> = { ...filter };
-  if (options.cursor) {
-    const [at, id] = Buffer.from(options.cursor, 'base64url').toString('utf8').split('|');
-    const after = new Date(at);
-    if (!id || Number.isNaN(after.getTime()))
-      throw new InvalidCursorError('cursor is not one this API returned');
-    (query as Record<string, unknown>).$or = [
-      { [field]: { $lt: after } },
-      { [field]: after, _id: { $lt: id } },
-    ];
+  if (options.after) {
+    const { at, id } = options.after;
+    (query as Record<string, unknown>).$or = [{ [field]: { $lt: at } }, { [field]: at, _id: { $lt: id } }];
   }
   const found = (await model
     .find(query)
@@ -44,7 +36,6 @@ export async function keysetPage<T extends { _id: string }>(
     .exec()) as unknown as T[];
   const items = found.slice(0, options.limit);
   const last = items[items.length - 1];
-  const nextCursor =
-    found.length > options.limit && last ? keysetCursor(last[field] as Date, last._id) : null;
-  return { items, nextCursor };
+  const next = found.length > options.limit && last ? { at: last[field] as Date, id: last._id } : null;
+  return { items, next };
 }

@@ -8,7 +8,7 @@ import type {
 } from '../../domain/applications';
 import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
-import { keysetPage, Page } from '../keyset-page';
+import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
 import { Application, CryptoKeyRotationSettings } from '../schemas/application.schema';
 
 export class NameTakenError extends Error {
@@ -88,8 +88,8 @@ export class ApplicationsRepository implements OnModuleInit {
   /** Newest first, `limit` at a time. */
   async list(
     workspaceId: string,
-    options: { mode?: ApplicationMode; cursor?: string; limit: number },
-  ): Promise<Page<Application>> {
+    options: { mode?: ApplicationMode; after?: PagePosition; limit: number },
+  ): Promise<KeysetPage<Application>> {
     const filter: FilterQuery<Application> = { workspaceId };
     if (options.mode) filter.mode = options.mode;
     return keysetPage(this.model, filter, 'createdAt', options);

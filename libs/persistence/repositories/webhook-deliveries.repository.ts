@@ -4,7 +4,7 @@ import { FilterQuery, Model } from 'mongoose';
 import type { DeliveryStatus } from '../../domain/webhooks';
 import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
-import { keysetPage, Page } from '../keyset-page';
+import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
 import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
 
 export const deliveryIdOf = (eventId: string, endpointId: string) => `${eventId}:${endpointId}`;
@@ -132,8 +132,8 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   async page(
     applicationId: string,
     filter: DeliveryFilter,
-    options: { limit: number; cursor?: string },
-  ): Promise<Page<WebhookDelivery>> {
+    options: { limit: number; after?: PagePosition },
+  ): Promise<KeysetPage<WebhookDelivery>> {
     const field = filter.status === 'failed' ? 'lastAttemptAt' : 'createdAt';
     const query: FilterQuery<WebhookDelivery> = { applicationId };
     if (filter.status) query.status = filter.status;

@@ -14,6 +14,7 @@ import type {
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { redirectUrlProblem } from '../../../../libs/domain/redirect-url';
 import { ApiError } from '../../../../libs/http/api-error';
+import { PageCursors } from '../../../../libs/http/page-cursors';
 import { invalidField, rejectNulls } from '../../../../libs/http/validation';
 import {
   ApplicationChanges,
@@ -74,6 +75,7 @@ export class ApplicationsService {
     private readonly applications: ApplicationsRepository,
     private readonly credentials: CredentialsService,
     private readonly audit: AuditEventsRepository,
+    private readonly cursors: PageCursors,
   ) {}
 
   /**
@@ -143,11 +145,11 @@ export class ApplicationsService {
   }
 
   async list(principal: WorkspacePrincipal, query: ListApplicationsQuery): Promise<ApplicationPageResponse> {
-    const page = await this.applications.list(principal.workspaceId, {
-      mode: query.mode,
-      cursor: query.cursor,
-      limit: query.limit ?? 20,
-    });
+    const page = await this.cursors.page(
+      { name: 'applications', scope: principal.workspaceId },
+      query,
+      (options) => this.applications.list(principal.workspaceId, { mode: query.mode, ...options }),
+    );
     return { items: page.items.map((a) => applicationView(a)), nextCursor: page.nextCursor };
   }
 

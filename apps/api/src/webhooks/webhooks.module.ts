@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PageCursors } from '../../../../libs/http/page-cursors';
 import { CredentialsModule } from '../../../../libs/credentials/credentials.module';
 import { WebhooksModule as WebhooksLibModule } from '../../../../libs/webhooks/webhooks.module';
 import { ApplicationsModule } from '../applications/applications.module';
@@ -12,6 +13,6 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
 @Module({
   imports: [ApplicationsModule, CredentialsModule, WebhooksLibModule],
   controllers: [WebhookEndpointsController, DeliveriesController, EventsController],
-  providers: [WebhookEndpointsService, DeliveriesViewService, EventsService],
+  providers: [WebhookEndpointsService, DeliveriesViewService, EventsService, PageCursors],
 })
 export class WebhooksModule {}
