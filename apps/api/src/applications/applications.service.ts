@@ -89,8 +89,8 @@ export class ApplicationsService {
     idempotencyKey?: string,
   ): Promise<ApplicationResponse> {
     const applicationId = this.applicationIdFor(principal.workspaceId, idempotencyKey);
-    const existing = await this.applications.findById(applicationId);
-    if (!existing && (await this.applications.nameTaken(principal.workspaceId, dto.name)))
+    // Taken by another application: a parallel duplicate of this request holds the name as this one.
+    if (await this.applications.nameTaken(principal.workspaceId, dto.name, applicationId))
       throw nameTaken(dto.name);
 
     const input: ProvisionApplicationInput = {
