@@ -5,7 +5,13 @@ import { Environment } from '../libs/config/environment';
 import { CredentialsService } from '../libs/credentials/credentials.service';
 import { MasterKeyring } from '../libs/crypto/master-keyring';
 import { parseDuration } from '../libs/domain/duration';
-import type { AttemptOutcome, DeliveryInput, DispatchEventInput } from '../libs/domain/webhooks';
+import { DeliveryInProgressError, EndpointDisabledError } from '../libs/domain/errors';
+import type {
+  AttemptOutcome,
+  DeliveryInput,
+  DispatchEventInput,
+  RecoveryBatch,
+} from '../libs/domain/webhooks';
 import { ApplicationsRepository } from '../libs/persistence/repositories/applications.repository';
 import { WebhookAttemptsRepository } from '../libs/persistence/repositories/webhook-attempts.repository';
 import {
@@ -231,27 +237,45 @@ export class WebhooksActivities {
     await this.deliveries.finish(deliveryId, series, 'cancelled');
   }
 
-  /** Retries the next batch of failed deliveries of an endpoint since a time; lastId null when done. */
+  /**
+   * Retries the next batch of failed deliveries of an endpoint since a time; lastId null when done.
+   * A delivery retried meanwhile by someone else is skipped; an endpoint disabled or deleted
+   * meanwhile ends the recovery (`stopped` says why): neither is a failure to retry.
+   */
   async retryFailedDeliveries(input: {
     applicationId: string;
     endpointId: string;
     since: string;
     afterId: string;
-  }): Promise<{ retried: number; lastId: string | null }> {
+  }): Promise<RecoveryBatch> {
     const ids = await this.deliveries.failedSince(
       input.endpointId,
       new Date(input.since),
       input.afterId,
       RECOVERY_BATCH,
     );
-    let retried = 0;
+    const batch: RecoveryBatch = {
+      retried: 0,
+      skipped: 0,
+      lastId: ids.length === RECOVERY_BATCH ? ids[ids.length - 1] : null,
+    };
     for (const id of ids) {
       const delivery = await this.deliveries.findById(id);
-      if (delivery?.status !== 'failed') continue;
-      await this.deliveriesService.retry(delivery);
-      retried++;
+      if (delivery?.status !== 'failed') {
+        batch.skipped++;
+        continue;
+      }
+      try {
+        await this.deliveriesService.retry(delivery);
+        batch.retried++;
+      } catch (err) {
+        if (err instanceof DeliveryInProgressError) batch.skipped++;
+        else if (err instanceof EndpointDisabledError)
+          return { ...batch, lastId: null, stopped: err.message };
+        else throw err;
+      }
     }
-    return { retried, lastId: ids.length === RECOVERY_BATCH ? ids[ids.length - 1] : null };
+    return batch;
   }
 
   /** Deletion of an application: its pending deliveries stop, then its webhooks' data goes. */

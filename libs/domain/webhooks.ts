@@ -77,3 +77,20 @@ export interface DispatchEventInput {
   excludeEndpointIds?: string[];
   requestedBy: ActorRef;
 }
+
+/** One batch of an endpoint's recovery: retried, skipped (no longer failed, or being retried). */
+export interface RecoveryBatch {
+  retried: number;
+  skipped: number;
+  /** Where the next batch starts after; null when done. */
+  lastId: string | null;
+  /** Why the recovery ended early (the endpoint was disabled or deleted meanwhile). */
+  stopped?: string;
+}
+
+/** What an endpoint's recovery did. */
+export interface RecoveryResult {
+  retried: number;
+  skipped: number;
+  stopped?: string;
+}

@@ -1,9 +1,9 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Environment } from '../config/environment';
+import { DeliveryInProgressError, EndpointDisabledError } from '../domain/errors';
 import { retrySchedule } from '../domain/retry-policy';
 import type { DeliveryInput } from '../domain/webhooks';
-import { ApiError } from '../http/api-error';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
@@ -41,25 +41,14 @@ export class DeliveriesService {
 
   /**
    * A new series of attempts for a finished delivery (same `webhook-id`), recorded against the
-   * same delivery. 409 while it is still pending; 409 if its endpoint is disabled or gone.
+   * same delivery. DeliveryInProgressError while it is still pending; EndpointDisabledError if
+   * its endpoint is disabled or gone.
    */
   async retry(delivery: WebhookDelivery): Promise<{ series: number; workflowId: string }> {
     const endpoint = await this.endpoints.findById(delivery.endpointId);
-    if (!endpoint || !endpoint.enabled) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'ENDPOINT_DISABLED',
-        `Webhook endpoint ${delivery.endpointId} is disabled or deleted: re-enable it (PATCH enabled: true) first`,
-      );
-    }
+    if (!endpoint || !endpoint.enabled) throw new EndpointDisabledError(delivery.endpointId);
     const series = await this.deliveries.startSeries(delivery._id);
-    if (series === null) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'DELIVERY_IN_PROGRESS',
-        `Delivery ${delivery._id} is still being attempted`,
-      );
-    }
+    if (series === null) throw new DeliveryInProgressError(delivery._id);
     const workflowId = await startDelivery(
       this.temporal,
       this.env.TEMPORAL_TASK_QUEUE,

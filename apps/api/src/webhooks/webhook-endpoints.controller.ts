@@ -32,6 +32,7 @@ import {
   CreateWebhookEndpointDto,
   EndpointParams,
   RecoverDto,
+  RecoverResponse,
   RotateSecretDto,
   SecretResponse,
   UpdateWebhookEndpointDto,
@@ -152,6 +153,7 @@ export class WebhookEndpointsController {
     summary: 'Retry every failed delivery of the endpoint since a time (durably, a workflow)',
     description: 'Answers with how many were retried when the workflow finishes within a few seconds.',
   })
+  @ApiOkResponse({ type: RecoverResponse })
   @ApiConflictResponse({ description: 'ENDPOINT_DISABLED' })
   recover(@CurrentPrincipal() p: Caller, @Param() { appId, id }: EndpointParams, @Body() body: RecoverDto) {
     return this.endpoints.recover(p, appId, id, body.since);

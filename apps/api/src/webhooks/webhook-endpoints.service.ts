@@ -7,6 +7,8 @@ import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
 import { parseDuration } from '../../../../libs/domain/duration';
+import { EndpointDisabledError } from '../../../../libs/domain/errors';
+import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
 import { invalidFields, rejectNulls } from '../../../../libs/http/validation';
@@ -24,6 +26,7 @@ import { webhookRecovery } from '../../../../workflows';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
   CreateWebhookEndpointDto,
+  RecoverResponse,
   RetryPolicyDto,
   SecretResponse,
   UpdateWebhookEndpointDto,
@@ -164,21 +167,10 @@ export class WebhookEndpointsService {
   }
 
   /** Retries, durably (a workflow), every failed delivery of the endpoint since a time. */
-  async recover(
-    principal: Caller,
-    appId: string,
-    id: string,
-    since: string,
-  ): Promise<{ workflowId: string; retried?: number }> {
+  async recover(principal: Caller, appId: string, id: string, since: Date): Promise<RecoverResponse> {
     const endpoint = await this.owned(principal, appId, id);
-    if (!endpoint.enabled) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'ENDPOINT_DISABLED',
-        `Webhook endpoint ${id} is disabled: re-enable it (PATCH enabled: true) first`,
-      );
-    }
-    const sinceIso = new Date(since).toISOString();
+    if (!endpoint.enabled) throw new EndpointDisabledError(id);
+    const sinceIso = since.toISOString();
     const workflowId = WorkflowIds.webhookRecovery(id, sinceIso);
     try {
       await this.temporal.workflow.start(webhookRecovery, {
@@ -195,11 +187,11 @@ export class WebhookEndpointsService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     try {
-      const { retried } = await withTimeout(
-        this.temporal.workflow.getHandle(workflowId).result(),
+      const result = await withTimeout(
+        this.temporal.workflow.getHandle<typeof webhookRecovery>(workflowId).result(),
         this.env.API_WORKFLOW_WAIT_MS,
       );
-      return { workflowId, retried };
+      return { workflowId, ...result };
     } catch (err) {
       if (err instanceof TimeoutError) return { workflowId };
       throw err;
@@ -248,17 +240,10 @@ export class WebhookEndpointsService {
   }
 
   private async urlProblem(value: string, mode: ApplicationMode): Promise<string | undefined> {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      return 'url must be an absolute URL, e.g. https://example.com/webhooks';
-    }
-    if (url.username || url.password)
-      return 'url must not contain a user name or password (use a custom header)';
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && mode === 'test')) {
-      return mode === 'live' ? 'url must use https in live mode' : 'url must use https or http';
-    }
+    const problem = httpUrlProblem(value, 'url');
+    if (problem) return problem;
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && mode === 'live') return 'url must use https in live mode';
     if (this.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS) return undefined;
     try {
       await assertPublicTarget(url);

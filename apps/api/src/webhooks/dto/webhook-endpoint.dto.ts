@@ -18,7 +18,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Durations } from '../../../../../libs/domain/duration';
+import { MAX_URL_LENGTH, normalizedHttpUrl } from '../../../../../libs/domain/http-url';
 import { EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
 import { trimmed } from '../../../../../libs/http/transforms';
 
@@ -79,8 +81,9 @@ class EndpointFields {
   name: string;
 
   @ApiProperty({ example: 'https://example.com/webhooks', description: 'https (http also in test mode)' })
+  @Transform(({ value }) => normalizedHttpUrl(value))
   @IsString({ message: 'url must be an absolute URL' })
-  @MaxLength(2048, { message: 'url must be at most 2048 characters' })
+  @MaxLength(MAX_URL_LENGTH, { message: `url must be at most ${MAX_URL_LENGTH} characters` })
   url: string;
 
   @ApiPropertyOptional({
@@ -155,11 +158,18 @@ export class RecoverDto {
     format: 'date-time',
     description: 'Retry every failed delivery whose last attempt is since then',
   })
-  @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
-    message: 'since must be an ISO 8601 date-time, e.g. 2026-11-20T00:00:00Z',
-  })
-  since: string;
+  @IsDateTime()
+  since: Date;
+}
+
+export class RecoverResponse {
+  @ApiProperty({ description: 'Find the recovery in the Temporal UI by it' }) workflowId: string;
+  @ApiPropertyOptional({ description: 'Deliveries retried; present when the recovery ended in time' })
+  retried?: number;
+  @ApiPropertyOptional({ description: 'Deliveries no longer failed, or being retried already' })
+  skipped?: number;
+  @ApiPropertyOptional({ description: 'Why the recovery ended early: its endpoint was disabled or deleted' })
+  stopped?: string;
 }
 
 export class HeaderView {

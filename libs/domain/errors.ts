@@ -1,0 +1,33 @@
+/**
+ * Errors of the domain, raised by the API and the worker alike. Each has a stable code and says
+ * what it means to the caller (`kind`); only the HTTP layer turns a kind into a status, so a
+ * worker never throws an HTTP error.
+ */
+export type DomainErrorKind = 'conflict' | 'not-found' | 'invalid';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+}
+
+/** A delivery cannot be retried: its endpoint is disabled or deleted. */
+export class EndpointDisabledError extends DomainError {
+  readonly code = 'ENDPOINT_DISABLED';
+  readonly kind = 'conflict';
+  override name = 'EndpointDisabledError';
+
+  constructor(readonly endpointId: string) {
+    super(`Webhook endpoint ${endpointId} is disabled or deleted: re-enable it (PATCH enabled: true) first`);
+  }
+}
+
+/** A delivery cannot be retried while it is still being attempted. */
+export class DeliveryInProgressError extends DomainError {
+  readonly code = 'DELIVERY_IN_PROGRESS';
+  readonly kind = 'conflict';
+  override name = 'DeliveryInProgressError';
+
+  constructor(readonly deliveryId: string) {
+    super(`Delivery ${deliveryId} is still being attempted`);
+  }
+}
