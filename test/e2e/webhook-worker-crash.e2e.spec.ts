@@ -8,7 +8,8 @@ import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from 
 
 /**
  * The worker SIGKILLed while a delivery is waiting for its next attempt and while an attempt is in
- * flight, then restarted: the delivery completes, and every attempt is recorded exactly once.
+ * flight, then restarted: the delivery completes, and every attempt is recorded exactly once. And
+ * stopped gracefully (SIGTERM) during an attempt: the attempt ends, is recorded, is not made again.
  */
 describe('worker killed mid-delivery', () => {
   let api: NestExpressApplication;
@@ -70,5 +71,29 @@ describe('worker killed mid-delivery', () => {
     // The killed attempt was made again (allowed, same webhook-id): receivers dedupe on it.
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
     expect(receiver.requests.length).toBeGreaterThanOrEqual(numbers.length);
+  });
+
+  it('a graceful stop lets the attempt in flight finish and record itself: nothing is sent twice', async () => {
+    worker = await startWorkerProcess();
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    receiver.answer({ hangMs: 3_000 });
+    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const eventId = await sendEvent(as, app.id);
+    const received = () => receiver.requests.filter((r) => r.headers['webhook-id'] === eventId).length;
+    await pollUntil(
+      async () => received(),
+      (n) => n === 1,
+    );
+
+    worker.child.kill('SIGTERM'); // the receiver is still answering
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    const recorded = await as.get(`/v1/applications/${app.id}/deliveries/${eventId}:${endpoint.id}`);
+    expect(recorded.body).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+    expect(recorded.body.attempts).toMatchObject([{ attempt: 1, statusCode: 200, succeeded: true }]);
+
+    // The next worker finishes the workflow without a second request.
+    worker = await startWorkerProcess();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(received()).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ApplicationsActivities } from '../../../activities/applications.activities';
@@ -12,13 +12,15 @@ import { workflowSource } from '../../../libs/temporal/workflow-bundle';
 import { closeHttpDelivery } from '../../../libs/webhooks/http-delivery';
 
 const CONNECT_RETRY_MS = 2_000;
+/** Beyond the webhook timeout, for an attempt to record itself after its answer. */
+const SHUTDOWN_MARGIN_MS = 5_000;
 
 /**
  * Runs the Temporal worker inside the Nest application context: activities come from DI, the
  * worker starts once the context is up and drains on shutdown (SIGINT/SIGTERM).
  */
 @Injectable()
-export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TemporalWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TemporalWorkerService.name);
   private connection?: NativeConnection;
   private worker?: Worker;
@@ -43,8 +45,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  /** Resolves once the worker has finished its in-flight tasks. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Resolves once the worker has finished its in-flight tasks. Before the application shutdown
+   * hooks, because those close the MongoDB connection: an attempt in flight must still record itself.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
     await this.running;
@@ -62,6 +67,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       taskQueue: this.env.TEMPORAL_TASK_QUEUE,
       ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
       activities: activityFunctions(this.diagnostics, this.applications, this.cryptoKeys, this.webhooks),
+      // A webhook attempt in flight at shutdown may take its whole timeout: let it end and record
+      // itself, rather than be cancelled and made again by the next worker.
+      shutdownGraceTime: this.env.WEBHOOK_TIMEOUT_MS + SHUTDOWN_MARGIN_MS,
     });
     // Asked to stop while it was being created: a worker never run keeps its hold on the connection,
     // so run it only to shut it down at once.
