@@ -10,6 +10,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { WebhooksActivities } from '../activities/webhooks.activities';
+import { jittered } from '../libs/domain/retry-policy';
 import type { DeliveryInput, DeliveryState } from '../libs/domain/webhooks';
 import { SearchAttributes } from '../libs/temporal/search-attributes';
 
@@ -69,7 +70,10 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
     else if (outcome.result === 'skipped') state.status = 'cancelled';
     else if (outcome.result === 'stopped' || isLast) state.status = 'failed';
     else {
-      const delay = outcome.retryAfterMs ?? input.retryScheduleMs[attempt - 1];
+      // The receiver's Retry-After is kept as asked; our own schedule gets jitter.
+      const scheduled = input.retryScheduleMs[attempt - 1];
+      const delay =
+        outcome.retryAfterMs ?? (patched('retry-jitter') ? jittered(scheduled, Math.random()) : scheduled);
       state.nextAttemptAt = new Date(Date.now() + delay).toISOString();
       await condition(() => retryNow || cancelled, delay);
       retryNow = false;

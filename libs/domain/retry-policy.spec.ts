@@ -1,4 +1,4 @@
-import { retryPolicyProblem, retrySchedule } from './retry-policy';
+import { jittered, retryPolicyProblem, retrySchedule } from './retry-policy';
 
 describe('retry policies', () => {
   it('default to immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 28 hours)', () => {
@@ -28,5 +28,18 @@ describe('retry policies', () => {
     expect(retryPolicyProblem({ scheduleMs: [1000], maximumAttempts: 3 })).toMatch(/either schedule or/);
     expect(retryPolicyProblem({ scheduleMs: [1000, 60_000] })).toBeUndefined();
     expect(retryPolicyProblem({})).toBeUndefined();
+  });
+});
+
+describe('jittered', () => {
+  it('moves a delay by at most 10 % either way, by the random number given', () => {
+    expect(jittered(60_000, 0)).toBe(54_000);
+    expect(jittered(60_000, 0.5)).toBe(60_000);
+    expect(jittered(60_000, 0.999999)).toBeLessThanOrEqual(66_000);
+    for (let i = 0; i < 1000; i++) {
+      const delay = jittered(5_000, Math.random());
+      expect(delay).toBeGreaterThanOrEqual(4_500);
+      expect(delay).toBeLessThanOrEqual(5_500);
+    }
   });
 });

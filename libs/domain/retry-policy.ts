@@ -32,6 +32,17 @@ export function retrySchedule(policy: RetryPolicySpec | null | undefined): numbe
   );
 }
 
+/** How far a retry may move from its scheduled delay, either way: 10 %. */
+export const RETRY_JITTER = 0.1;
+
+/**
+ * A retry delay moved by up to ±10 % (Standard Webhooks asks for jitter), so receivers that failed
+ * together are not retried all at once. `random` is in [0, 1): the workflow's deterministic one.
+ */
+export function jittered(delayMs: number, random: number): number {
+  return Math.round(delayMs * (1 + RETRY_JITTER * (2 * random - 1)));
+}
+
 /** What is wrong with a policy, or undefined. */
 export function retryPolicyProblem(policy: RetryPolicySpec): string | undefined {
   if (
