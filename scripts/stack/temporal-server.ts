@@ -22,9 +22,23 @@ export interface TemporalDevServerOptions {
 
 /**
  * The Temporal dev server (the official CLI: full server, SQLite, Web UI) on loopback, with the
- * service's custom search attributes registered.
+ * service's custom search attributes registered. Ports it picks itself are free when picked, but
+ * another process may bind one before the server does: then it starts again on new ones.
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const tries = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (attempt >= tries || !(err instanceof ExitedWhileStarting)) throw err;
+    }
+  }
+}
+
+class ExitedWhileStarting extends Error {}
+
+async function startOnce(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
@@ -36,7 +50,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   await Promise.race([
     waitUntilListening(port, 60_000, 'Temporal dev server'),
     process.exited.then((code) => {
-      throw new Error(
+      throw new ExitedWhileStarting(
         `Temporal dev server exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
       );
     }),

@@ -26,7 +26,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_TEST_SERVER = bins.temporalTestServer;
   process.env.FERRETDB = bins.ferretdb;
 
-  const [temporalAddress, mongodbUri] = await Promise.all([
+  // Jest runs no teardown when the setup fails: once every start has ended, stop what did start.
+  const starts = await Promise.allSettled([
     process.env.TEMPORAL_ADDRESS ??
       startTemporalDevServer({ cli: bins.temporalCli, logFile: join(workDir, 'temporal.log') }).then((t) => {
         processes.push(t.process);
@@ -43,6 +44,12 @@ export default async function globalSetup(): Promise<void> {
       }),
     bundleWorkflows(join(workDir, 'workflow-bundle.js')),
   ]);
+  const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(processes.map((p) => p.stop(10_000)));
+    throw failed.reason;
+  }
+  const [temporalAddress, mongodbUri] = starts.map((s) => (s as PromiseFulfilledResult<string>).value);
   process.env.TEST_TEMPORAL_ADDRESS = temporalAddress;
   // Test files add a database name of their own (test_*), never the one a given URI names.
   process.env.TEST_MONGODB_SERVER = mongodbUri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+).*$/, '$1');
