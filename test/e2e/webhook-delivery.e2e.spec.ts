@@ -341,6 +341,7 @@ describe('webhook delivery', () => {
     expect(recovered.body).toEqual({
       workflowId: WorkflowIds.webhookRecovery(endpoint.id, since),
       retried: 3,
+      skipped: 0,
     });
     for (const eventId of events) {
       expect(await finishedDelivery(as, app.id, eventId, endpoint.id)).toMatchObject({

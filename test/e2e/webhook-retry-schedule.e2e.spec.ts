@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { webhookDelivery } from '../../workflows';
 import { ApiClient } from '../support/api-client';
@@ -12,8 +13,8 @@ import { createTimeSkippingEnvironment } from '../support/time-skipping';
 
 /**
  * The default retry schedule on the time-skipping server: a receiver failing three times then
- * succeeding gets four attempts, at 0, 5 s, 5 min and 30 min later (about 35 minutes of workflow
- * time in a second or two).
+ * succeeding gets four attempts, at 0, 5 s, 5 min and 30 min later, each wait jittered by up to
+ * ±10 % (about 35 minutes of workflow time in a second or two).
  */
 describe('webhook retry schedule (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
@@ -60,11 +61,13 @@ describe('webhook retry schedule (time-skipping)', () => {
     expect(delivery.body).toMatchObject({ status: 'succeeded', attemptCount: 4 });
     const times = delivery.body.attempts.map((a: { scheduledAt: string }) => Date.parse(a.scheduledAt));
     const gaps = times.slice(1).map((t: number, i: number) => t - times[i]);
+    // Each wait is the scheduled one moved by its jitter, at most ±10 % (plus the attempt's own time).
     const expected = [5_000, 300_000, 1_800_000];
     gaps.forEach((gap: number, i: number) => {
-      expect(gap).toBeGreaterThanOrEqual(expected[i]);
-      expect(gap).toBeLessThan(expected[i] + 2_000);
+      expect(gap).toBeGreaterThanOrEqual(expected[i] * (1 - RETRY_JITTER));
+      expect(gap).toBeLessThan(expected[i] * (1 + RETRY_JITTER) + 2_000);
     });
+    expect(gaps).not.toEqual(expected);
     expect(delivery.body.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([
       500, 502, 500, 200,
     ]);

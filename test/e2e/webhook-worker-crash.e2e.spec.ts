@@ -11,6 +11,9 @@ import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from 
  * flight, then restarted: the delivery completes, and every attempt is recorded exactly once. And
  * stopped gracefully (SIGTERM) during an attempt: the attempt ends, is recorded, is not made again.
  */
+/** Events sent at once in the burst test. */
+const BURST = 120;
+
 describe('worker killed mid-delivery', () => {
   let api: NestExpressApplication;
   let worker: ServiceProcess | undefined;
@@ -74,7 +77,7 @@ describe('worker killed mid-delivery', () => {
   });
 
   it('a graceful stop lets the attempt in flight finish and record itself: nothing is sent twice', async () => {
-    worker = await startWorkerProcess();
+    worker ??= await startWorkerProcess();
     const { app, as } = await tenantWithApplication(new ApiClient(api));
     receiver.answer({ hangMs: 3_000 });
     const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
@@ -95,5 +98,41 @@ describe('worker killed mid-delivery', () => {
     worker = await startWorkerProcess();
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(received()).toBe(1);
+  });
+
+  it('a graceful stop in a burst: every request a receiver got is an attempt on record, none made twice', async () => {
+    worker ??= await startWorkerProcess();
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const burst = await Receiver.start();
+    burst.answer({ hangMs: 400 }); // answers 200 after 400 ms: many attempts in flight at once
+    const endpoint = await addEndpoint(as, app.id, { url: burst.url });
+    const eventIds = await Promise.all(Array.from({ length: BURST }, () => sendEvent(as, app.id)));
+    await pollUntil(
+      async () => burst.requests.length,
+      (n) => n >= BURST / 4,
+      { timeoutMs: 30_000 },
+    );
+
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    worker = await startWorkerProcess();
+    const deliveries = await Promise.all(
+      eventIds.map((eventId) => finishedDelivery(as, app.id, eventId, endpoint.id)),
+    );
+    await burst.stop();
+
+    expect(deliveries.every((d) => d.status === 'succeeded')).toBe(true);
+    const attempts = deliveries.reduce((sum, d) => sum + d.attempts.length, 0);
+    const perEvent = new Map<string, number>();
+    for (const r of burst.requests) {
+      const id = String(r.headers['webhook-id']);
+      perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
+    }
+    const twice = [...perEvent.values()].filter((n) => n > 1).length;
+    expect({ requests: burst.requests.length, attempts, twice }).toEqual({
+      requests: BURST,
+      attempts: BURST,
+      twice: 0,
+    });
   });
 });
