@@ -86,6 +86,13 @@ const dataValue = fc.oneof(
   { weight: 1, arbitrary: anyJson },
 );
 
+/** The endpoint every case's events go to. */
+const FIXED_ENDPOINT = {
+  url: 'http://127.0.0.1:9/hook',
+  retryPolicy: { maximumAttempts: 1 },
+  eventTypes: ['APPLICANT_COMPLETED'],
+};
+
 interface BodyRoute {
   name: string;
   method: 'post' | 'patch' | 'put';
@@ -161,13 +168,9 @@ describe('fuzzing every route', () => {
     token = tenant.workspace.apiToken;
     appId = tenant.app.id;
     // One attempt to a closed port and no retries: deliveries fail at once, and accepted
-    // requests' background writes end soon (see settled).
-    endpointId = (
-      await addEndpoint(tenant.as, appId, {
-        url: 'http://127.0.0.1:9/hook',
-        retryPolicy: { maximumAttempts: 1 },
-      })
-    ).id;
+    // requests' background writes end soon (see settled). Only the type the fuzz sends: the
+    // events a rotation raises would pile up failed deliveries for every recovery to retry.
+    endpointId = (await addEndpoint(tenant.as, appId, FIXED_ENDPOINT)).id;
     // Two more applications and two failed deliveries, so each list has a real next-page cursor.
     await client.createApplication(token, { name: 'second' });
     await client.createApplication(token, { name: 'third' });
@@ -202,10 +205,8 @@ describe('fuzzing every route', () => {
       if (id !== endpointId) await as.delete(`/v1/applications/${appId}/webhooks/${id}`).expect(204);
     await as
       .patch(`/v1/applications/${appId}/webhooks/${endpointId}`, {
-        url: 'http://127.0.0.1:9/hook',
-        retryPolicy: { maximumAttempts: 1 },
+        ...FIXED_ENDPOINT,
         enabled: true,
-        eventTypes: [],
         headers: [],
       })
       .expect(200);
@@ -238,7 +239,7 @@ describe('fuzzing every route', () => {
    * dispatch and delivery write): wait until the database is quiet before judging the next one.
    */
   let writesPending = false;
-  /** The last snapshot of each app's database, good until a request is accepted. */
+  /** The last snapshot of each app's database, good until a request is accepted (deleted then). */
   const known = new Map<NestExpressApplication, string>();
   const settled = async (app: NestExpressApplication) => {
     if (!writesPending && known.has(app)) return known.get(app)!;
@@ -288,7 +289,10 @@ describe('fuzzing every route', () => {
     const what = `${method.toUpperCase()} ${path} ${JSON.stringify(headers)} ${body?.toString('utf8').slice(0, 300)}`;
     if (res.statusCode >= 500) serverErrors++;
     if (res.statusCode >= 500) throw new Error(`${what} answered ${res.statusCode}: ${text.slice(0, 300)}`);
-    if (res.statusCode < 400) writesPending = true;
+    // A read writes, if at all, before it answers (an audit record): one fresh snapshot will do.
+    // Anything else may go on writing in the background.
+    if (res.statusCode < 400 && method === 'get') known.delete(app);
+    else if (res.statusCode < 400) writesPending = true;
     else {
       expect(json).toMatchObject({
         statusCode: res.statusCode,
@@ -399,7 +403,7 @@ describe('fuzzing every route', () => {
         name: str('renamed'),
         url: str('http://127.0.0.1:9/other'),
         headers: '[]',
-        eventTypes: '[]',
+        eventTypes: '["APPLICANT_COMPLETED"]',
         enabled: 'true',
         retryPolicy: '{"maximumAttempts":1}',
       },
