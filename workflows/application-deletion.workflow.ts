@@ -1,22 +1,17 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { ApplicationsActivities } from '../activities/applications.activities';
-import type { WebhooksActivities } from '../activities/webhooks.activities';
+import type { WebhookCleanupActivities } from '../activities/webhook-cleanup.activities';
 import type { ApplicationRequest } from '../libs/domain/applications';
+import { deletionStep, webhookCleanupStep } from './activity-options';
 
 const { markApplicationDeleting, deleteRotationSchedule, stopCryptoKeyRotation, deleteApplicationData } =
-  proxyActivities<ApplicationsActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-  });
-
-const { deleteApplicationWebhooks } = proxyActivities<WebhooksActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+  proxyActivities<ApplicationsActivities>(deletionStep);
+const { deleteApplicationWebhooks } = proxyActivities<WebhookCleanupActivities>(webhookCleanupStep);
 
 /**
  * Application deletion: the application stops answering at once (deleting), then its schedule,
- * its running rotation, its pending deliveries (cancelled), its webhooks and its data go. Audit records stay. Nothing of another application is touched.
+ * its running rotation, its pending deliveries (cancelled), its webhooks and its data go.
+ * Audit records stay. Nothing of another application is touched.
  */
 export async function applicationDeletion(input: ApplicationRequest): Promise<void> {
   await markApplicationDeleting({ applicationId: input.applicationId });

@@ -1,16 +1,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { ApplicationsActivities } from '../activities/applications.activities';
 import type { ProvisionApplicationInput } from '../libs/domain/applications';
+import { provisioningStep } from './activity-options';
 
 const { recordApplication, issueInitialKeys, scheduleCryptoKeyRotation, activateApplication } =
-  proxyActivities<ApplicationsActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: {
-      initialInterval: '500 milliseconds',
-      maximumInterval: '30 seconds',
-      nonRetryableErrorTypes: ['NameTaken'],
-    },
-  });
+  proxyActivities<ApplicationsActivities>(provisioningStep);
 
 export type ProvisioningOutcome =
   { status: 'active' } | { status: 'rejected'; reason: 'NameTaken'; message: string };

@@ -1,5 +1,4 @@
 import {
-  ActivityOptions,
   allHandlersFinished,
   condition,
   defineQuery,
@@ -10,15 +9,12 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { CryptoKeysActivities } from '../activities/crypto-keys.activities';
-import type { WebhooksActivities } from '../activities/webhooks.activities';
+import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
 import type { CryptoKeyRotationResult, RotateCryptoKeyInput } from '../libs/domain/applications';
+import { quickStep } from './activity-options';
 
-const steps: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-};
-const { rotateCryptoKey, revokeCryptoKeyVersion } = proxyActivities<CryptoKeysActivities>(steps);
-const { raiseEvent } = proxyActivities<WebhooksActivities>(steps);
+const { rotateCryptoKey, revokeCryptoKeyVersion } = proxyActivities<CryptoKeysActivities>(quickStep);
+const { raiseEvent } = proxyActivities<WebhookEventsActivities>(quickStep);
 
 export interface CryptoKeyRotationState {
   phase: 'rotating' | 'grace window' | 'done';

@@ -1,11 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DiagnosticsActivities } from '../activities/diagnostics.activities';
 import type { RoundtripInput, RoundtripRecord } from '../libs/domain/diagnostics';
+import { roundtripStep } from './activity-options';
 
-const { recordRoundtrip } = proxyActivities<DiagnosticsActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '2 seconds' },
-});
+const { recordRoundtrip } = proxyActivities<DiagnosticsActivities>(roundtripStep);
 
 /**
  * Proves the whole path works: the API started this workflow, a worker runs it, its activity writes

@@ -1,26 +1,22 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
-  ActivityOptions,
   ParentClosePolicy,
   patched,
   proxyActivities,
   proxyLocalActivities,
   startChild,
 } from '@temporalio/workflow';
-import type { WebhooksActivities } from '../activities/webhooks.activities';
+import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
 import type { DispatchEventInput } from '../libs/domain/webhooks';
 import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
+import { quickStep } from './activity-options';
 import { webhookDelivery } from './webhook-delivery.workflow';
 
-const steps: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-};
-const { recordEvent, openDeliveries } = proxyActivities<WebhooksActivities>(steps);
+const { recordEvent, openDeliveries } = proxyActivities<WebhookEventsActivities>(quickStep);
 // Recording the event and opening its deliveries are two quick database writes: one local
 // activity (no task queue round trip, one marker in the history).
-const { acceptEvent } = proxyLocalActivities<WebhooksActivities>(steps);
+const { acceptEvent } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
 
 /**
  * Event dispatch: record the event, open one delivery per subscribed endpoint, and start a

@@ -3,11 +3,10 @@ import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@t
 import type { CryptoKeysActivities } from '../activities/crypto-keys.activities';
 import { SearchAttributes } from '../libs/temporal/search-attributes';
 import { ScheduleIds, WorkflowIds } from '../libs/temporal/workflow-ids';
+import { scheduleBookkeeping } from './activity-options';
 import { cryptoKeyRotation } from './crypto-key-rotation.workflow';
 
-const { recordSkippedRotation } = proxyActivities<CryptoKeysActivities>({
-  startToCloseTimeout: '30 seconds',
-});
+const { recordSkippedRotation } = proxyActivities<CryptoKeysActivities>(scheduleBookkeeping);
 
 /**
  * What the rotation schedule runs: starts the application's rotation under its one-at-a-time ID,

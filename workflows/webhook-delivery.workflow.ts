@@ -1,37 +1,26 @@
 import {
-  LocalActivityOptions,
-  patched,
-  proxyLocalActivities,
   condition,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { WebhooksActivities } from '../activities/webhooks.activities';
+import type { WebhookAttemptsActivities } from '../activities/webhook-attempts.activities';
 import { jittered } from '../libs/domain/retry-policy';
-import type { DeliveryInput, DeliveryState } from '../libs/domain/webhooks';
+import { DeliveryInput, DeliveryState, statusAfterAttempt } from '../libs/domain/webhooks';
 import { SearchAttributes } from '../libs/temporal/search-attributes';
+import { heartbeatingWebhookAttempt, webhookAttempt } from './activity-options';
 
-const attemptOptions: LocalActivityOptions = {
-  // One attempt is one HTTP request (at most 60 s) plus its bookkeeping.
-  startToCloseTimeout: '90 seconds',
-  // Only infrastructure trouble (the database away) throws: retried until it is back, so no
-  // attempt is lost. What the receiver did is a returned outcome, never an activity retry.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-};
-// It heartbeats, so a worker that dies mid-attempt is noticed within 10 s and the attempt is made
-// again elsewhere.
-const { attemptDelivery, cancelDelivery } = proxyActivities<WebhooksActivities>({
-  ...attemptOptions,
-  heartbeatTimeout: '10 seconds',
-});
-
+const { attemptDelivery, cancelDelivery } =
+  proxyActivities<WebhookAttemptsActivities>(heartbeatingWebhookAttempt);
 // The first attempt runs as a local activity: most deliveries succeed at once, and then the whole
 // delivery is one workflow task (no activity task round trip). A worker dying mid-attempt fails the
 // workflow task, which another worker retries; the attempt is recorded once either way.
-const { attemptDelivery: attemptDeliveryLocally } = proxyLocalActivities<WebhooksActivities>(attemptOptions);
+const { attemptDelivery: attemptDeliveryLocally } =
+  proxyLocalActivities<WebhookAttemptsActivities>(webhookAttempt);
 
 /** Skips the wait before the next attempt. */
 export const retryNowSignal = defineSignal('retryNow');
@@ -66,10 +55,8 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
         : await attemptDelivery(request);
     state.attempts = attempt;
     state.lastError = outcome.error;
-    if (outcome.result === 'succeeded') state.status = 'succeeded';
-    else if (outcome.result === 'skipped') state.status = 'cancelled';
-    else if (outcome.result === 'stopped' || isLast) state.status = 'failed';
-    else {
+    state.status = statusAfterAttempt(outcome, isLast);
+    if (state.status === 'pending') {
       // The receiver's Retry-After is kept as asked; our own schedule gets jitter.
       const scheduled = input.retryScheduleMs[attempt - 1];
       const delay =

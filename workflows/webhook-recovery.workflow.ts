@@ -1,13 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { WebhooksActivities } from '../activities/webhooks.activities';
+import type { WebhookRecoveryActivities } from '../activities/webhook-recovery.activities';
 import type { RecoveryResult } from '../libs/domain/webhooks';
+import { recoveryBatch } from './activity-options';
 
-// Infrastructure trouble (the database down) is retried for about half an hour, then the
-// recovery fails visibly; what can no longer be retried is the activity's answer, not an error.
-const { retryFailedDeliveries } = proxyActivities<WebhooksActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 40 },
-});
+const { retryFailedDeliveries } = proxyActivities<WebhookRecoveryActivities>(recoveryBatch);
 
 /** Endpoint recovery: retries every failed delivery of the endpoint since a time, a batch at a time. */
 export async function webhookRecovery(input: {

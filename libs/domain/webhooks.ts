@@ -1,4 +1,4 @@
-/** Workflow-safe types and constants of webhooks (no runtime imports). */
+/** Workflow-safe types, constants and rules of webhooks (no runtime imports). */
 import type { SealedSecret } from '../crypto/master-keyring';
 import type { ActorRef } from './applications';
 
@@ -46,6 +46,17 @@ export interface DeliveryInput {
   series: number;
 }
 
+/** One attempt, as the delivery workflow asks for it. */
+export interface AttemptRequest {
+  deliveryId: string;
+  series: number;
+  attempt: number;
+  /** ISO 8601, the workflow's time: when the schedule said this attempt was due. */
+  scheduledAt: string;
+  /** No retry follows a failure of this attempt. */
+  isLast: boolean;
+}
+
 /** What one attempt came to. */
 export interface AttemptOutcome {
   /** stopped: failed, and no more attempts (410 Gone, or the endpoint was just disabled). */
@@ -54,6 +65,17 @@ export interface AttemptOutcome {
   error: string | null;
   /** From a 429/503 Retry-After, within bounds. */
   retryAfterMs: number | null;
+}
+
+/**
+ * Where a delivery stands after an attempt: ended by a success, a stop (410, the endpoint just
+ * disabled) or the last attempt's failure; cancelled when the attempt was skipped (the delivery,
+ * its endpoint or its application gone meanwhile); still pending while retries remain.
+ */
+export function statusAfterAttempt(outcome: AttemptOutcome, isLast: boolean): DeliveryStatus {
+  if (outcome.result === 'succeeded') return 'succeeded';
+  if (outcome.result === 'skipped') return 'cancelled';
+  return outcome.result === 'stopped' || isLast ? 'failed' : 'pending';
 }
 
 export interface DeliveryState {
@@ -76,6 +98,16 @@ export interface DispatchEventInput {
   /** Endpoints that must not get this event (the disabled endpoint, for its own disabling event). */
   excludeEndpointIds?: string[];
   requestedBy: ActorRef;
+}
+
+/** An event the service itself raises about an application (not one a client sent). */
+export interface OperationalEvent {
+  applicationId: string;
+  eventType: OperationalEventType;
+  data: Record<string, unknown>;
+  /** Names the occurrence once and for all: a retried step raising it again raises the same event. */
+  occurrence: string;
+  excludeEndpointIds?: string[];
 }
 
 /** One batch of an endpoint's recovery: retried, skipped (no longer failed, or being retried). */

@@ -1,4 +1,3 @@
-import { msToNumber } from '@temporalio/common/lib/time';
 import {
   Client,
   ScheduleNotFoundError,
@@ -82,7 +81,7 @@ export async function describeRotationSchedule(
     const next = description.info.nextActionTimes[0];
     return {
       scheduleId,
-      everyMs: interval ? msToNumber(interval.every) : 0,
+      everyMs: interval?.every ?? 0,
       graceWindowMs: args?.[0]?.graceWindowMs ?? 0,
       nextRunAt: next ? next.toISOString() : null,
     };

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { Environment } from '../config/environment';
+import { WorkflowStarter } from './workflow-starter';
 
 /**
  * The Temporal client as a Nest provider. The connection is lazy, so the API starts (and reports
@@ -35,7 +36,12 @@ export const InjectTemporalClient = () => Inject(TEMPORAL_CLIENT);
       useFactory: ({ connection }: TemporalConnection, env: Environment) =>
         new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
     },
+    {
+      provide: WorkflowStarter,
+      inject: [TEMPORAL_CLIENT, Environment],
+      useFactory: (client: Client, env: Environment) => new WorkflowStarter(client, env.TEMPORAL_TASK_QUEUE),
+    },
   ],
-  exports: [TemporalConnection, TEMPORAL_CLIENT],
+  exports: [TemporalConnection, TEMPORAL_CLIENT, WorkflowStarter],
 })
 export class TemporalClientModule {}

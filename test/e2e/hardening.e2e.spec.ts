@@ -6,7 +6,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import { WebhooksActivities } from '../../activities/webhooks.activities';
+import { WebhookRecoveryActivities } from '../../activities/webhook-recovery.activities';
 import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
@@ -159,7 +159,7 @@ describe('hardening', () => {
     const eventIds = [await sendEvent(as, app.id), await sendEvent(as, app.id)];
     for (const eventId of eventIds) await finishedDelivery(as, app.id, eventId, endpoint.id);
     receiver.answer({ status: 200 });
-    const activities = worker.get(WebhooksActivities);
+    const activities = worker.get(WebhookRecoveryActivities);
     const recover = () =>
       activities.retryFailedDeliveries({
         applicationId: app.id,

@@ -1,15 +1,20 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { ApplicationsActivities } from '../../../activities/applications.activities';
-import { CryptoKeysActivities } from '../../../activities/crypto-keys.activities';
-import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
-import { WebhooksActivities } from '../../../activities/webhooks.activities';
 import { Environment } from '../../../libs/config/environment';
 import { activityFunctions } from '../../../libs/temporal/activities';
 import { registerSearchAttributes } from '../../../libs/temporal/register-search-attributes';
 import { workflowSource } from '../../../libs/temporal/workflow-bundle';
 import { closeHttpDelivery } from '../../../libs/webhooks/http-delivery';
+
+/** The activity instances the worker registers (WorkerModule lists their classes). */
+export const ACTIVITIES = Symbol('ACTIVITIES');
 
 const CONNECT_RETRY_MS = 2_000;
 /** Beyond the webhook timeout, for an attempt to record itself after its answer. */
@@ -29,10 +34,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     private readonly env: Environment,
-    private readonly diagnostics: DiagnosticsActivities,
-    private readonly applications: ApplicationsActivities,
-    private readonly cryptoKeys: CryptoKeysActivities,
-    private readonly webhooks: WebhooksActivities,
+    @Inject(ACTIVITIES) private readonly activities: object[],
   ) {}
 
   /** Starts in the background, so the context (and its logger) is up while Temporal is awaited. */
@@ -66,7 +68,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       namespace: this.env.TEMPORAL_NAMESPACE,
       taskQueue: this.env.TEMPORAL_TASK_QUEUE,
       ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
-      activities: activityFunctions(this.diagnostics, this.applications, this.cryptoKeys, this.webhooks),
+      activities: activityFunctions(...this.activities),
       // A webhook attempt in flight at shutdown may take its whole timeout: let it end and record
       // itself, rather than be cancelled and made again by the next worker.
       shutdownGraceTime: this.env.WEBHOOK_TIMEOUT_MS + SHUTDOWN_MARGIN_MS,

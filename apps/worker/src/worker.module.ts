@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { ApplicationsActivities } from '../../../activities/applications.activities';
 import { CryptoKeysActivities } from '../../../activities/crypto-keys.activities';
 import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
-import { WebhooksActivities } from '../../../activities/webhooks.activities';
+import { WebhookAttemptsActivities } from '../../../activities/webhook-attempts.activities';
+import { WebhookCleanupActivities } from '../../../activities/webhook-cleanup.activities';
+import { WebhookEventsActivities } from '../../../activities/webhook-events.activities';
+import { WebhookRecoveryActivities } from '../../../activities/webhook-recovery.activities';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { CredentialsModule } from '../../../libs/credentials/credentials.module';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
@@ -10,8 +13,19 @@ import { LoggerModule } from '../../../libs/logging/logger.module';
 import { DiagnosticsPersistenceModule } from '../../../libs/persistence/diagnostics-persistence.module';
 import { PersistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
-import { WebhooksModule } from '../../../libs/webhooks/webhooks.module';
-import { TemporalWorkerService } from './temporal-worker.service';
+import { WebhookDeliveryModule } from '../../../libs/webhooks/webhook-delivery.module';
+import { ACTIVITIES, TemporalWorkerService } from './temporal-worker.service';
+
+/** Every activity class the worker registers (each public method is an activity). */
+const activities = [
+  DiagnosticsActivities,
+  ApplicationsActivities,
+  CryptoKeysActivities,
+  WebhookEventsActivities,
+  WebhookAttemptsActivities,
+  WebhookRecoveryActivities,
+  WebhookCleanupActivities,
+];
 
 @Module({
   imports: [
@@ -22,13 +36,15 @@ import { TemporalWorkerService } from './temporal-worker.service';
     TemporalClientModule,
     DiagnosticsPersistenceModule,
     CredentialsModule,
-    WebhooksModule,
+    WebhookDeliveryModule,
   ],
   providers: [
-    DiagnosticsActivities,
-    ApplicationsActivities,
-    CryptoKeysActivities,
-    WebhooksActivities,
+    ...activities,
+    {
+      provide: ACTIVITIES,
+      inject: activities,
+      useFactory: (...instances: object[]) => instances,
+    },
     TemporalWorkerService,
   ],
 })

@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
-import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import { CredentialsService } from '../../../../libs/credentials/credentials.service';
@@ -29,8 +27,8 @@ import {
   upsertRotationSchedule,
 } from '../../../../libs/temporal/rotation-schedules';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
-import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { applicationDeletion, applicationProvisioning } from '../../../../workflows';
 import { applicationView } from './application-view';
 import type {
@@ -70,7 +68,7 @@ const nameTaken = (name: string) =>
 @Injectable()
 export class ApplicationsService {
   constructor(
-    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly workflows: WorkflowStarter,
     private readonly env: Environment,
     private readonly applications: ApplicationsRepository,
     private readonly credentials: CredentialsService,
@@ -105,20 +103,14 @@ export class ApplicationsService {
       encryptWebhooks: dto.encryptWebhooks ?? false,
       requestedBy: actorOf(principal),
     };
-    const workflowId = WorkflowIds.applicationProvisioning(applicationId);
-    try {
-      await this.temporal.workflow.start(applicationProvisioning, {
-        workflowId,
-        taskQueue: this.env.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        // A finished provisioning is never run again for the same application.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: applicationId }],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    const provisioning = await this.workflows.start(applicationProvisioning, {
+      workflowId: WorkflowIds.applicationProvisioning(applicationId),
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A finished provisioning is never run again for the same application.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: applicationId }],
+    });
     // Accepted. Record it now too (the workflow's own write is idempotent), so it reads as
     // `provisioning` at once even when no worker has picked the workflow up yet.
     try {
@@ -127,15 +119,8 @@ export class ApplicationsService {
       if (err instanceof NameTakenError) throw nameTaken(dto.name);
       throw err;
     }
-    try {
-      const outcome = await withTimeout(
-        this.temporal.workflow.getHandle(workflowId).result(),
-        this.env.API_WORKFLOW_WAIT_MS,
-      );
-      if (outcome.status === 'rejected') throw nameTaken(dto.name);
-    } catch (err) {
-      if (!(err instanceof TimeoutError)) throw err;
-    }
+    const provisioned = await this.workflows.wait(provisioning, this.env.API_WORKFLOW_WAIT_MS);
+    if (provisioned.finished && provisioned.result.status === 'rejected') throw nameTaken(dto.name);
     const application = await this.applications.findById(applicationId);
     if (!application) throw this.notFound(applicationId);
     const view = applicationView(application, await this.schedule(application));
@@ -213,8 +198,13 @@ export class ApplicationsService {
       );
     }
     if (settings)
-      await upsertRotationSchedule(this.temporal, this.env.TEMPORAL_TASK_QUEUE, application._id, settings);
-    else await deleteRotationSchedule(this.temporal, application._id);
+      await upsertRotationSchedule(
+        this.workflows.client,
+        this.env.TEMPORAL_TASK_QUEUE,
+        application._id,
+        settings,
+      );
+    else await deleteRotationSchedule(this.workflows.client, application._id);
     await this.audit.record({
       workspaceId: application.workspaceId,
       applicationId: application._id,
@@ -229,20 +219,17 @@ export class ApplicationsService {
   /** Runs the deletion workflow; 'deleted' when it finished in time, else 'deleting'. */
   async delete(principal: WorkspacePrincipal, id: string): Promise<'deleted' | 'deleting'> {
     await this.owned(principal, id);
-    const handle = await this.temporal.workflow.start(applicationDeletion, {
-      workflowId: WorkflowIds.applicationDeletion(id),
-      taskQueue: this.env.TEMPORAL_TASK_QUEUE,
-      args: [{ applicationId: id, requestedBy: actorOf(principal) }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: id }],
-    });
-    try {
-      await withTimeout(handle.result(), this.env.API_WORKFLOW_WAIT_MS);
-      return 'deleted';
-    } catch (err) {
-      if (err instanceof TimeoutError) return 'deleting';
-      throw err;
-    }
+    const deletion = await this.workflows.startAndWait(
+      applicationDeletion,
+      {
+        workflowId: WorkflowIds.applicationDeletion(id),
+        args: [{ applicationId: id, requestedBy: actorOf(principal) }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: id }],
+      },
+      this.env.API_WORKFLOW_WAIT_MS,
+    );
+    return deletion.finished ? 'deleted' : 'deleting';
   }
 
   /** The caller's application; 404 for another tenant's, a missing or a deleting one. */
@@ -263,7 +250,9 @@ export class ApplicationsService {
   }
 
   schedule(application: Application) {
-    return application.cryptoKeyRotation ? describeRotationSchedule(this.temporal, application._id) : null;
+    return application.cryptoKeyRotation
+      ? describeRotationSchedule(this.workflows.client, application._id)
+      : null;
   }
 
   private applicationIdFor(workspaceId: string, idempotencyKey?: string): string {

@@ -1,7 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
-import { Environment } from '../../../../libs/config/environment';
 import { CredentialsService, NotProvisionedError } from '../../../../libs/credentials/credentials.service';
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { ApiError } from '../../../../libs/http/api-error';
@@ -10,8 +9,8 @@ import { AuditEventsRepository } from '../../../../libs/persistence/repositories
 import { CryptoKeysRepository } from '../../../../libs/persistence/repositories/crypto-keys.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
-import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { cryptoKeyRotation } from '../../../../workflows';
 import { CryptoKeyRotationState, keyRotatedUpdate } from '../../../../workflows/crypto-key-rotation.workflow';
 import { actorOf, ApplicationsService, rotationSettings, WorkspacePrincipal } from './applications.service';
@@ -40,8 +39,7 @@ const notProvisioned = (application: Application) =>
 @Injectable()
 export class CryptoKeysService {
   constructor(
-    @InjectTemporalClient() private readonly temporal: Client,
-    private readonly env: Environment,
+    private readonly workflows: WorkflowStarter,
     private readonly applicationsService: ApplicationsService,
     private readonly applications: ApplicationsRepository,
     private readonly credentials: CredentialsService,
@@ -92,9 +90,8 @@ export class CryptoKeysService {
     const workflowId = WorkflowIds.cryptoKeyRotation(application._id);
     let handle;
     try {
-      handle = await this.temporal.workflow.start(cryptoKeyRotation, {
+      handle = await this.workflows.start(cryptoKeyRotation, {
         workflowId,
-        taskQueue: this.env.TEMPORAL_TASK_QUEUE,
         args: [
           {
             applicationId: application._id,
@@ -107,7 +104,7 @@ export class CryptoKeysService {
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const running = await this.temporal.workflow.getHandle(workflowId).describe();
+      const running = await this.workflows.client.workflow.getHandle(workflowId).describe();
       throw new ApiError(
         HttpStatus.CONFLICT,
         'ROTATION_IN_PROGRESS',

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
-import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import type { RoundtripRecord } from '../../../../libs/domain/diagnostics';
 import { ApiError } from '../../../../libs/http/api-error';
 import { DiagnosticRoundtripsRepository } from '../../../../libs/persistence/repositories/diagnostic-roundtrips.repository';
-import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { diagnosticRoundtrip } from '../../../../workflows';
 
 /** How long the API waits for a worker to complete the roundtrip before telling the caller. */
@@ -16,7 +14,7 @@ const ROUNDTRIP_WAIT_MS = 15_000;
 @Injectable()
 export class RoundtripsService {
   constructor(
-    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly workflows: WorkflowStarter,
     private readonly roundtrips: DiagnosticRoundtripsRepository,
     private readonly env: Environment,
   ) {}
@@ -24,23 +22,22 @@ export class RoundtripsService {
   /** Starts a roundtrip workflow and waits for the worker to finish it. */
   async run(): Promise<RoundtripRecord> {
     const roundtripId = randomUUID();
-    const handle = await this.temporal.workflow.start(diagnosticRoundtrip, {
-      taskQueue: this.env.TEMPORAL_TASK_QUEUE,
-      workflowId: WorkflowIds.diagnosticRoundtrip(roundtripId),
-      args: [{ roundtripId, requestedAt: new Date().toISOString() }],
-      workflowExecutionTimeout: '1 minute',
-    });
-    try {
-      return await withTimeout(handle.result(), ROUNDTRIP_WAIT_MS);
-    } catch (err) {
-      if (!(err instanceof TimeoutError)) throw err;
-      throw new ApiError(
-        HttpStatus.GATEWAY_TIMEOUT,
-        'ROUNDTRIP_TIMEOUT',
-        `No worker completed ${handle.workflowId} within ${ROUNDTRIP_WAIT_MS / 1000} s: ` +
-          `is a worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}"?`,
-      );
-    }
+    const roundtrip = await this.workflows.startAndWait(
+      diagnosticRoundtrip,
+      {
+        workflowId: WorkflowIds.diagnosticRoundtrip(roundtripId),
+        args: [{ roundtripId, requestedAt: new Date().toISOString() }],
+        workflowExecutionTimeout: '1 minute',
+      },
+      ROUNDTRIP_WAIT_MS,
+    );
+    if (roundtrip.finished) return roundtrip.result;
+    throw new ApiError(
+      HttpStatus.GATEWAY_TIMEOUT,
+      'ROUNDTRIP_TIMEOUT',
+      `No worker completed ${roundtrip.handle.workflowId} within ${ROUNDTRIP_WAIT_MS / 1000} s: ` +
+        `is a worker polling task queue "${this.env.TEMPORAL_TASK_QUEUE}"?`,
+    );
   }
 
   async get(roundtripId: string): Promise<RoundtripRecord> {

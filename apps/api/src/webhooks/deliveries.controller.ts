@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
-import { DeliveriesViewService } from './deliveries-view.service';
+import { DeliveriesService } from './deliveries.service';
 import {
   DeliveriesQuery,
   DeliveriesResponse,
@@ -24,7 +24,7 @@ import { AppParams } from './dto/webhook-endpoint.dto';
 @ApiNotFoundResponse({ description: 'No such application or delivery for this caller' })
 @Controller('applications/:appId/deliveries')
 export class DeliveriesController {
-  constructor(private readonly deliveries: DeliveriesViewService) {}
+  constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get()
   @ApiOperation({ summary: 'Deliveries, newest first; filter by status, event type, endpoint' })

@@ -1,16 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
 import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
-import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
-import { MasterKeyring } from '../../../../libs/crypto/master-keyring';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
 import { ApiError } from '../../../../libs/http/api-error';
 import { invalidField } from '../../../../libs/http/validation';
-import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
-import { startEventDispatch } from '../../../../libs/temporal/webhook-workflows';
+import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { ApplicationsService } from '../applications/applications.service';
 import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
 
@@ -18,11 +14,9 @@ import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
 @Injectable()
 export class EventsService {
   constructor(
-    @InjectTemporalClient() private readonly temporal: Client,
-    private readonly env: Environment,
+    private readonly intake: EventIntake,
     private readonly applications: ApplicationsService,
     private readonly credentials: CredentialsService,
-    private readonly keyring: MasterKeyring,
   ) {}
 
   async accept(principal: Caller, appId: string, dto: CreateEventDto): Promise<EventAcceptedResponse> {
@@ -53,7 +47,7 @@ export class EventsService {
     const eventId = dto.idempotencyKey
       ? `evt_${base62(createHash('sha256').update(`${application._id}\n${dto.idempotencyKey}`).digest().subarray(0, 16))}`
       : `evt_${base62(randomBytes(16))}`;
-    await startEventDispatch(this.temporal, this.env.TEMPORAL_TASK_QUEUE, this.keyring, {
+    await this.intake.accept({
       eventId,
       applicationId: application._id,
       eventType: dto.eventType,

@@ -21,7 +21,7 @@ import {
 } from '@nestjs/swagger';
 import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
-import { DeliveriesViewService } from './deliveries-view.service';
+import { DeliveriesService } from './deliveries.service';
 import {
   EndpointFailedDeliveriesQuery,
   FailedDeliveriesQuery,
@@ -48,7 +48,7 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
 export class WebhookEndpointsController {
   constructor(
     private readonly endpoints: WebhookEndpointsService,
-    private readonly deliveries: DeliveriesViewService,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   @Post()

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
-import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
@@ -16,10 +14,10 @@ import { WebhookEndpointsRepository } from '../../../../libs/persistence/reposit
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import type { WebhookEndpoint } from '../../../../libs/persistence/schemas/webhook-endpoint.schema';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
-import { InjectTemporalClient } from '../../../../libs/temporal/temporal-client.module';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
+import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { customHeaderProblems } from '../../../../libs/webhooks/custom-headers';
-import { DeliveriesService } from '../../../../libs/webhooks/deliveries.service';
+import { DeliveryControl } from '../../../../libs/webhooks/delivery-control.service';
 import { assertPublicTarget, TargetRefusedError } from '../../../../libs/webhooks/target-guard';
 import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets.service';
 import { webhookRecovery } from '../../../../workflows';
@@ -56,12 +54,12 @@ function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
 @Injectable()
 export class WebhookEndpointsService {
   constructor(
-    @InjectTemporalClient() private readonly temporal: Client,
+    private readonly workflows: WorkflowStarter,
     private readonly env: Environment,
     private readonly applications: ApplicationsService,
     private readonly endpoints: WebhookEndpointsRepository,
     private readonly secrets: WebhookSecretsService,
-    private readonly deliveries: DeliveriesService,
+    private readonly deliveries: DeliveryControl,
   ) {}
 
   async create(
@@ -172,30 +170,20 @@ export class WebhookEndpointsService {
     if (!endpoint.enabled) throw new EndpointDisabledError(id);
     const sinceIso = since.toISOString();
     const workflowId = WorkflowIds.webhookRecovery(id, sinceIso);
-    try {
-      await this.temporal.workflow.start(webhookRecovery, {
+    const recovery = await this.workflows.startAndWait(
+      webhookRecovery,
+      {
         workflowId,
-        taskQueue: this.env.TEMPORAL_TASK_QUEUE,
         args: [{ applicationId: appId, endpointId: id, since: sinceIso }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: SearchAttributes.ApplicationId, value: appId },
           { key: SearchAttributes.WebhookId, value: id },
         ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    try {
-      const result = await withTimeout(
-        this.temporal.workflow.getHandle<typeof webhookRecovery>(workflowId).result(),
-        this.env.API_WORKFLOW_WAIT_MS,
-      );
-      return { workflowId, ...result };
-    } catch (err) {
-      if (err instanceof TimeoutError) return { workflowId };
-      throw err;
-    }
+      },
+      this.env.API_WORKFLOW_WAIT_MS,
+    );
+    return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
   }
 
   async owned(principal: Caller, appId: string, id: string): Promise<WebhookEndpoint> {

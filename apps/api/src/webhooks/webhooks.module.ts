@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { PageCursors } from '../../../../libs/http/page-cursors';
 import { CredentialsModule } from '../../../../libs/credentials/credentials.module';
-import { WebhooksModule as WebhooksLibModule } from '../../../../libs/webhooks/webhooks.module';
+import { WebhookDeliveryModule } from '../../../../libs/webhooks/webhook-delivery.module';
 import { ApplicationsModule } from '../applications/applications.module';
-import { DeliveriesViewService } from './deliveries-view.service';
+import { DeliveriesService } from './deliveries.service';
 import { DeliveriesController } from './deliveries.controller';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
@@ -11,8 +11,8 @@ import { WebhookEndpointsController } from './webhook-endpoints.controller';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
 @Module({
-  imports: [ApplicationsModule, CredentialsModule, WebhooksLibModule],
+  imports: [ApplicationsModule, CredentialsModule, WebhookDeliveryModule],
   controllers: [WebhookEndpointsController, DeliveriesController, EventsController],
-  providers: [WebhookEndpointsService, DeliveriesViewService, EventsService, PageCursors],
+  providers: [WebhookEndpointsService, DeliveriesService, EventsService, PageCursors],
 })
 export class WebhooksModule {}

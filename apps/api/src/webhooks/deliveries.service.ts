@@ -9,7 +9,7 @@ import {
 } from '../../../../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
 import type { WebhookDelivery } from '../../../../libs/persistence/schemas/webhook-delivery.schema';
-import { DeliveriesService } from '../../../../libs/webhooks/deliveries.service';
+import { DeliveryControl } from '../../../../libs/webhooks/delivery-control.service';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
   DeliveriesResponse,
@@ -35,13 +35,13 @@ const deliveryView = (d: WebhookDelivery): DeliveryView => ({
 
 /** Deliveries and the failed-deliveries view, as the API shows them; retrying one. */
 @Injectable()
-export class DeliveriesViewService {
+export class DeliveriesService {
   constructor(
     private readonly applications: ApplicationsService,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
     private readonly endpoints: WebhookEndpointsRepository,
-    private readonly deliveriesService: DeliveriesService,
+    private readonly control: DeliveryControl,
     private readonly cursors: PageCursors,
   ) {}
 
@@ -133,7 +133,7 @@ export class DeliveriesViewService {
 
   async retry(principal: Caller, appId: string, deliveryId: string): Promise<RetryResponse> {
     const delivery = await this.owned(principal, appId, deliveryId);
-    const { series, workflowId } = await this.deliveriesService.retry(delivery);
+    const { series, workflowId } = await this.control.retry(delivery);
     return { deliveryId, series, workflowId };
   }
 

@@ -1,0 +1,92 @@
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowHandle,
+  WorkflowHandleWithFirstExecutionRunId,
+  WorkflowNotFoundError,
+  WorkflowStartOptions,
+} from '@temporalio/client';
+import type { SignalDefinition, Workflow, WorkflowResultType } from '@temporalio/common';
+import { TimeoutError, withTimeout } from '../common/with-timeout';
+
+/** Start options without the task queue, which is always the service's own. */
+export type StartOptions<W extends Workflow> = Omit<WorkflowStartOptions<W>, 'taskQueue'>;
+
+/** A workflow's result if it finished within the wait, or its handle to say "in progress". */
+export type Waited<W extends Workflow> =
+  | { finished: true; result: WorkflowResultType<W>; handle: WorkflowHandle<W> }
+  | { finished: false; handle: WorkflowHandle<W> };
+
+/**
+ * The one way the API and the worker start and signal workflows: by the workflow function and the
+ * exported signal definitions (typed arguments and results, no names as strings). Provided by
+ * TemporalClientModule.
+ */
+export class WorkflowStarter {
+  constructor(
+    readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  /**
+   * Starts a workflow on the service's task queue. With `workflowIdConflictPolicy: 'USE_EXISTING'`
+   * the same request made again finds its workflow, running or (under REJECT_DUPLICATE) finished;
+   * otherwise WorkflowExecutionAlreadyStartedError says one is running.
+   */
+  async start<W extends Workflow>(
+    workflow: W,
+    options: StartOptions<W>,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
+    try {
+      return await this.client.workflow.start(workflow, {
+        ...options,
+        taskQueue: this.taskQueue,
+      } as WorkflowStartOptions<W>);
+    } catch (err) {
+      if (
+        !(err instanceof WorkflowExecutionAlreadyStartedError) ||
+        options.workflowIdConflictPolicy !== 'USE_EXISTING'
+      )
+        throw err;
+      // Rare (a repeat after it finished): one more call, to name the run found.
+      const found = this.client.workflow.getHandle<W>(options.workflowId);
+      const { runId } = await found.describe();
+      return Object.assign(found, { firstExecutionRunId: runId });
+    }
+  }
+
+  /** Starts (or finds) a workflow and waits for its result, at most `waitMs`: answer now or say in progress. */
+  async startAndWait<W extends Workflow>(
+    workflow: W,
+    options: StartOptions<W>,
+    waitMs: number,
+  ): Promise<Waited<W>> {
+    return this.wait(await this.start(workflow, options), waitMs);
+  }
+
+  /** Waits for a started workflow's result, at most `waitMs`. */
+  async wait<W extends Workflow>(handle: WorkflowHandle<W>, waitMs: number): Promise<Waited<W>> {
+    try {
+      const result = (await withTimeout(handle.result(), waitMs)) as WorkflowResultType<W>;
+      return { finished: true, result, handle };
+    } catch (err) {
+      if (err instanceof TimeoutError) return { finished: false, handle };
+      throw err;
+    }
+  }
+
+  /** Signals a running workflow; false when there is none (finished, or never started). */
+  async signal<Args extends unknown[]>(
+    workflowId: string,
+    signal: SignalDefinition<Args>,
+    ...args: Args
+  ): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(workflowId).signal(signal, ...args);
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
+import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
+import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
+import { DeliveryControl } from './delivery-control.service';
+import { WebhookSecretsService } from './webhook-secrets.service';
+
+/** What deleting an application does to its webhooks. */
+@Injectable()
+export class ApplicationWebhooksCleanup {
+  constructor(
+    private readonly control: DeliveryControl,
+    private readonly secrets: WebhookSecretsService,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly events: WebhookEventsRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly attempts: WebhookAttemptsRepository,
+  ) {}
+
+  /** Its pending deliveries stop, then its webhooks, their secrets, events, deliveries and attempts go. */
+  async delete(applicationId: string): Promise<void> {
+    await this.control.cancelPending({ applicationId });
+    await this.secrets.deleteForEndpoints(await this.endpoints.idsOfApplication(applicationId));
+    await Promise.all([
+      this.endpoints.deleteForApplication(applicationId),
+      this.events.deleteForApplication(applicationId),
+      this.deliveries.deleteForApplication(applicationId),
+      this.attempts.deleteForApplication(applicationId),
+    ]);
+  }
+}

@@ -1,0 +1,41 @@
+import type { AttemptOutcome } from '../domain/webhooks';
+
+/** The attempt was not made: its delivery, endpoint or application is gone or no longer pending. */
+export const SKIPPED: AttemptOutcome = {
+  result: 'skipped',
+  statusCode: null,
+  error: null,
+  retryAfterMs: null,
+};
+
+/**
+ * What an answer means: a 2xx succeeded; anything else failed, and is `stopped` (no retry) when it
+ * disabled the endpoint. A receiver's Retry-After (429, 503) travels with a failure.
+ */
+export function outcomeOf(
+  answer: { statusCode: number | null; error: string | null; retryAfterMs: number | null },
+  endpointDisabled: boolean,
+): AttemptOutcome {
+  if (answer.error === null)
+    return { result: 'succeeded', statusCode: answer.statusCode, error: null, retryAfterMs: null };
+  return {
+    result: endpointDisabled ? 'stopped' : 'failed',
+    statusCode: answer.statusCode,
+    error: answer.error,
+    retryAfterMs: answer.retryAfterMs,
+  };
+}
+
+/** What a recorded attempt came to, for an execution retried after it had recorded it. */
+export function recordedOutcome(attempt: {
+  succeeded: boolean;
+  statusCode: number | null;
+  error: string | null;
+}): AttemptOutcome {
+  return {
+    result: attempt.succeeded ? 'succeeded' : attempt.statusCode === 410 ? 'stopped' : 'failed',
+    statusCode: attempt.statusCode,
+    error: attempt.error,
+    retryAfterMs: null,
+  };
+}

@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { Environment } from '../config/environment';
+import { CredentialsService } from '../credentials/credentials.service';
+import { MasterKeyring } from '../crypto/master-keyring';
+import { AttemptOutcome, AttemptRequest, statusAfterAttempt } from '../domain/webhooks';
+import { ApplicationsRepository } from '../persistence/repositories/applications.repository';
+import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
+import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
+import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
+import type { Application } from '../persistence/schemas/application.schema';
+import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
+import type { WebhookEndpoint } from '../persistence/schemas/webhook-endpoint.schema';
+import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
+import { outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
+import { EndpointHealth } from './endpoint-health';
+import { openEventData } from './event-data';
+import { HttpAttemptRequest, HttpAttemptResult, postWebhook } from './http-delivery';
+import { webhookBody, webhookRequestHeaders } from './webhook-request';
+import { WebhookSecretsService } from './webhook-secrets.service';
+
+/** Everything one attempt is made from, loaded once. */
+interface PreparedAttempt {
+  req: AttemptRequest;
+  delivery: WebhookDelivery;
+  event: WebhookEvent;
+  endpoint: WebhookEndpoint;
+  application: Application;
+}
+
+/** The delivery's end after this attempt, for the record (undefined while retries remain). */
+const endedBy = (outcome: AttemptOutcome, isLast: boolean) => {
+  const status = statusAfterAttempt(outcome, isLast);
+  return status === 'pending' ? undefined : (status as 'succeeded' | 'failed');
+};
+
+/**
+ * The attempt pipeline, in three steps: prepare (load the delivery, its event, endpoint and
+ * application, and check it is still due), make (build, sign and POST the request), and handle the
+ * answer (record the attempt once, keep the endpoint's health, end the delivery when it is over).
+ * Throws only for infrastructure trouble, which the activity's retry policy covers.
+ */
+@Injectable()
+export class DeliveryAttempts {
+  constructor(
+    private readonly env: Environment,
+    private readonly keyring: MasterKeyring,
+    private readonly credentials: CredentialsService,
+    private readonly secrets: WebhookSecretsService,
+    private readonly health: EndpointHealth,
+    private readonly applications: ApplicationsRepository,
+    private readonly events: WebhookEventsRepository,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly attempts: WebhookAttemptsRepository,
+  ) {}
+
+  /**
+   * Makes one attempt, or finishes one already made. `mayBeRecorded`: a re-run after a crash,
+   * which may find its attempt made and recorded: then it is never POSTed twice.
+   */
+  async attempt(req: AttemptRequest, mayBeRecorded: boolean): Promise<AttemptOutcome> {
+    if (mayBeRecorded) {
+      const recorded = await this.finishRecorded(req);
+      if (recorded) return recorded;
+    }
+    const prepared = await this.prepare(req);
+    if (!prepared) return SKIPPED;
+    const now = new Date();
+    const answer = await postWebhook(await this.request(prepared, now));
+    return this.handle(prepared, now, answer);
+  }
+
+  /** An attempt made and recorded before a crash: its bookkeeping finished (idempotent), its outcome. */
+  private async finishRecorded(req: AttemptRequest): Promise<AttemptOutcome | null> {
+    const recorded = await this.attempts.find(req.deliveryId, req.series, req.attempt);
+    if (!recorded) return null;
+    const outcome = recordedOutcome(recorded);
+    const { statusCode, error, startedAt } = recorded;
+    await this.deliveries.recordAttempt(
+      req.deliveryId,
+      req.series,
+      { number: req.attempt, at: startedAt, statusCode, error },
+      endedBy(outcome, req.isLast),
+    );
+    return outcome;
+  }
+
+  /** Loads what the attempt needs; null (and the delivery cancelled if still open) when it is no longer due. */
+  private async prepare(req: AttemptRequest): Promise<PreparedAttempt | null> {
+    const delivery = await this.deliveries.findById(req.deliveryId);
+    if (!delivery || delivery.series !== req.series || delivery.status !== 'pending') return null;
+    const [event, endpoint, application] = await Promise.all([
+      this.events.findById(delivery.eventId),
+      this.endpoints.findById(delivery.endpointId),
+      this.applications.findById(delivery.applicationId),
+    ]);
+    if (!event || !endpoint?.enabled || application?.status !== 'active') {
+      await this.deliveries.finish(req.deliveryId, req.series, 'cancelled');
+      return null;
+    }
+    return { req, delivery, event, endpoint, application };
+  }
+
+  /** The signed request: the event's body (encrypted if the application asks), custom headers, signature. */
+  private async request(
+    { event, endpoint, application }: PreparedAttempt,
+    now: Date,
+  ): Promise<HttpAttemptRequest> {
+    const data = openEventData(this.keyring, event);
+    const body = webhookBody({
+      id: event._id,
+      type: event.eventType,
+      occurredAt: event.occurredAt,
+      applicationId: event.applicationId,
+      ...(application.encryptWebhooks
+        ? { encryptedData: await this.credentials.encrypt(application, data) }
+        : { data }),
+    });
+    const custom =
+      endpoint.headers.length > 0 ? await this.secrets.headerValues(endpoint._id, endpoint.headers) : {};
+    const headers = webhookRequestHeaders(custom, {
+      secrets: await this.secrets.signingSecrets(endpoint._id, now),
+      id: event._id,
+      timestampSeconds: Math.floor(now.getTime() / 1000),
+      body,
+    });
+    return {
+      url: endpoint.url,
+      headers,
+      body,
+      timeoutMs: this.env.WEBHOOK_TIMEOUT_MS,
+      allowPrivateTargets: this.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    };
+  }
+
+  /** Records the attempt (once), keeps the endpoint's health, and ends the delivery if this was its end. */
+  private async handle(
+    { req, delivery, endpoint }: PreparedAttempt,
+    now: Date,
+    answer: HttpAttemptResult,
+  ): Promise<AttemptOutcome> {
+    const succeeded = answer.error === null;
+    await this.attempts.record({
+      deliveryId: delivery._id,
+      applicationId: delivery.applicationId,
+      endpointId: endpoint._id,
+      series: req.series,
+      attempt: req.attempt,
+      scheduledAt: new Date(req.scheduledAt),
+      startedAt: now,
+      durationMs: answer.durationMs,
+      statusCode: answer.statusCode,
+      responseBody: answer.responseBody,
+      error: answer.error,
+      succeeded,
+    });
+    const disabled =
+      !succeeded &&
+      (await this.health.failed(
+        endpoint,
+        answer.statusCode,
+        now,
+        `${req.deliveryId}:${req.series}:${req.attempt}`,
+      ));
+    const outcome = outcomeOf(answer, disabled);
+    await this.deliveries.recordAttempt(
+      delivery._id,
+      req.series,
+      { number: req.attempt, at: now, statusCode: answer.statusCode, error: answer.error },
+      endedBy(outcome, req.isLast),
+    );
+    if (succeeded) await this.health.succeeded(endpoint, now);
+    return outcome;
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DeliveryInProgressError, EndpointDisabledError } from '../domain/errors';
+import type { RecoveryBatch } from '../domain/webhooks';
+import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
+import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
+import { deliverySearchAttributes } from '../temporal/search-attributes';
+import { WorkflowIds } from '../temporal/workflow-ids';
+import { WorkflowStarter } from '../temporal/workflow-starter';
+import { cancelSignal, webhookDelivery } from '../../workflows/webhook-delivery.workflow';
+import { deliveryInput } from './delivery-input';
+
+const RECOVERY_BATCH = 100;
+
+/**
+ * Retrying and cancelling deliveries, one at a time or by endpoint: for the API, and for the
+ * recovery and deletion workflows.
+ */
+@Injectable()
+export class DeliveryControl {
+  constructor(
+    private readonly workflows: WorkflowStarter,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly endpoints: WebhookEndpointsRepository,
+  ) {}
+
+  /**
+   * A new series of attempts for a finished delivery (same `webhook-id`), recorded against the
+   * same delivery. DeliveryInProgressError while it is still pending; EndpointDisabledError if
+   * its endpoint is disabled or gone.
+   */
+  async retry(delivery: WebhookDelivery): Promise<{ series: number; workflowId: string }> {
+    const endpoint = await this.endpoints.findById(delivery.endpointId);
+    if (!endpoint || !endpoint.enabled) throw new EndpointDisabledError(delivery.endpointId);
+    const series = await this.deliveries.startSeries(delivery._id);
+    if (series === null) throw new DeliveryInProgressError(delivery._id);
+    const input = deliveryInput(delivery, endpoint, series);
+    const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.endpointId);
+    await this.workflows.start(webhookDelivery, {
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: deliverySearchAttributes(input),
+    });
+    return { series, workflowId };
+  }
+
+  /**
+   * Retries the next batch of failed deliveries of an endpoint since a time; lastId null when done.
+   * A delivery retried meanwhile by someone else is skipped; an endpoint disabled or deleted
+   * meanwhile ends the recovery (`stopped` says why): neither is a failure to retry.
+   */
+  async retryFailedBatch(input: {
+    endpointId: string;
+    since: Date;
+    afterId: string;
+  }): Promise<RecoveryBatch> {
+    const ids = await this.deliveries.failedSince(
+      input.endpointId,
+      input.since,
+      input.afterId,
+      RECOVERY_BATCH,
+    );
+    const batch: RecoveryBatch = {
+      retried: 0,
+      skipped: 0,
+      lastId: ids.length === RECOVERY_BATCH ? ids[ids.length - 1] : null,
+    };
+    for (const id of ids) {
+      const delivery = await this.deliveries.findById(id);
+      if (delivery?.status !== 'failed') {
+        batch.skipped++;
+        continue;
+      }
+      try {
+        await this.retry(delivery);
+        batch.retried++;
+      } catch (err) {
+        if (err instanceof DeliveryInProgressError) batch.skipped++;
+        else if (err instanceof EndpointDisabledError)
+          return { ...batch, lastId: null, stopped: err.message };
+        else throw err;
+      }
+    }
+    return batch;
+  }
+
+  /** Signals every pending delivery of an application or endpoint to stop; returns how many. */
+  async cancelPending(filter: { applicationId?: string; endpointId?: string }): Promise<number> {
+    const pending = await this.deliveries.pendingIds(filter);
+    for (const id of pending) {
+      const [eventId, endpointId] = id.split(':');
+      // Finished, or never started: nothing to stop.
+      await this.workflows.signal(WorkflowIds.webhookDelivery(eventId, endpointId), cancelSignal);
+    }
+    return pending.length;
+  }
+
+  /** The delivery's attempts end, cancelled (its workflow was told to stop). */
+  async cancelled(deliveryId: string, series: number): Promise<void> {
+    await this.deliveries.finish(deliveryId, series, 'cancelled');
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { WebhooksPersistenceModule } from '../persistence/webhooks-persistence.module';
+import { ApplicationWebhooksCleanup } from './application-webhooks-cleanup.service';
+import { DeliveryAttempts } from './delivery-attempts.service';
+import { DeliveryControl } from './delivery-control.service';
+import { EndpointHealth } from './endpoint-health';
+import { EventIntake } from './event-intake.service';
+import { WebhookSecretsService } from './webhook-secrets.service';
+
+const services = [
+  EventIntake,
+  DeliveryAttempts,
+  EndpointHealth,
+  DeliveryControl,
+  WebhookSecretsService,
+  ApplicationWebhooksCleanup,
+];
+
+/** The delivery domain: events in, attempts out, endpoint health, retries, secrets. */
+@Module({
+  imports: [WebhooksPersistenceModule, CredentialsModule],
+  providers: services,
+  exports: [...services, WebhooksPersistenceModule],
+})
+export class WebhookDeliveryModule {}
