@@ -3,6 +3,11 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+const sdkInternals = {
+  group: ['@temporalio/*/lib/*'],
+  message: "The Temporal SDK's internals change without notice: use its public exports.",
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'coverage/**', 'node_modules/**'] },
   eslint.configs.recommended,
@@ -12,10 +17,16 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [sdkInternals],
+        },
+      ],
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
@@ -26,6 +37,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            sdkInternals,
             {
               group: ['node:*', 'fs', 'http', 'https', 'net', 'crypto', 'child_process'],
               message: 'Workflows do no I/O: call an activity.',

@@ -1,0 +1,100 @@
+// The layers, checked by `npm run lint` (dependency-cruiser). The README's folder table says the same.
+//   apps/api, apps/worker  →  activities/, workflows/, libs/
+//   activities/            →  libs/ (thin adapters over it)
+//   workflows/             →  libs/domain, libs/temporal/{workflow-ids,search-attributes}; types only from elsewhere
+//   libs/                  →  libs/, and workflows/ only to start them by function reference
+// What each rule keeps out is in its comment.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment:
+        'A cycle makes the load order matter and the layers meaningless. Type-only edges are ' +
+        'erased at run time (workflows name their activities by type), so they do not count.',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'workflows-are-deterministic',
+      comment:
+        'Workflow code runs in the deterministic sandbox: only libs/domain, workflow IDs and search ' +
+        'attribute keys at run time; activities and the rest of libs/ as types only.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: {
+        path: '^(activities|libs|apps)/',
+        pathNot: '^libs/(domain/|temporal/(workflow-ids|search-attributes)\\.ts$)',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'workflows-do-no-io',
+      comment: 'No Node built-ins in workflow code: I/O is an activity.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'libs/domain is the workflow-safe core: it imports only itself (types excepted).',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { pathNot: '^libs/domain/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'libs-below-apps',
+      comment: 'libs/ serves the apps and activities; it never reaches back up into them.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^(apps|activities|scripts|bench|test)/' },
+    },
+    {
+      name: 'http-is-the-apis',
+      comment:
+        "The HTTP error shape, validation and cursors are the API's: the worker, its activities and " +
+        'the domain raise domain errors (libs/domain/errors.ts), which only apps/api maps to HTTP.',
+      severity: 'error',
+      from: { path: '^(libs|activities|workflows|apps/worker)/', pathNot: '^libs/http/' },
+      to: { path: '^libs/http/' },
+    },
+    {
+      name: 'temporal-is-plumbing',
+      comment:
+        'libs/temporal knows Temporal (client, IDs, schedules, search attributes), not the delivery ' +
+        'domain or storage: libs/webhooks uses it, never the other way round.',
+      severity: 'error',
+      from: { path: '^libs/temporal/' },
+      to: { path: '^libs/(webhooks|persistence|credentials|http)/' },
+    },
+    {
+      name: 'activities-are-adapters',
+      comment: 'Activities adapt libs/ to Temporal; they do not call each other or the apps.',
+      severity: 'error',
+      from: { path: '^activities/' },
+      to: { path: '^(apps|workflows)/|^activities/' },
+    },
+    {
+      name: 'apps-apart',
+      comment: 'The API and the worker are separate processes sharing libs/, not each other.',
+      severity: 'error',
+      from: { path: '^apps/api/' },
+      to: { path: '^apps/worker/' },
+    },
+    {
+      name: 'apps-apart-too',
+      severity: 'error',
+      from: { path: '^apps/worker/' },
+      to: { path: '^apps/api/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules|coverage)/' },
+    // Type-only imports are told apart (workflows may import activity types).
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'] },
+  },
+};
