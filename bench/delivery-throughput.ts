@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
-import { BenchReceiver, pool } from './lib/receiver';
+import { Receiver } from '../test/support/receiver';
+import { pool } from './lib/pool';
 import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
@@ -30,7 +31,7 @@ interface Measured {
   p99: number;
 }
 
-function measure(sent: Map<string, number>, receiver: BenchReceiver): Measured {
+function measure(sent: Map<string, number>, receiver: Receiver): Measured {
   const latencies = [...sent].map(([id, at]) => receiver.received.get(id)! - at);
   const first = Math.min(...sent.values());
   const last = Math.max(...[...sent.keys()].map((id) => receiver.received.get(id)!));
@@ -44,7 +45,7 @@ function measure(sent: Map<string, number>, receiver: BenchReceiver): Measured {
 
 async function runProduct(
   stack: BenchStack,
-  receiver: BenchReceiver,
+  receiver: Receiver,
   app: { token: string; appId: string },
   n: number,
 ) {
@@ -63,7 +64,7 @@ async function runProduct(
   return { sent, measured: measure(sent, receiver) };
 }
 
-async function runBaseline(client: Client, receiver: BenchReceiver, n: number) {
+async function runBaseline(client: Client, receiver: Receiver, n: number) {
   receiver.reset();
   const sent = new Map<string, number>();
   const prefix = randomBytes(4).toString('hex');
@@ -90,7 +91,7 @@ async function historyEvents(client: Client, workflowId: string): Promise<number
 
 export async function deliveryThroughput(): Promise<void> {
   const stack = await startBenchStack();
-  const receiver = await BenchReceiver.start();
+  const receiver = await Receiver.start({ keepRequests: false });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   try {

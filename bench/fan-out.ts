@@ -3,14 +3,14 @@
  * receiver answering 200 at once): per endpoint, the time from intake to receipt, and the time
  * until every endpoint has it. Events one at a time, BENCH_RUNS of each size; medians reported.
  */
-import { BenchReceiver } from './lib/receiver';
+import { Receiver } from '../test/support/receiver';
 import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
 const SIZES = (process.env.BENCH_FANOUT ?? '1,10,100').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-async function applicationWithEndpoints(stack: BenchStack, receiver: BenchReceiver, size: number) {
+async function applicationWithEndpoints(stack: BenchStack, receiver: Receiver, size: number) {
   const app = await benchApplication(stack);
   const paths: string[] = [];
   for (let i = 0; i < size; i++) {
@@ -26,7 +26,7 @@ async function applicationWithEndpoints(stack: BenchStack, receiver: BenchReceiv
 /** One event; per endpoint the ms from the intake request to receipt. */
 async function fanOutOnce(
   stack: BenchStack,
-  receiver: BenchReceiver,
+  receiver: Receiver,
   app: { token: string; appId: string; paths: string[] },
 ): Promise<number[]> {
   const started = performance.now();
@@ -38,7 +38,7 @@ async function fanOutOnce(
 
 export async function fanOut(): Promise<void> {
   const stack = await startBenchStack();
-  const receiver = await BenchReceiver.start({ byPath: true });
+  const receiver = await Receiver.start({ byPath: true, keepRequests: false });
   try {
     const rows: Record<string, string | number>[] = [];
     for (const size of SIZES) {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { freePort } from '../scripts/stack/ports';
-import { BenchReceiver } from './lib/receiver';
+import { Receiver } from '../test/support/receiver';
 import { benchApplication, call, sendEvent, startBenchStack } from './lib/stack';
 import { printTable, writeResult } from './lib/stats';
 
@@ -43,8 +43,8 @@ function slope(xs: number[], ys: number[]): number {
 
 export async function soak(): Promise<void> {
   const stack = await startBenchStack();
-  const ok = await BenchReceiver.start();
-  const flaky = await BenchReceiver.start({ failShare: FAIL_SHARE });
+  const ok = await Receiver.start({ keepRequests: false });
+  const flaky = await Receiver.start({ failShare: FAIL_SHARE, keepRequests: false });
   const deadUrl = `http://127.0.0.1:${await freePort()}/hook`; // nothing listens there
   try {
     const app = await benchApplication(stack);
@@ -97,7 +97,7 @@ export async function soak(): Promise<void> {
           'events accepted': sent,
           'received ok': ok.received.size,
           backlog: sent - ok.received.size,
-          'flaky requests': flaky.requests,
+          'flaky requests': flaky.requestCount,
           'worker MB': rssMb(pids.worker),
           'api MB': rssMb(pids.api),
           'temporal MB': rssMb(pids.temporal),
@@ -126,7 +126,7 @@ export async function soak(): Promise<void> {
       eventsAccepted: sent,
       eventsRejected: rejected,
       receivedOk: ok.received.size,
-      flakyRequests: flaky.requests,
+      flakyRequests: flaky.requestCount,
       flakyRefused: flaky.refused,
       workerSpread: spread(settled.map((s) => s['worker MB'])),
       apiSpread: spread(settled.map((s) => s['api MB'])),

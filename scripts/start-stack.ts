@@ -5,13 +5,11 @@
  * State lives in DATA_DIR (default ./data) and survives restarts.
  */
 import { join } from 'node:path';
-import { serverBinaries } from './stack/binaries';
-import { startFerretDb } from './stack/ferretdb';
 import { projectRoot } from './stack/paths';
-import { preferredOrFreePort, waitUntilListening } from './stack/ports';
-import { RunningProcess, startProcess } from './stack/processes';
+import { preferredOrFreePort } from './stack/ports';
+import { RunningProcess } from './stack/processes';
 import { localSecret } from './stack/secrets';
-import { startTemporalDevServer } from './stack/temporal-server';
+import { startServers, startServices } from './stack/service-stack';
 
 const root = projectRoot();
 const dataDir = process.env.DATA_DIR ?? join(root, 'data');
@@ -25,42 +23,29 @@ async function main(): Promise<void> {
   const started = Date.now();
   say(`data folder: ${dataDir} (logs in ${logDir})`);
   say('checking the pinned servers (installed into the cache on first run)');
-  const bins = await serverBinaries();
-
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  let temporalUi: string | undefined;
-  if (temporalAddress) {
-    say(`Temporal: using TEMPORAL_ADDRESS=${temporalAddress}`);
-  } else {
-    say('Temporal dev server: starting');
-    const temporal = await startTemporalDevServer({
-      cli: bins.temporalCli,
+  if (process.env.TEMPORAL_ADDRESS) say(`Temporal: using TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}`);
+  else say('Temporal dev server: starting');
+  if (process.env.MONGODB_URI) say('MongoDB: using MONGODB_URI');
+  else say('FerretDB: starting');
+  const servers = await startServers({
+    logDir,
+    temporalAddress: process.env.TEMPORAL_ADDRESS,
+    temporal: {
       port: await preferredOrFreePort(Number(process.env.TEMPORAL_PORT ?? 7233)),
       uiPort: await preferredOrFreePort(Number(process.env.TEMPORAL_UI_PORT ?? 8233)),
       dbFile: join(dataDir, 'temporal.sqlite'),
-      logFile: join(logDir, 'temporal.log'),
-    });
-    running.push(temporal.process);
-    temporalAddress = temporal.address;
-    temporalUi = temporal.uiUrl;
-    say(`Temporal dev server: ${temporalAddress}, Web UI ${temporalUi}`);
-  }
-
-  let mongodbUri = process.env.MONGODB_URI;
-  if (mongodbUri) {
-    say('MongoDB: using MONGODB_URI');
-  } else {
-    say('FerretDB: starting');
-    const ferret = await startFerretDb({
-      binary: bins.ferretdb,
+    },
+    mongodbUri: process.env.MONGODB_URI,
+    ferretdb: {
       dataDir: join(dataDir, 'ferretdb'),
       port: await preferredOrFreePort(Number(process.env.FERRETDB_PORT ?? 27017)),
-      logFile: join(logDir, 'ferretdb.log'),
-    });
-    running.push(ferret.process);
-    mongodbUri = `${ferret.uri}/webhooks`;
-    say(`FerretDB: ${mongodbUri}`);
-  }
+    },
+  });
+  running.push(...servers.processes);
+  const mongodbUri = process.env.MONGODB_URI ?? `${servers.mongodbUri}/webhooks`;
+  if (servers.temporalUi)
+    say(`Temporal dev server: ${servers.temporalAddress}, Web UI ${servers.temporalUi}`);
+  if (!process.env.MONGODB_URI) say(`FerretDB: ${mongodbUri}`);
 
   const adminToken = process.env.ADMIN_TOKEN ?? localSecret(join(dataDir, 'admin-token')).value;
   let masterKey = process.env.MASTER_KEY;
@@ -73,55 +58,37 @@ async function main(): Promise<void> {
     );
   }
   const apiPort = await preferredOrFreePort(Number(process.env.PORT ?? 3000));
-  const env = {
-    NODE_ENV: process.env.NODE_ENV ?? 'development',
-    MONGODB_URI: mongodbUri,
-    TEMPORAL_ADDRESS: temporalAddress,
-    ADMIN_TOKEN: adminToken,
-    MASTER_KEY: masterKey,
-    // Local development: webhooks may go to receivers on this machine.
-    WEBHOOKS_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? 'true',
-    PORT: String(apiPort),
-    TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'),
-  };
-  say('worker: starting');
-  running.push(
-    startProcess({
-      name: 'worker',
-      command: process.execPath,
-      args: [join(root, 'dist/apps/worker/src/main.js')],
-      env,
-      echo: true,
-      logFile: join(logDir, 'worker.log'),
-    }),
-  );
-  say('API: starting');
-  running.push(
-    startProcess({
-      name: 'api',
-      command: process.execPath,
-      args: [join(root, 'dist/apps/api/src/main.js')],
-      env,
-      echo: true,
-      logFile: join(logDir, 'api.log'),
-    }),
-  );
+  say('worker and API: starting');
+  await startServices({
+    logDir,
+    echo: true,
+    onStart: (child) => running.push(child),
+    env: {
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      MONGODB_URI: mongodbUri,
+      TEMPORAL_ADDRESS: servers.temporalAddress,
+      ADMIN_TOKEN: adminToken,
+      MASTER_KEY: masterKey,
+      // Local development: webhooks may go to receivers on this machine.
+      WEBHOOKS_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? 'true',
+      PORT: String(apiPort),
+    },
+  });
   for (const child of running) {
-    void child.exited.then((code) => {
+    void child.exited.then(({ code }) => {
       if (!stopping) {
         say(`${child.name} exited unexpectedly (code ${code}); stopping everything (see ${logDir})`);
         void stop(1);
       }
     });
   }
-  await waitUntilListening(apiPort, 60_000, 'API');
 
-  const api = `http://127.0.0.1:${apiPort}`;
-  const roundtrip = await smokeCheck(api, adminToken);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const roundtrip = await smokeCheck(apiUrl, adminToken);
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  say(`  API          ${api}/v1   (health: ${api}/v1/health/ready)`);
-  say(`  API docs     ${api}/docs   (OpenAPI JSON: ${api}/docs-json)`);
-  if (temporalUi) say(`  Temporal UI  ${temporalUi}/namespaces/default/workflows`);
+  say(`  API          ${apiUrl}/v1   (health: ${apiUrl}/v1/health/ready)`);
+  say(`  API docs     ${apiUrl}/docs   (OpenAPI JSON: ${apiUrl}/docs-json)`);
+  if (servers.temporalUi) say(`  Temporal UI  ${servers.temporalUi}/namespaces/default/workflows`);
   say(
     `  operator token (Authorization: Bearer ...): ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : adminToken}`,
   );

@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverBinaries } from '../../scripts/stack/binaries';
-import { startFerretDb } from '../../scripts/stack/ferretdb';
 import { projectRoot } from '../../scripts/stack/paths';
 import { freePort } from '../../scripts/stack/ports';
 import { RunningProcess, startProcess } from '../../scripts/stack/processes';
-import { startTemporalDevServer } from '../../scripts/stack/temporal-server';
+import { startServers, startServices } from '../../scripts/stack/service-stack';
 
 const root = projectRoot(__dirname);
 
@@ -26,57 +24,28 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Waits until a process prints a line matching `pattern`. */
-function printed(process: RunningProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${process.name} did not print ${pattern} in time`)),
-      timeoutMs,
-    );
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    process.child.stdout?.on('data', onData);
-    process.child.stderr?.on('data', onData);
-  });
-}
-
 /**
  * The whole service as it runs for real, on loopback: Temporal dev server and FerretDB (fresh,
- * in a temporary folder), the built API and worker as their own processes.
+ * in a temporary folder; MONGODB_URI set: that server instead), the built API and worker as their
+ * own processes.
  */
 export async function startBenchStack(extraEnv: Record<string, string> = {}): Promise<BenchStack> {
-  const bins = await serverBinaries();
   const workDir = mkdtempSync(join(tmpdir(), 'applications-webhooks-bench-'));
-  const processes: RunningProcess[] = [];
-  // MONGODB_URI set: that server (e.g. MongoDB itself) instead of an embedded FerretDB.
-  const outsideMongo = process.env.MONGODB_URI;
-  const [temporal, ferret] = await Promise.all([
-    startTemporalDevServer({ cli: bins.temporalCli, logFile: join(workDir, 'temporal.log') }),
-    outsideMongo
-      ? undefined
-      : startFerretDb({
-          binary: bins.ferretdb,
-          dataDir: join(workDir, 'ferretdb'),
-          logFile: join(workDir, 'ferretdb.log'),
-        }),
-  ]);
-  const mongodbUri = outsideMongo ?? `${ferret!.uri}/bench`;
-  const byName = new Map<string, RunningProcess>([['temporal', temporal.process]]);
-  if (ferret) byName.set('ferretdb', ferret.process);
-  processes.push(...byName.values());
+  const servers = await startServers({
+    logDir: workDir,
+    mongodbUri: process.env.MONGODB_URI,
+    ferretdb: { dataDir: join(workDir, 'ferretdb') },
+  });
+  const processes = [...servers.processes];
+  const byName = new Map(processes.map((p) => [p.name, p]));
+  const mongodbUri = process.env.MONGODB_URI ?? `${servers.mongodbUri}/bench`;
   const adminToken = randomBytes(24).toString('hex');
   const port = await freePort();
   const env = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     MONGODB_URI: mongodbUri,
-    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
     ADMIN_TOKEN: adminToken,
     MASTER_KEY: randomBytes(32).toString('base64'),
     WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
@@ -84,42 +53,41 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     PORT: String(port),
     ...extraEnv,
   };
-  const spawn = async (name: string, args: string[], childEnv: Record<string, string>, ready: RegExp) => {
-    const child = startProcess({
-      name,
-      command: process.execPath,
-      args,
-      env: { ...env, ...childEnv },
-      logFile: join(workDir, `${name}.log`),
-    });
+  const track = (child: RunningProcess) => {
     processes.push(child);
-    byName.set(name, child);
-    await printed(child, ready);
-    return child;
+    byName.set(child.name, child);
   };
-  await Promise.all([
-    spawn(
-      'worker',
-      [join(root, 'dist/apps/worker/src/main.js')],
-      { LOG_LEVEL: 'info' },
-      /Worker polling task queue/,
-    ),
-    spawn('api', [join(root, 'dist/apps/api/src/main.js')], { LOG_LEVEL: 'info' }, /API listening on/),
-  ]);
+  const stop = async () => {
+    for (const p of [...processes].reverse()) await p.stop(5_000);
+    if (!process.env.KEEP_BENCH_LOGS) rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    await startServices({ logDir: workDir, env: { ...env, LOG_LEVEL: 'info' }, onStart: track });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return {
     api: `http://127.0.0.1:${port}/v1`,
     adminToken,
     masterKey: env.MASTER_KEY,
-    temporalAddress: temporal.address,
+    temporalAddress: servers.temporalAddress,
     mongodbUri,
     workDir,
     processes: byName,
-    spawn: (name, script, childEnv, ready) =>
-      spawn(name, ['-r', '@swc-node/register', join(root, script)], childEnv, ready),
-    async stop() {
-      for (const p of processes.reverse()) await p.stop(5_000);
-      if (!process.env.KEEP_BENCH_LOGS) rmSync(workDir, { recursive: true, force: true });
+    async spawn(name, script, childEnv, ready) {
+      const child = startProcess({
+        name,
+        command: process.execPath,
+        args: ['-r', '@swc-node/register', join(root, script)],
+        env: { ...env, ...childEnv },
+        logFile: join(workDir, `${name}.log`),
+      });
+      track(child);
+      await child.waitFor(ready);
+      return child;
     },
+    stop,
   };
 }
 

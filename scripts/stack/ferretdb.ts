@@ -41,7 +41,7 @@ export async function startFerretDb(options: FerretDbOptions): Promise<FerretDb>
   });
   await Promise.race([
     waitUntilListening(port, 30_000, 'FerretDB'),
-    process.exited.then((code) => {
+    process.exited.then(({ code }) => {
       throw new Error(
         `FerretDB exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
       );

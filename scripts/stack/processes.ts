@@ -2,11 +2,20 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface RunningProcess {
   name: string;
   child: ChildProcess;
-  /** Resolves when the process has exited, however it ended. */
-  exited: Promise<number | null>;
+  /** Resolves when the process has exited, however it ended (code null: it could not start). */
+  exited: Promise<Exit>;
+  /** Everything it printed so far (stdout and stderr), when started with `capture`. */
+  output(): string;
+  /** Resolves with the first output line matching `pattern` (printed before or after the call, with `capture`). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -16,42 +25,82 @@ export interface StartOptions {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
-  /** Where its stdout and stderr go; omitted: inherited from this process. */
+  cwd?: string;
+  /** Where its stdout and stderr go (appended). */
   logFile?: string;
   /** Also copy each output line to this process' stdout, prefixed with the name. */
   echo?: boolean;
+  /** Keep all it prints in memory, for output() (tests). */
+  capture?: boolean;
 }
 
-/** Starts a server process whose lifetime this process owns. */
+/**
+ * Starts a process whose lifetime this process owns: the servers of `npm start`, the benchmarks'
+ * stack, and the tests' own API and worker processes.
+ */
 export function startProcess(options: StartOptions): RunningProcess {
   const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: options.logFile || options.echo ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (options.logFile) {
     mkdirSync(dirname(options.logFile), { recursive: true });
     const log = createWriteStream(options.logFile, { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
   }
-  if (options.echo) {
-    for (const stream of [child.stdout, child.stderr]) {
-      let pending = '';
-      stream?.on('data', (chunk: Buffer) => {
-        const lines = (pending + chunk.toString('utf8')).split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) process.stdout.write(`${options.name.padEnd(8)}| ${line}\n`);
-      });
-    }
+
+  let output = '';
+  const lineListeners = new Set<(line: string) => void>();
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (options.capture) output += text;
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (options.echo) process.stdout.write(`${options.name.padEnd(8)}| ${line}\n`);
+        for (const listener of lineListeners) listener(line);
+      }
+    });
+    // Nowhere else to go: this process' own output, as if inherited.
+    if (!options.logFile && !options.capture && !options.echo)
+      stream.pipe(stream === child.stdout ? process.stdout : process.stderr, { end: false });
   }
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(null));
+
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
   });
   return {
     name: options.name,
     child,
     exited,
+    output: () => output,
+    waitFor(pattern, timeoutMs = 60_000) {
+      const seen = output.split('\n').find((line) => pattern.test(line));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          lineListeners.delete(onLine);
+        };
+        const onLine = (line: string) => {
+          if (!pattern.test(line)) return;
+          done();
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(`${options.name} printed nothing matching ${pattern} in ${timeoutMs} ms\n${output}`),
+          );
+        }, timeoutMs);
+        lineListeners.add(onLine);
+      });
+    },
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

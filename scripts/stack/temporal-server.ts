@@ -49,7 +49,7 @@ async function startOnce(options: TemporalDevServerOptions): Promise<TemporalDev
   const process = startProcess({ name: 'temporal', command: options.cli, args, logFile: options.logFile });
   await Promise.race([
     waitUntilListening(port, 60_000, 'Temporal dev server'),
-    process.exited.then((code) => {
+    process.exited.then(({ code }) => {
       throw new ExitedWhileStarting(
         `Temporal dev server exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
       );

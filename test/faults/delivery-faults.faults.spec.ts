@@ -118,7 +118,7 @@ describe('fault suite', () => {
     faults.push('receiver down (connection refused) 4 s');
     await sleep(4_000);
     const previous = receiver.allRequests();
-    receiver = await Receiver.start('/hook', port);
+    receiver = await Receiver.start({ port });
     receiver.previous = previous;
     receiver.check = verified;
     receiver.answer({ status: 500, body: 'fault' });

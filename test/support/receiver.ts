@@ -18,12 +18,32 @@ export type Behaviour =
   | { dripMs: number }
   | { destroy: true };
 
+export interface ReceiverOptions {
+  /** The URL's path (default /hook). */
+  path?: string;
+  /** A port of its own (default: a free one), e.g. to take over from a receiver stopped before. */
+  port?: number;
+  /** Share of requests answered 500 instead of as told (0 to 1): a flaky receiver. */
+  failShare?: number;
+  /** Key first receipts by path and message ID, for many endpoints on one receiver (`/hook/7`). */
+  byPath?: boolean;
+  /** Keep every request in full (default); benchmarks keep only the first receipt of each message. */
+  keepRequests?: boolean;
+}
+
 /**
- * A webhook receiver on 127.0.0.1 (a free port) that records every request and answers as told:
- * one behaviour per request in order (the last one repeats), 200 by default.
+ * The webhook receiver of the tests and benchmarks, on 127.0.0.1 (a free port). It answers as told,
+ * one behaviour per request in order (the last one repeats), 200 by default; it records every
+ * request, and when each message was first accepted by its ID (`webhook-id`; `x-message-id` for the
+ * bare-Temporal baseline).
  */
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
+  /** When each message was first answered 2xx (performance.now()), by ID (or path#ID with byPath). */
+  readonly received = new Map<string, number>();
+  requestCount = 0;
+  /** Requests refused on purpose (failShare). */
+  refused = 0;
   private behaviours: Behaviour[] = [];
   private readonly sockets = new Set<Socket>();
   private server?: Server;
@@ -34,9 +54,11 @@ export class Receiver {
   /** What a receiver on the same port recorded before this one took over. */
   previous: ReceivedRequest[] = [];
 
-  static async start(path = '/hook', port = 0): Promise<Receiver> {
-    const receiver = new Receiver();
-    await receiver.listen(path, port);
+  private constructor(private readonly options: ReceiverOptions) {}
+
+  static async start(options: ReceiverOptions = {}): Promise<Receiver> {
+    const receiver = new Receiver(options);
+    await receiver.listen(options.path ?? '/hook', options.port ?? 0);
     return receiver;
   }
 
@@ -51,6 +73,7 @@ export class Receiver {
 
   private async listen(path: string, port: number): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 60_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -70,9 +93,13 @@ export class Receiver {
       receivedAt: Date.now(),
     };
     received.verdict = this.check?.(received);
-    this.requests.push(received);
-    const index = Math.min(this.requests.length - 1, this.behaviours.length - 1);
-    const behaviour = this.behaviours[index] ?? { status: 200, body: 'ok' };
+    if (this.options.keepRequests ?? true) this.requests.push(received);
+    const index = Math.min(this.requestCount++, this.behaviours.length - 1);
+    let behaviour = this.behaviours[index] ?? { status: 200, body: 'ok' };
+    if (this.options.failShare && Math.random() < this.options.failShare) {
+      this.refused++;
+      behaviour = { status: 500, body: 'failing on purpose' };
+    }
     if ('destroy' in behaviour) return void req.socket.destroy();
     if ('hangMs' in behaviour) {
       await new Promise((resolve) => setTimeout(resolve, behaviour.hangMs));
@@ -87,8 +114,35 @@ export class Receiver {
       }
       return void res.end();
     }
+    if (behaviour.status >= 200 && behaviour.status < 300) this.noteReceipt(received);
     res.writeHead(behaviour.status, { 'content-type': 'text/plain', ...behaviour.headers });
     res.end(behaviour.body ?? '');
+  }
+
+  private noteReceipt(request: ReceivedRequest): void {
+    const id = String(request.headers['webhook-id'] ?? request.headers['x-message-id'] ?? '');
+    const key = this.options.byPath ? `${request.path}#${id}` : id;
+    if (!this.received.has(key)) this.received.set(key, performance.now());
+  }
+
+  /** Forgets what was received (between benchmark runs). */
+  reset(): void {
+    this.requests.length = 0;
+    this.received.clear();
+    this.requestCount = 0;
+    this.refused = 0;
+  }
+
+  /** Resolves once every message ID has been received, or fails after `timeoutMs` saying how many are missing. */
+  async waitFor(ids: string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (ids.some((id) => !this.received.has(id))) {
+      if (Date.now() > deadline) {
+        const missing = ids.filter((id) => !this.received.has(id)).length;
+        throw new Error(`${missing} of ${ids.length} messages not received within ${timeoutMs / 1000} s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   async stop(): Promise<void> {

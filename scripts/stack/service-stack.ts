@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { serverBinaries } from './binaries';
+import { startFerretDb } from './ferretdb';
+import { projectRoot } from './paths';
+import { waitUntilListening } from './ports';
+import { RunningProcess, startProcess } from './processes';
+import { startTemporalDevServer } from './temporal-server';
+
+/**
+ * The one stack starter of `npm start`, the tests' global setup and the benchmarks: the servers
+ * (Temporal dev server and FerretDB, each unless an address of one elsewhere is given), then the
+ * service's own processes (the built API and worker).
+ */
+
+export interface ServersOptions {
+  /** Where the servers' logs go (temporal.log, ferretdb.log). */
+  logDir: string;
+  /** Use this Temporal instead of starting a dev server. */
+  temporalAddress?: string;
+  /** The dev server: fixed ports (default free ones, headless) and a state file (default in memory). */
+  temporal?: { port?: number; uiPort?: number; dbFile?: string };
+  /** Use this MongoDB-protocol server (a mongodb:// URI) instead of starting FerretDB. */
+  mongodbUri?: string;
+  /** FerretDB's state folder, and a fixed port (default a free one). */
+  ferretdb: { dataDir: string; port?: number };
+}
+
+export interface Servers {
+  temporalAddress: string;
+  /** The dev server's Web UI, when one was started with a UI port. */
+  temporalUi?: string;
+  /** The MongoDB server, as given or as started (a started FerretDB's has no database name). */
+  mongodbUri: string;
+  /** What this started (not what it was given), in start order. */
+  processes: RunningProcess[];
+}
+
+/** Starts what is not given, at once; if one fails, stops the ones that did start. */
+export async function startServers(options: ServersOptions): Promise<Servers> {
+  const bins = await serverBinaries();
+  const processes: RunningProcess[] = [];
+  const starts = await Promise.allSettled([
+    options.temporalAddress
+      ? { address: options.temporalAddress, uiUrl: undefined }
+      : startTemporalDevServer({
+          cli: bins.temporalCli,
+          ...options.temporal,
+          logFile: join(options.logDir, 'temporal.log'),
+        }).then((temporal) => {
+          processes.push(temporal.process);
+          return temporal;
+        }),
+    options.mongodbUri ??
+      startFerretDb({
+        binary: bins.ferretdb,
+        ...options.ferretdb,
+        logFile: join(options.logDir, 'ferretdb.log'),
+      }).then((ferret) => {
+        processes.push(ferret.process);
+        return ferret.uri;
+      }),
+  ]);
+  const [temporal, mongodb] = starts;
+  if (temporal.status === 'rejected' || mongodb.status === 'rejected') {
+    await Promise.all(processes.map((p) => p.stop(10_000)));
+    throw (temporal.status === 'rejected' ? temporal : (mongodb as PromiseRejectedResult)).reason;
+  }
+  return {
+    temporalAddress: temporal.value.address,
+    temporalUi: temporal.value.uiUrl,
+    mongodbUri: mongodb.value,
+    processes,
+  };
+}
+
+export interface ServicesOptions {
+  /** Both processes' environment (MONGODB_URI, TEMPORAL_ADDRESS, PORT, secrets, ...). */
+  env: Record<string, string> & { PORT: string };
+  /** Where api.log and worker.log go. */
+  logDir: string;
+  /** Copy their output to this process' stdout, line by line. */
+  echo?: boolean;
+  /** Told of each process as it starts, so a stop asked for meanwhile reaches it. */
+  onStart?: (process: RunningProcess) => void;
+}
+
+const QUIET_LEVELS = ['warn', 'error', 'fatal', 'silent'];
+
+/**
+ * The built API and worker (dist/), each its own process; resolves once the API listens and the
+ * worker says it polls (when its log level lets it say so).
+ */
+export async function startServices(
+  options: ServicesOptions,
+): Promise<{ api: RunningProcess; worker: RunningProcess }> {
+  const root = projectRoot(__dirname);
+  const start = (name: 'api' | 'worker') => {
+    const started = startProcess({
+      name,
+      command: process.execPath,
+      args: [join(root, 'dist', 'apps', name, 'src', 'main.js')],
+      env: { TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'), ...options.env },
+      logFile: join(options.logDir, `${name}.log`),
+      echo: options.echo,
+    });
+    options.onStart?.(started);
+    return started;
+  };
+  const worker = start('worker');
+  const api = start('api');
+  const workerLevel = options.env.LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info';
+  const up = Promise.all([
+    QUIET_LEVELS.includes(workerLevel) ? undefined : worker.waitFor(/Worker polling task queue/, 120_000),
+    waitUntilListening(Number(options.env.PORT), 120_000, 'API'),
+  ]);
+  const died = Promise.race([worker, api].map((p) => p.exited.then(({ code }) => ({ p, code }))));
+  const first = await Promise.race([up.then(() => null), died]);
+  if (first) {
+    await Promise.all([api.stop(5_000), worker.stop(5_000)]);
+    throw new Error(`${first.p.name} exited (code ${first.code}) while starting; see ${options.logDir}`);
+  }
+  return { api, worker };
+}
