@@ -4,7 +4,9 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
+import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
+import { deliveryStateQuery, retryNowSignal } from '../../workflows/webhook-delivery.workflow';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
@@ -360,15 +362,15 @@ describe('webhook delivery', () => {
       WorkflowIds.webhookDelivery(eventId, endpoint.id),
     );
     const waiting = await pollUntil(
-      () =>
-        handle
-          .query<{ status: string; attempts: number; nextAttemptAt: string | null }>('state')
-          .catch(() => null),
+      () => handle.query(deliveryStateQuery).catch(() => null),
       (state) => state?.attempts === 1 && state.nextAttemptAt !== null,
     );
-    expect(Date.parse(waiting!.nextAttemptAt!) - Date.now()).toBeGreaterThan(59 * 60_000);
+    // The hour's step, jittered by up to -10 %, less the time this test took to ask.
+    expect(Date.parse(waiting!.nextAttemptAt!) - Date.now()).toBeGreaterThan(
+      60 * 60_000 * (1 - RETRY_JITTER) - 60_000,
+    );
     expect(waiting).toMatchObject({ status: 'pending', lastError: 'HTTP 500: later' });
-    await handle.signal('retryNow');
+    await handle.signal(retryNowSignal);
     expect(await handle.result()).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
