@@ -25,7 +25,8 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
-import { ApplicationPrincipal, ApplicationsService, WorkspacePrincipal } from './applications.service';
+import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
+import { ApplicationsService } from './applications.service';
 import {
   ApplicationPageResponse,
   ApplicationParams,

@@ -40,8 +40,6 @@ import type {
   UpdateApplicationDto,
 } from './dto/application.dto';
 
-export type { ApplicationPrincipal, WorkspacePrincipal };
-
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const actorOf = (principal: WorkspacePrincipal): ActorRef => ({

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
-import type { WorkspacePrincipal } from './applications.service';
+import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { CryptoKeysService } from './crypto-keys.service';
 import {
   ApplicationParams,

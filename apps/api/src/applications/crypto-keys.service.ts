@@ -13,7 +13,8 @@ import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { cryptoKeyRotation } from '../../../../workflows';
 import { CryptoKeyRotationState, keyRotatedUpdate } from '../../../../workflows/crypto-key-rotation.workflow';
-import { actorOf, ApplicationsService, rotationSettings, WorkspacePrincipal } from './applications.service';
+import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
+import { actorOf, ApplicationsService, rotationSettings } from './applications.service';
 import type {
   AuditEventsResponse,
   CredentialsResponse,

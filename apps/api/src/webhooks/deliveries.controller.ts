@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { DeliveriesService } from './deliveries.service';
 import {
@@ -29,14 +29,18 @@ export class DeliveriesController {
   @Get()
   @ApiOperation({ summary: 'Deliveries, newest first; filter by status, event type, endpoint' })
   @ApiOkResponse({ type: DeliveriesResponse })
-  list(@CurrentPrincipal() p: Caller, @Param() { appId }: AppParams, @Query() query: DeliveriesQuery) {
+  list(
+    @CurrentPrincipal() p: CustomerPrincipal,
+    @Param() { appId }: AppParams,
+    @Query() query: DeliveriesQuery,
+  ) {
     return this.deliveries.list(p, appId, query);
   }
 
   @Get(':deliveryId')
   @ApiOperation({ summary: 'One delivery with every attempt' })
   @ApiOkResponse({ type: DeliveryView })
-  get(@CurrentPrincipal() p: Caller, @Param() { appId, deliveryId }: DeliveryParams) {
+  get(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, deliveryId }: DeliveryParams) {
     return this.deliveries.get(p, appId, deliveryId);
   }
 
@@ -45,7 +49,7 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'A new series of attempts for a failed delivery (same webhook-id)' })
   @ApiAcceptedResponse({ type: RetryResponse })
   @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, or ENDPOINT_DISABLED' })
-  retry(@CurrentPrincipal() p: Caller, @Param() { appId, deliveryId }: DeliveryParams) {
+  retry(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, deliveryId }: DeliveryParams) {
     return this.deliveries.retry(p, appId, deliveryId);
   }
 }

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { ApiError } from '../../../../libs/http/api-error';
 import { PageCursors } from '../../../../libs/http/page-cursors';
 import { WebhookAttemptsRepository } from '../../../../libs/persistence/repositories/webhook-attempts.repository';
@@ -46,7 +46,7 @@ export class DeliveriesService {
   ) {}
 
   async failed(
-    principal: Caller,
+    principal: CustomerPrincipal,
     appId: string,
     query: {
       eventType?: string;
@@ -93,7 +93,7 @@ export class DeliveriesService {
   }
 
   async list(
-    principal: Caller,
+    principal: CustomerPrincipal,
     appId: string,
     query: {
       status?: WebhookDelivery['status'];
@@ -112,7 +112,7 @@ export class DeliveriesService {
     return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
   }
 
-  async get(principal: Caller, appId: string, deliveryId: string): Promise<DeliveryView> {
+  async get(principal: CustomerPrincipal, appId: string, deliveryId: string): Promise<DeliveryView> {
     const delivery = await this.owned(principal, appId, deliveryId);
     const attempts = await this.attempts.listForDelivery(delivery._id);
     return {
@@ -131,13 +131,17 @@ export class DeliveriesService {
     };
   }
 
-  async retry(principal: Caller, appId: string, deliveryId: string): Promise<RetryResponse> {
+  async retry(principal: CustomerPrincipal, appId: string, deliveryId: string): Promise<RetryResponse> {
     const delivery = await this.owned(principal, appId, deliveryId);
     const { series, workflowId } = await this.control.retry(delivery);
     return { deliveryId, series, workflowId };
   }
 
-  private async owned(principal: Caller, appId: string, deliveryId: string): Promise<WebhookDelivery> {
+  private async owned(
+    principal: CustomerPrincipal,
+    appId: string,
+    deliveryId: string,
+  ): Promise<WebhookDelivery> {
     const application = await this.applications.owned(principal, appId);
     const delivery = await this.deliveries.findInApplication(application._id, deliveryId);
     if (!delivery)

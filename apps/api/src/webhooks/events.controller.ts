@@ -6,7 +6,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import {
   APPLICANT_EVENT_TYPES,
   EVENT_TYPE_DESCRIPTIONS,
@@ -34,7 +34,7 @@ export class EventsController {
   @ApiAcceptedResponse({ type: EventAcceptedResponse })
   @ApiPayloadTooLargeResponse()
   accept(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId }: AppParams,
     @Body() body: CreateEventDto,
   ): Promise<EventAcceptedResponse> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
@@ -19,7 +19,11 @@ export class EventsService {
     private readonly credentials: CredentialsService,
   ) {}
 
-  async accept(principal: Caller, appId: string, dto: CreateEventDto): Promise<EventAcceptedResponse> {
+  async accept(
+    principal: CustomerPrincipal,
+    appId: string,
+    dto: CreateEventDto,
+  ): Promise<EventAcceptedResponse> {
     const application = await this.applications.owned(principal, appId);
     if (application.status !== 'active') {
       throw new ApiError(

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { DeliveriesService } from './deliveries.service';
 import {
@@ -55,7 +55,7 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'Add a webhook endpoint; the answer carries its signing secret' })
   @ApiCreatedResponse({ type: WebhookEndpointResponse })
   create(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId }: AppParams,
     @Body() body: CreateWebhookEndpointDto,
   ) {
@@ -66,7 +66,7 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'The application’s webhook endpoints' })
   @ApiOkResponse({ type: WebhookEndpointListResponse })
   async list(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId }: AppParams,
   ): Promise<WebhookEndpointListResponse> {
     return { items: await this.endpoints.list(p, appId) };
@@ -81,7 +81,7 @@ export class WebhookEndpointsController {
   })
   @ApiOkResponse({ type: FailedDeliveriesResponse })
   failed(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId }: AppParams,
     @Query() query: FailedDeliveriesQuery,
   ) {
@@ -91,7 +91,7 @@ export class WebhookEndpointsController {
   @Get(':id')
   @ApiOperation({ summary: 'One webhook endpoint (credential-like header values masked)' })
   @ApiOkResponse({ type: WebhookEndpointResponse })
-  get(@CurrentPrincipal() p: Caller, @Param() { appId, id }: EndpointParams) {
+  get(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, id }: EndpointParams) {
     return this.endpoints.get(p, appId, id);
   }
 
@@ -99,7 +99,7 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'Change an endpoint; `enabled: true` re-enables a disabled one' })
   @ApiOkResponse({ type: WebhookEndpointResponse })
   update(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId, id }: EndpointParams,
     @Body() body: UpdateWebhookEndpointDto,
   ) {
@@ -110,14 +110,14 @@ export class WebhookEndpointsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an endpoint; its pending deliveries are cancelled' })
   @ApiNoContentResponse()
-  delete(@CurrentPrincipal() p: Caller, @Param() { appId, id }: EndpointParams): Promise<void> {
+  delete(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, id }: EndpointParams): Promise<void> {
     return this.endpoints.delete(p, appId, id);
   }
 
   @Get(':id/secret')
   @ApiOperation({ summary: 'The endpoint’s current signing secret (whsec_…)' })
   @ApiOkResponse({ type: SecretResponse })
-  secret(@CurrentPrincipal() p: Caller, @Param() { appId, id }: EndpointParams) {
+  secret(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, id }: EndpointParams) {
     return this.endpoints.secret(p, appId, id);
   }
 
@@ -128,7 +128,7 @@ export class WebhookEndpointsController {
   })
   @ApiOkResponse({ type: SecretResponse })
   rotateSecret(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId, id }: EndpointParams,
     @Body() body: RotateSecretDto,
   ) {
@@ -140,7 +140,7 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'Failed deliveries of one endpoint, newest first' })
   @ApiOkResponse({ type: FailedDeliveriesResponse })
   endpointFailed(
-    @CurrentPrincipal() p: Caller,
+    @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId, id }: EndpointParams,
     @Query() query: EndpointFailedDeliveriesQuery,
   ) {
@@ -155,7 +155,11 @@ export class WebhookEndpointsController {
   })
   @ApiOkResponse({ type: RecoverResponse })
   @ApiConflictResponse({ description: 'ENDPOINT_DISABLED' })
-  recover(@CurrentPrincipal() p: Caller, @Param() { appId, id }: EndpointParams, @Body() body: RecoverDto) {
+  recover(
+    @CurrentPrincipal() p: CustomerPrincipal,
+    @Param() { appId, id }: EndpointParams,
+    @Body() body: RecoverDto,
+  ) {
     return this.endpoints.recover(p, appId, id, body.since);
   }
 }

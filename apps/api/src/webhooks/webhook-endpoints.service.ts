@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { CustomerPrincipal as Caller } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
@@ -63,7 +63,7 @@ export class WebhookEndpointsService {
   ) {}
 
   async create(
-    principal: Caller,
+    principal: CustomerPrincipal,
     appId: string,
     dto: CreateWebhookEndpointDto,
   ): Promise<WebhookEndpointResponse> {
@@ -91,17 +91,17 @@ export class WebhookEndpointsService {
     return { ...(await this.view(endpoint)), secret };
   }
 
-  async list(principal: Caller, appId: string): Promise<WebhookEndpointResponse[]> {
+  async list(principal: CustomerPrincipal, appId: string): Promise<WebhookEndpointResponse[]> {
     const application = await this.applications.owned(principal, appId);
     return Promise.all((await this.endpoints.list(application._id)).map((e) => this.view(e)));
   }
 
-  async get(principal: Caller, appId: string, id: string): Promise<WebhookEndpointResponse> {
+  async get(principal: CustomerPrincipal, appId: string, id: string): Promise<WebhookEndpointResponse> {
     return this.view(await this.owned(principal, appId, id));
   }
 
   async update(
-    principal: Caller,
+    principal: CustomerPrincipal,
     appId: string,
     id: string,
     dto: UpdateWebhookEndpointDto,
@@ -137,7 +137,7 @@ export class WebhookEndpointsService {
   }
 
   /** Deletes the endpoint; its pending deliveries are cancelled. */
-  async delete(principal: Caller, appId: string, id: string): Promise<void> {
+  async delete(principal: CustomerPrincipal, appId: string, id: string): Promise<void> {
     await this.owned(principal, appId, id);
     await this.endpoints.update(appId, id, { enabled: false, disabledReason: 'deleted' });
     await this.deliveries.cancelPending({ endpointId: id });
@@ -145,7 +145,7 @@ export class WebhookEndpointsService {
     await this.endpoints.delete(id);
   }
 
-  async secret(principal: Caller, appId: string, id: string): Promise<SecretResponse> {
+  async secret(principal: CustomerPrincipal, appId: string, id: string): Promise<SecretResponse> {
     await this.owned(principal, appId, id);
     const secret = await this.secrets.currentSigningSecret(id);
     if (!secret) throw this.notFound(id);
@@ -153,7 +153,7 @@ export class WebhookEndpointsService {
   }
 
   async rotateSecret(
-    principal: Caller,
+    principal: CustomerPrincipal,
     appId: string,
     id: string,
     overlap?: string | null,
@@ -165,7 +165,12 @@ export class WebhookEndpointsService {
   }
 
   /** Retries, durably (a workflow), every failed delivery of the endpoint since a time. */
-  async recover(principal: Caller, appId: string, id: string, since: Date): Promise<RecoverResponse> {
+  async recover(
+    principal: CustomerPrincipal,
+    appId: string,
+    id: string,
+    since: Date,
+  ): Promise<RecoverResponse> {
     const endpoint = await this.owned(principal, appId, id);
     if (!endpoint.enabled) throw new EndpointDisabledError(id);
     const sinceIso = since.toISOString();
@@ -186,7 +191,7 @@ export class WebhookEndpointsService {
     return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
   }
 
-  async owned(principal: Caller, appId: string, id: string): Promise<WebhookEndpoint> {
+  async owned(principal: CustomerPrincipal, appId: string, id: string): Promise<WebhookEndpoint> {
     const application: Application = await this.applications.owned(principal, appId);
     const endpoint = await this.endpoints.findInApplication(application._id, id);
     if (!endpoint) throw this.notFound(id);
