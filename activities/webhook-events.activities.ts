@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryInput, DispatchEventInput, OperationalEvent } from '../libs/domain/webhooks';
+import {
+  DeliveryInput,
+  DispatchEventInput,
+  excludedWebhooksOf,
+  OperationalEvent,
+  Recorded,
+} from '../libs/domain/webhooks';
 import { EventIntake } from '../libs/webhooks/event-intake.service';
 
 /** The event dispatch's steps: record the event, open its deliveries; and raising operational events. */
@@ -12,23 +18,30 @@ export class WebhookEventsActivities {
   }
 
   /** Records the event and opens its deliveries (the dispatch workflow's one local activity). */
-  async acceptEvent(input: DispatchEventInput): Promise<DeliveryInput[]> {
+  async acceptEvent(input: Recorded<DispatchEventInput>): Promise<DeliveryInput[]> {
     await this.intake.record(input);
     return this.intake.openDeliveries({
       eventId: input.eventId,
       eventType: input.eventType,
       applicationId: input.applicationId,
-      excludeEndpointIds: input.excludeEndpointIds ?? [],
+      excludeWebhookIds: excludedWebhooksOf(input),
     });
   }
 
-  openDeliveries(event: {
-    eventId: string;
-    eventType: string;
-    applicationId: string;
-    excludeEndpointIds: string[];
-  }): Promise<DeliveryInput[]> {
-    return this.intake.openDeliveries(event);
+  openDeliveries(
+    event: Recorded<{
+      eventId: string;
+      eventType: string;
+      applicationId: string;
+      excludeWebhookIds?: string[];
+    }>,
+  ): Promise<DeliveryInput[]> {
+    return this.intake.openDeliveries({
+      eventId: event.eventId,
+      eventType: event.eventType,
+      applicationId: event.applicationId,
+      excludeWebhookIds: excludedWebhooksOf(event),
+    });
   }
 
   /** Raises an operational event (WEBHOOK_ENDPOINT_DISABLED, APPLICATION_CRYPTO_KEY_ROTATED). */

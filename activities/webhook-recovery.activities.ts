@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import type { RecoveryBatch } from '../libs/domain/webhooks';
+import { RecoveryBatch, Recorded, recoveredWebhookOf } from '../libs/domain/webhooks';
 import { DeliveryControl } from '../libs/webhooks/delivery-control.service';
 
-/** The endpoint recovery's step: retry a batch of its failed deliveries. */
+/** The webhook recovery's step: retry a batch of its failed deliveries. */
 @Injectable()
 export class WebhookRecoveryActivities {
   constructor(private readonly control: DeliveryControl) {}
 
-  /** The next batch of the endpoint's failed deliveries since a time, retried; lastId null when done. */
-  retryFailedDeliveries(input: {
-    applicationId: string;
-    endpointId: string;
-    since: string;
-    afterId: string;
-  }): Promise<RecoveryBatch> {
+  /** The next batch of the webhook's failed deliveries since a time, retried; lastId null when done. */
+  retryFailedDeliveries(
+    input: Recorded<{ applicationId: string; webhookId: string; since: string; afterId: string }>,
+  ): Promise<RecoveryBatch> {
     return this.control.retryFailedBatch({
-      endpointId: input.endpointId,
+      webhookId: recoveredWebhookOf(input),
       since: new Date(input.since),
       afterId: input.afterId,
     });

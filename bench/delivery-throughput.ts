@@ -1,6 +1,6 @@
 /**
  * Benchmark 1: delivery throughput and latency, product against a bare-Temporal baseline, on the
- * same servers in the same run. N events to one endpoint whose receiver answers 200 at once.
+ * same servers in the same run. N events to one webhook whose receiver answers 200 at once.
  *   product:  POST /events -> dispatch workflow -> delivery workflow -> signed POST, MongoDB writes
  *   baseline: one bare workflow per message running one activity that makes the same POST
  * Reports medians over runs and the product/baseline ratio; history events per delivery.
@@ -102,7 +102,7 @@ export async function deliveryThroughput(): Promise<void> {
       /baseline worker polling/,
     );
     const app = await benchApplication(stack);
-    const endpoint = await call<{ id: string }>(
+    const webhook = await call<{ id: string }>(
       stack,
       'POST',
       `/applications/${app.appId}/webhooks`,
@@ -133,7 +133,7 @@ export async function deliveryThroughput(): Promise<void> {
       );
       sample = { product: [...product.sent.keys()][0], baseline: [...baseline.sent.keys()][0] };
     }
-    const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, endpoint.id));
+    const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, webhook.id));
     const perDispatch = await historyEvents(client, WorkflowIds.eventDispatch(sample.product));
     const perBaseline = await historyEvents(client, `baseline:${sample.baseline}`);
     const product = rows.filter((r) => r.system === 'product');
@@ -159,7 +159,7 @@ export async function deliveryThroughput(): Promise<void> {
       historyEvents: {
         deliveryWorkflow: perDelivery,
         dispatchWorkflow: perDispatch,
-        perDeliveryWithOneEndpoint: perDelivery + perDispatch,
+        perDeliveryWithOneWebhook: perDelivery + perDispatch,
         baseline: perBaseline,
       },
     };

@@ -1,6 +1,6 @@
 /**
  * Benchmark 4: the failed-deliveries view at scale. Seeds delivery records (the view's source: one
- * per event and endpoint, a tenth of them the measured application's, half of all failed) up to
+ * per event and webhook, a tenth of them the measured application's, half of all failed) up to
  * each size in turn, e.g. 10,000 then 1,000,000, and times the API's first page and a deep page
  * (resumed from a cursor half-way down), with and without an event-type filter. Prints the query
  * plans the database chose, and the ratio of the largest size's times to the smallest's (target 2).
@@ -25,7 +25,7 @@ const EPOCH = Date.UTC(2026, 0, 1);
 interface Target {
   token: string;
   appId: string;
-  endpointIds: string[];
+  webhookIds: string[];
 }
 
 /** The i-th seeded record: deterministic, so a deep cursor can be computed without reading. */
@@ -33,12 +33,12 @@ function seeded(i: number, target: Target) {
   const app = i % APPLICATIONS;
   const failed = Math.floor(i / APPLICATIONS) % 2 === 0;
   const eventId = `evt_seed${String(i).padStart(8, '0')}`;
-  const endpointId = app === 0 ? target.endpointIds[i % target.endpointIds.length] : `wh_other${app}`;
+  const webhookId = app === 0 ? target.webhookIds[i % target.webhookIds.length] : `wh_other${app}`;
   const at = new Date(EPOCH + i * 1_000);
   return {
-    _id: `${eventId}:${endpointId}`,
+    _id: `${eventId}:${webhookId}`,
     applicationId: app === 0 ? target.appId : `app_other${app}`,
-    endpointId,
+    webhookId,
     eventId,
     eventType: EVENT_TYPES[Math.floor(i / (APPLICATIONS * 2)) % EVENT_TYPES.length],
     status: failed ? 'failed' : 'delivered',
@@ -121,9 +121,9 @@ export async function failedView(): Promise<void> {
   const db = await mongoose.createConnection(stack.mongodbUri).asPromise();
   try {
     const app = await benchApplication(stack);
-    const endpointIds: string[] = [];
+    const webhookIds: string[] = [];
     for (const name of ['primary', 'secondary']) {
-      const endpoint = await call<{ id: string }>(
+      const webhook = await call<{ id: string }>(
         stack,
         'POST',
         `/applications/${app.appId}/webhooks`,
@@ -133,9 +133,9 @@ export async function failedView(): Promise<void> {
           url: `https://${name}.example.com/hook-${randomBytes(3).toString('hex')}`,
         },
       );
-      endpointIds.push(endpoint.id);
+      webhookIds.push(webhook.id);
     }
-    const target: Target = { ...app, endpointIds };
+    const target: Target = { ...app, webhookIds };
     const cursors = new PageCursors(new MasterKeyring(parseMasterKey(stack.masterKey)));
     const deliveries = db.collection('webhook_deliveries');
     const rows: Record<string, string | number>[] = [];

@@ -1,7 +1,7 @@
 /**
- * Benchmark 2: fan-out. One event to an application with 1, 10 and 100 endpoints (all on one
- * receiver answering 200 at once): per endpoint, the time from intake to receipt, and the time
- * until every endpoint has it. Events one at a time, BENCH_RUNS of each size; medians reported.
+ * Benchmark 2: fan-out. One event to an application with 1, 10 and 100 webhooks (all on one
+ * receiver answering 200 at once): per webhook, the time from intake to receipt, and the time
+ * until every webhook has it. Events one at a time, BENCH_RUNS of each size; medians reported.
  */
 import { Receiver } from '../test/support/receiver';
 import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
@@ -10,7 +10,7 @@ import { median, percentile, printTable, writeResult } from './lib/stats';
 const SIZES = (process.env.BENCH_FANOUT ?? '1,10,100').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-async function applicationWithEndpoints(stack: BenchStack, receiver: Receiver, size: number) {
+async function applicationWithWebhooks(stack: BenchStack, receiver: Receiver, size: number) {
   const app = await benchApplication(stack);
   const paths: string[] = [];
   for (let i = 0; i < size; i++) {
@@ -23,7 +23,7 @@ async function applicationWithEndpoints(stack: BenchStack, receiver: Receiver, s
   return { ...app, paths };
 }
 
-/** One event; per endpoint the ms from the intake request to receipt. */
+/** One event; per webhook the ms from the intake request to receipt. */
 async function fanOutOnce(
   stack: BenchStack,
   receiver: Receiver,
@@ -42,7 +42,7 @@ export async function fanOut(): Promise<void> {
   try {
     const rows: Record<string, string | number>[] = [];
     for (const size of SIZES) {
-      const app = await applicationWithEndpoints(stack, receiver, size);
+      const app = await applicationWithWebhooks(stack, receiver, size);
       await fanOutOnce(stack, receiver, app); // warm-up
       const runs: { first: number; p50: number; p95: number; all: number }[] = [];
       for (let run = 0; run < RUNS; run++) {
@@ -56,17 +56,17 @@ export async function fanOut(): Promise<void> {
       }
       const all = median(runs.map((r) => r.all));
       rows.push({
-        endpoints: size,
+        webhooks: size,
         runs: RUNS,
         'first ms': median(runs.map((r) => r.first)),
         'p50 ms': median(runs.map((r) => r.p50)),
         'p95 ms': median(runs.map((r) => r.p95)),
         'all received ms': all,
-        'all / endpoint ms': all / size,
+        'all / webhook ms': all / size,
       });
-      process.stdout.write(`${size} endpoints: all received in ${all.toFixed(0)} ms (median of ${RUNS})\n`);
+      process.stdout.write(`${size} webhooks: all received in ${all.toFixed(0)} ms (median of ${RUNS})\n`);
     }
-    printTable('Fan-out: one event to N endpoints (ms from intake to receipt; medians over runs)', rows);
+    printTable('Fan-out: one event to N webhooks (ms from intake to receipt; medians over runs)', rows);
     process.stdout.write(`figures: ${writeResult('fan-out', { runs: RUNS, rows })}\n`);
   } finally {
     await receiver.stop();

@@ -20,7 +20,7 @@ function load(url: string, options: Partial<autocannon.Options>): Promise<autoca
 
 export async function intake(): Promise<void> {
   // No worker needed to accept: acceptance is starting the dispatch workflow. A worker runs anyway,
-  // as in production, and delivers to an endpoint-less application (nothing to send).
+  // as in production, and delivers to a webhook-less application (nothing to send).
   const stack = await startBenchStack();
   try {
     const app = await benchApplication(stack);

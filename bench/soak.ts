@@ -1,5 +1,5 @@
 /**
- * Benchmark 5: soak. Steady traffic for SOAK_MINUTES to an application with three endpoints: one
+ * Benchmark 5: soak. Steady traffic for SOAK_MINUTES to an application with three webhooks: one
  * receiver answering 200, one failing a share of its requests (retried on a short schedule), one
  * refusing connections (every delivery ends in the failed view). The worker's and the API's memory
  * (RSS) is sampled every SOAK_SAMPLE_SECONDS; after the warm-up it should stay flat within 10 %.
@@ -67,7 +67,7 @@ export async function soak(): Promise<void> {
       ferretdb: stack.processes.get('ferretdb')?.child.pid,
     };
     process.stdout.write(
-      `soak: ${MINUTES} min at ${RATE} events/s, 3 endpoints (ok, ${FAIL_SHARE * 100} % failing, refusing); ` +
+      `soak: ${MINUTES} min at ${RATE} events/s, 3 webhooks (ok, ${FAIL_SHARE * 100} % failing, refusing); ` +
         `RSS every ${SAMPLE_SECONDS} s, warm-up ${WARMUP_MINUTES} min\n`,
     );
 

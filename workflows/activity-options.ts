@@ -60,7 +60,7 @@ export const heartbeatingWebhookAttempt: ActivityOptions = {
 };
 
 /**
- * A batch of an endpoint's recovery. Infrastructure trouble is retried for about half an hour,
+ * A batch of a webhook's recovery. Infrastructure trouble is retried for about half an hour,
  * then the recovery fails visibly; what can no longer be retried is the activity's answer.
  */
 export const recoveryBatch: ActivityOptions = {

@@ -7,7 +7,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
-import type { DispatchEventInput } from '../libs/domain/webhooks';
+import { deliveryInputOf, DispatchEventInput, excludedWebhooksOf, Recorded } from '../libs/domain/webhooks';
 import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { quickStep } from './activity-options';
@@ -19,28 +19,29 @@ const { recordEvent, openDeliveries } = proxyActivities<WebhookEventsActivities>
 const { acceptEvent } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
 
 /**
- * Event dispatch: record the event, open one delivery per subscribed endpoint, and start a
+ * Event dispatch: record the event, open one delivery per subscribed webhook, and start a
  * delivery workflow for each. The deliveries outlive this workflow.
  */
-export async function eventDispatch(input: DispatchEventInput): Promise<{ deliveries: number }> {
-  let deliveries;
+export async function eventDispatch(input: Recorded<DispatchEventInput>): Promise<{ deliveries: number }> {
+  let opened;
   if (patched('accept-event-locally')) {
-    deliveries = await acceptEvent(input);
+    opened = await acceptEvent(input);
   } else {
     // Dispatches started before the local activity (kept for their replay).
     await recordEvent(input);
-    deliveries = await openDeliveries({
+    opened = await openDeliveries({
       eventId: input.eventId,
       eventType: input.eventType,
       applicationId: input.applicationId,
-      excludeEndpointIds: input.excludeEndpointIds ?? [],
+      excludeWebhookIds: excludedWebhooksOf(input),
     });
   }
+  const deliveries = opened.map(deliveryInputOf);
   await Promise.all(
     deliveries.map(async (delivery) => {
       try {
         await startChild(webhookDelivery, {
-          workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.endpointId),
+          workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
           args: [delivery],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           // A delivery that already ran (its dispatch re-run) is not run again; retries are the API's.

@@ -5,10 +5,10 @@ import { recoveryBatch } from './activity-options';
 
 const { retryFailedDeliveries } = proxyActivities<WebhookRecoveryActivities>(recoveryBatch);
 
-/** Endpoint recovery: retries every failed delivery of the endpoint since a time, a batch at a time. */
+/** Webhook recovery: retries every failed delivery of the webhook since a time, a batch at a time. */
 export async function webhookRecovery(input: {
   applicationId: string;
-  endpointId: string;
+  webhookId: string;
   since: string;
 }): Promise<RecoveryResult> {
   const result: RecoveryResult = { retried: 0, skipped: 0 };

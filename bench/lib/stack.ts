@@ -127,7 +127,7 @@ export async function sendEvent(
   return eventId;
 }
 
-/** A workspace and a provisioned application, ready for endpoints. */
+/** A workspace and a provisioned application, ready for webhooks. */
 export async function benchApplication(stack: BenchStack): Promise<{ token: string; appId: string }> {
   const workspace = await call<{ apiToken: string }>(stack, 'POST', '/workspaces', stack.adminToken, {
     name: 'bench',

@@ -115,7 +115,7 @@ export class Environment {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 15_000;
 
-  /** An endpoint whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
+  /** A webhook whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
   @Matches(/^(P[0-9WDTHMS]+|(\d+[smhdw])+)$/i, {
     message: 'WEBHOOK_ENDPOINT_DISABLE_AFTER must be a duration like P5D or 5d',
   })

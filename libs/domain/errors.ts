@@ -10,14 +10,14 @@ export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
 }
 
-/** A delivery cannot be retried: its endpoint is disabled or deleted. */
-export class EndpointDisabledError extends DomainError {
-  readonly code = 'ENDPOINT_DISABLED';
+/** A delivery cannot be retried: its webhook is disabled or deleted. */
+export class WebhookDisabledError extends DomainError {
+  readonly code = 'WEBHOOK_DISABLED';
   readonly kind = 'conflict';
-  override name = 'EndpointDisabledError';
+  override name = 'WebhookDisabledError';
 
-  constructor(readonly endpointId: string) {
-    super(`Webhook endpoint ${endpointId} is disabled or deleted: re-enable it (PATCH enabled: true) first`);
+  constructor(readonly webhookId: string) {
+    super(`Webhook ${webhookId} is disabled or deleted: re-enable it (PATCH enabled: true) first`);
   }
 }
 

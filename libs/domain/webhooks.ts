@@ -21,7 +21,7 @@ export const EVENT_TYPE_DESCRIPTIONS: Record<EventType, string> = {
   APPLICANT_COMPLETED: 'An applicant finished the verification flow',
   APPLICANT_DUPLICATE_DOCUMENT: 'An applicant submitted a document already seen for another applicant',
   APPLICANT_VERIFICATION_STATUS_CHANGED: "An applicant's verification status changed",
-  WEBHOOK_ENDPOINT_DISABLED: 'A webhook endpoint of the application was disabled after failing for too long',
+  WEBHOOK_ENDPOINT_DISABLED: 'A webhook of the application was disabled after failing for too long',
   APPLICATION_CRYPTO_KEY_ROTATED: "The application's Crypto Key was rotated",
 };
 
@@ -33,12 +33,12 @@ export const DEFAULT_RETRY_SCHEDULE_MS = [
   5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ];
 
-/** What a delivery workflow is given: IDs only; activities load the event, endpoint and secrets. */
+/** What a delivery workflow is given: IDs only; activities load the event, webhook and secrets. */
 export interface DeliveryInput {
   deliveryId: string;
   eventId: string;
   eventType: string;
-  endpointId: string;
+  webhookId: string;
   applicationId: string;
   /** Delays between attempts, fixed when the delivery starts. */
   retryScheduleMs: number[];
@@ -59,7 +59,7 @@ export interface AttemptRequest {
 
 /** What one attempt came to. */
 export interface AttemptOutcome {
-  /** stopped: failed, and no more attempts (410 Gone, or the endpoint was just disabled). */
+  /** stopped: failed, and no more attempts (410 Gone, or the webhook was just disabled). */
   result: 'succeeded' | 'failed' | 'stopped' | 'skipped';
   statusCode: number | null;
   error: string | null;
@@ -68,9 +68,9 @@ export interface AttemptOutcome {
 }
 
 /**
- * Where a delivery stands after an attempt: ended by a success, a stop (410, the endpoint just
+ * Where a delivery stands after an attempt: ended by a success, a stop (410, the webhook just
  * disabled) or the last attempt's failure; cancelled when the attempt was skipped (the delivery,
- * its endpoint or its application gone meanwhile); still pending while retries remain.
+ * its webhook or its application gone meanwhile); still pending while retries remain.
  */
 export function statusAfterAttempt(outcome: AttemptOutcome, isLast: boolean): DeliveryStatus {
   if (outcome.result === 'succeeded') return 'succeeded';
@@ -95,8 +95,8 @@ export interface DispatchEventInput {
   sealedData?: SealedSecret;
   /** Only in dispatches started before data was sealed. */
   data?: unknown;
-  /** Endpoints that must not get this event (the disabled endpoint, for its own disabling event). */
-  excludeEndpointIds?: string[];
+  /** Webhooks that must not get this event (the disabled webhook, for its own disabling event). */
+  excludeWebhookIds?: string[];
   requestedBy: ActorRef;
 }
 
@@ -107,22 +107,44 @@ export interface OperationalEvent {
   data: Record<string, unknown>;
   /** Names the occurrence once and for all: a retried step raising it again raises the same event. */
   occurrence: string;
-  excludeEndpointIds?: string[];
+  excludeWebhookIds?: string[];
 }
 
-/** One batch of an endpoint's recovery: retried, skipped (no longer failed, or being retried). */
+/** One batch of a webhook's recovery: retried, skipped (no longer failed, or being retried). */
 export interface RecoveryBatch {
   retried: number;
   skipped: number;
   /** Where the next batch starts after; null when done. */
   lastId: string | null;
-  /** Why the recovery ended early (the endpoint was disabled or deleted meanwhile). */
+  /** Why the recovery ended early (the webhook was disabled or deleted meanwhile). */
   stopped?: string;
 }
 
-/** What an endpoint's recovery did. */
+/** What a webhook's recovery did. */
 export interface RecoveryResult {
   retried: number;
   skipped: number;
   stopped?: string;
+}
+
+/**
+ * Payloads written before webhook endpoints were called webhooks in code (`endpointId`,
+ * `excludeEndpointIds`): recorded and running workflows' histories still carry them, so workflows
+ * and activities read those fields through these, never directly.
+ */
+export type Recorded<T> = T & { endpointId?: string; excludeEndpointIds?: string[] };
+
+/** A delivery workflow's input as recorded, in today's shape. */
+export function deliveryInputOf(recorded: Recorded<DeliveryInput>): DeliveryInput {
+  return recorded.webhookId === undefined ? { ...recorded, webhookId: recorded.endpointId! } : recorded;
+}
+
+/** The webhooks an event must not go to, as recorded. */
+export function excludedWebhooksOf(recorded: Recorded<{ excludeWebhookIds?: string[] }>): string[] {
+  return recorded.excludeWebhookIds ?? recorded.excludeEndpointIds ?? [];
+}
+
+/** The webhook a recovery is about, as recorded. */
+export function recoveredWebhookOf(recorded: Recorded<{ webhookId?: string }>): string {
+  return (recorded.webhookId ?? recorded.endpointId)!;
 }

@@ -2,28 +2,28 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { WebhookAttemptsRepository } from './repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from './repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from './repositories/webhooks.repository';
 import { WebhookEventsRepository } from './repositories/webhook-events.repository';
 import { WebhookSecretsRepository } from './repositories/webhook-secrets.repository';
 import { WebhookAttempt, WebhookAttemptSchema } from './schemas/webhook-attempt.schema';
 import { WebhookDelivery, WebhookDeliverySchema } from './schemas/webhook-delivery.schema';
-import { WebhookEndpoint, WebhookEndpointSchema } from './schemas/webhook-endpoint.schema';
+import { Webhook, WebhookSchema } from './schemas/webhook.schema';
 import { WebhookEvent, WebhookEventSchema } from './schemas/webhook-event.schema';
 import { WebhookSecret, WebhookSecretSchema } from './schemas/webhook-secret.schema';
 
 const repositories = [
-  WebhookEndpointsRepository,
+  WebhooksRepository,
   WebhookSecretsRepository,
   WebhookEventsRepository,
   WebhookDeliveriesRepository,
   WebhookAttemptsRepository,
 ];
 
-/** Webhook endpoints and their secrets, events, deliveries and attempts. */
+/** Webhooks and their secrets, events, deliveries and attempts. */
 @Module({
   imports: [
     MongooseModule.forFeature([
-      { name: WebhookEndpoint.name, schema: WebhookEndpointSchema },
+      { name: Webhook.name, schema: WebhookSchema },
       { name: WebhookSecret.name, schema: WebhookSecretSchema },
       { name: WebhookEvent.name, schema: WebhookEventSchema },
       { name: WebhookDelivery.name, schema: WebhookDeliverySchema },

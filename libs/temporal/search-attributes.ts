@@ -19,7 +19,7 @@ export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SearchAttributes) as (keyof ty
 export function deliverySearchAttributes(input: DeliveryInput) {
   return [
     { key: SearchAttributes.ApplicationId, value: input.applicationId },
-    { key: SearchAttributes.WebhookId, value: input.endpointId },
+    { key: SearchAttributes.WebhookId, value: input.webhookId },
     { key: SearchAttributes.EventType, value: input.eventType },
     { key: SearchAttributes.EventId, value: input.eventId },
     { key: SearchAttributes.DeliveryStatus, value: 'pending' },

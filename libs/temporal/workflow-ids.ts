@@ -12,9 +12,9 @@ export const WorkflowIds = {
   scheduledCryptoKeyRotation: (applicationId: string) => `crypto-key-rotation-scheduled:${applicationId}`,
   /** Accepting an event is starting this: the same event ID never dispatches twice. */
   eventDispatch: (eventId: string) => `event-dispatch:${eventId}`,
-  /** One per (event, endpoint); a retry of a failed delivery is a new run under the same ID. */
-  webhookDelivery: (eventId: string, endpointId: string) => `webhook-delivery:${eventId}:${endpointId}`,
-  webhookRecovery: (endpointId: string, since: string) => `webhook-recovery:${endpointId}:${since}`,
+  /** One per (event, webhook); a retry of a failed delivery is a new run under the same ID. */
+  webhookDelivery: (eventId: string, webhookId: string) => `webhook-delivery:${eventId}:${webhookId}`,
+  webhookRecovery: (webhookId: string, since: string) => `webhook-recovery:${webhookId}:${since}`,
 } as const;
 
 export const ScheduleIds = {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
 import { DeliveryControl } from './delivery-control.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
@@ -12,7 +12,7 @@ export class ApplicationWebhooksCleanup {
   constructor(
     private readonly control: DeliveryControl,
     private readonly secrets: WebhookSecretsService,
-    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly webhooks: WebhooksRepository,
     private readonly events: WebhookEventsRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
@@ -21,9 +21,9 @@ export class ApplicationWebhooksCleanup {
   /** Its pending deliveries stop, then its webhooks, their secrets, events, deliveries and attempts go. */
   async delete(applicationId: string): Promise<void> {
     await this.control.cancelPending({ applicationId });
-    await this.secrets.deleteForEndpoints(await this.endpoints.idsOfApplication(applicationId));
+    await this.secrets.deleteForWebhooks(await this.webhooks.idsOfApplication(applicationId));
     await Promise.all([
-      this.endpoints.deleteForApplication(applicationId),
+      this.webhooks.deleteForApplication(applicationId),
       this.events.deleteForApplication(applicationId),
       this.deliveries.deleteForApplication(applicationId),
       this.attempts.deleteForApplication(applicationId),

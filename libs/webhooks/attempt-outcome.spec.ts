@@ -17,7 +17,7 @@ describe('what an attempt comes to', () => {
     });
   });
 
-  it('anything else failed, carrying the Retry-After; stopped when it disabled the endpoint', () => {
+  it('anything else failed, carrying the Retry-After; stopped when it disabled the webhook', () => {
     expect(outcomeOf(answer(429, 'HTTP 429', 60_000), false)).toEqual({
       result: 'failed',
       statusCode: 429,

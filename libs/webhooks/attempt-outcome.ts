@@ -1,6 +1,6 @@
 import type { AttemptOutcome } from '../domain/webhooks';
 
-/** The attempt was not made: its delivery, endpoint or application is gone or no longer pending. */
+/** The attempt was not made: its delivery, webhook or application is gone or no longer pending. */
 export const SKIPPED: AttemptOutcome = {
   result: 'skipped',
   statusCode: null,
@@ -10,16 +10,16 @@ export const SKIPPED: AttemptOutcome = {
 
 /**
  * What an answer means: a 2xx succeeded; anything else failed, and is `stopped` (no retry) when it
- * disabled the endpoint. A receiver's Retry-After (429, 503) travels with a failure.
+ * disabled the webhook. A receiver's Retry-After (429, 503) travels with a failure.
  */
 export function outcomeOf(
   answer: { statusCode: number | null; error: string | null; retryAfterMs: number | null },
-  endpointDisabled: boolean,
+  webhookDisabled: boolean,
 ): AttemptOutcome {
   if (answer.error === null)
     return { result: 'succeeded', statusCode: answer.statusCode, error: null, retryAfterMs: null };
   return {
-    result: endpointDisabled ? 'stopped' : 'failed',
+    result: webhookDisabled ? 'stopped' : 'failed',
     statusCode: answer.statusCode,
     error: answer.error,
     retryAfterMs: answer.retryAfterMs,

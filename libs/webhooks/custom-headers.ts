@@ -1,4 +1,4 @@
-/** Rules for the custom headers of a webhook endpoint. Pure. */
+/** Rules for the custom headers of a webhook. Pure. */
 export interface CustomHeader {
   key: string;
   value: string;

@@ -6,14 +6,14 @@ import { AttemptOutcome, AttemptRequest, statusAfterAttempt } from '../domain/we
 import { ApplicationsRepository } from '../persistence/repositories/applications.repository';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
 import type { Application } from '../persistence/schemas/application.schema';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
-import type { WebhookEndpoint } from '../persistence/schemas/webhook-endpoint.schema';
+import type { Webhook } from '../persistence/schemas/webhook.schema';
 import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
 import { outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
-import { EndpointHealth } from './endpoint-health';
+import { WebhookHealth } from './webhook-health';
 import { openEventData } from './event-data';
 import { HttpAttemptRequest, HttpAttemptResult, postWebhook } from './http-delivery';
 import { webhookBody, webhookRequestHeaders } from './webhook-request';
@@ -24,7 +24,7 @@ interface PreparedAttempt {
   req: AttemptRequest;
   delivery: WebhookDelivery;
   event: WebhookEvent;
-  endpoint: WebhookEndpoint;
+  webhook: Webhook;
   application: Application;
 }
 
@@ -35,9 +35,9 @@ const endedBy = (outcome: AttemptOutcome, isLast: boolean) => {
 };
 
 /**
- * The attempt pipeline, in three steps: prepare (load the delivery, its event, endpoint and
+ * The attempt pipeline, in three steps: prepare (load the delivery, its event, webhook and
  * application, and check it is still due), make (build, sign and POST the request), and handle the
- * answer (record the attempt once, keep the endpoint's health, end the delivery when it is over).
+ * answer (record the attempt once, keep the webhook's health, end the delivery when it is over).
  * Throws only for infrastructure trouble, which the activity's retry policy covers.
  */
 @Injectable()
@@ -47,10 +47,10 @@ export class DeliveryAttempts {
     private readonly keyring: MasterKeyring,
     private readonly credentials: CredentialsService,
     private readonly secrets: WebhookSecretsService,
-    private readonly health: EndpointHealth,
+    private readonly health: WebhookHealth,
     private readonly applications: ApplicationsRepository,
     private readonly events: WebhookEventsRepository,
-    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
   ) {}
@@ -90,21 +90,21 @@ export class DeliveryAttempts {
   private async prepare(req: AttemptRequest): Promise<PreparedAttempt | null> {
     const delivery = await this.deliveries.findById(req.deliveryId);
     if (!delivery || delivery.series !== req.series || delivery.status !== 'pending') return null;
-    const [event, endpoint, application] = await Promise.all([
+    const [event, webhook, application] = await Promise.all([
       this.events.findById(delivery.eventId),
-      this.endpoints.findById(delivery.endpointId),
+      this.webhooks.findById(delivery.webhookId),
       this.applications.findById(delivery.applicationId),
     ]);
-    if (!event || !endpoint?.enabled || application?.status !== 'active') {
+    if (!event || !webhook?.enabled || application?.status !== 'active') {
       await this.deliveries.finish(req.deliveryId, req.series, 'cancelled');
       return null;
     }
-    return { req, delivery, event, endpoint, application };
+    return { req, delivery, event, webhook, application };
   }
 
   /** The signed request: the event's body (encrypted if the application asks), custom headers, signature. */
   private async request(
-    { event, endpoint, application }: PreparedAttempt,
+    { event, webhook, application }: PreparedAttempt,
     now: Date,
   ): Promise<HttpAttemptRequest> {
     const data = openEventData(this.keyring, event);
@@ -118,15 +118,15 @@ export class DeliveryAttempts {
         : { data }),
     });
     const custom =
-      endpoint.headers.length > 0 ? await this.secrets.headerValues(endpoint._id, endpoint.headers) : {};
+      webhook.headers.length > 0 ? await this.secrets.headerValues(webhook._id, webhook.headers) : {};
     const headers = webhookRequestHeaders(custom, {
-      secrets: await this.secrets.signingSecrets(endpoint._id, now),
+      secrets: await this.secrets.signingSecrets(webhook._id, now),
       id: event._id,
       timestampSeconds: Math.floor(now.getTime() / 1000),
       body,
     });
     return {
-      url: endpoint.url,
+      url: webhook.url,
       headers,
       body,
       timeoutMs: this.env.WEBHOOK_TIMEOUT_MS,
@@ -134,9 +134,9 @@ export class DeliveryAttempts {
     };
   }
 
-  /** Records the attempt (once), keeps the endpoint's health, and ends the delivery if this was its end. */
+  /** Records the attempt (once), keeps the webhook's health, and ends the delivery if this was its end. */
   private async handle(
-    { req, delivery, endpoint }: PreparedAttempt,
+    { req, delivery, webhook }: PreparedAttempt,
     now: Date,
     answer: HttpAttemptResult,
   ): Promise<AttemptOutcome> {
@@ -144,7 +144,7 @@ export class DeliveryAttempts {
     await this.attempts.record({
       deliveryId: delivery._id,
       applicationId: delivery.applicationId,
-      endpointId: endpoint._id,
+      webhookId: webhook._id,
       series: req.series,
       attempt: req.attempt,
       scheduledAt: new Date(req.scheduledAt),
@@ -158,7 +158,7 @@ export class DeliveryAttempts {
     const disabled =
       !succeeded &&
       (await this.health.failed(
-        endpoint,
+        webhook,
         answer.statusCode,
         now,
         `${req.deliveryId}:${req.series}:${req.attempt}`,
@@ -170,7 +170,7 @@ export class DeliveryAttempts {
       { number: req.attempt, at: now, statusCode: answer.statusCode, error: answer.error },
       endedBy(outcome, req.isLast),
     );
-    if (succeeded) await this.health.succeeded(endpoint, now);
+    if (succeeded) await this.health.succeeded(webhook, now);
     return outcome;
   }
 }

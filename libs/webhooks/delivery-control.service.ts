@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryInProgressError, EndpointDisabledError } from '../domain/errors';
+import { DeliveryInProgressError, WebhookDisabledError } from '../domain/errors';
 import type { RecoveryBatch } from '../domain/webhooks';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
 import { deliverySearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
@@ -13,7 +13,7 @@ import { deliveryInput } from './delivery-input';
 const RECOVERY_BATCH = 100;
 
 /**
- * Retrying and cancelling deliveries, one at a time or by endpoint: for the API, and for the
+ * Retrying and cancelling deliveries, one at a time or by webhook: for the API, and for the
  * recovery and deletion workflows.
  */
 @Injectable()
@@ -21,21 +21,21 @@ export class DeliveryControl {
   constructor(
     private readonly workflows: WorkflowStarter,
     private readonly deliveries: WebhookDeliveriesRepository,
-    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly webhooks: WebhooksRepository,
   ) {}
 
   /**
    * A new series of attempts for a finished delivery (same `webhook-id`), recorded against the
-   * same delivery. DeliveryInProgressError while it is still pending; EndpointDisabledError if
-   * its endpoint is disabled or gone.
+   * same delivery. DeliveryInProgressError while it is still pending; WebhookDisabledError if
+   * its webhook is disabled or gone.
    */
   async retry(delivery: WebhookDelivery): Promise<{ series: number; workflowId: string }> {
-    const endpoint = await this.endpoints.findById(delivery.endpointId);
-    if (!endpoint || !endpoint.enabled) throw new EndpointDisabledError(delivery.endpointId);
+    const webhook = await this.webhooks.findById(delivery.webhookId);
+    if (!webhook || !webhook.enabled) throw new WebhookDisabledError(delivery.webhookId);
     const series = await this.deliveries.startSeries(delivery._id);
     if (series === null) throw new DeliveryInProgressError(delivery._id);
-    const input = deliveryInput(delivery, endpoint, series);
-    const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.endpointId);
+    const input = deliveryInput(delivery, webhook, series);
+    const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.webhookId);
     await this.workflows.start(webhookDelivery, {
       workflowId,
       args: [input],
@@ -46,17 +46,13 @@ export class DeliveryControl {
   }
 
   /**
-   * Retries the next batch of failed deliveries of an endpoint since a time; lastId null when done.
-   * A delivery retried meanwhile by someone else is skipped; an endpoint disabled or deleted
+   * Retries the next batch of failed deliveries of a webhook since a time; lastId null when done.
+   * A delivery retried meanwhile by someone else is skipped; a webhook disabled or deleted
    * meanwhile ends the recovery (`stopped` says why): neither is a failure to retry.
    */
-  async retryFailedBatch(input: {
-    endpointId: string;
-    since: Date;
-    afterId: string;
-  }): Promise<RecoveryBatch> {
+  async retryFailedBatch(input: { webhookId: string; since: Date; afterId: string }): Promise<RecoveryBatch> {
     const ids = await this.deliveries.failedSince(
-      input.endpointId,
+      input.webhookId,
       input.since,
       input.afterId,
       RECOVERY_BATCH,
@@ -77,21 +73,20 @@ export class DeliveryControl {
         batch.retried++;
       } catch (err) {
         if (err instanceof DeliveryInProgressError) batch.skipped++;
-        else if (err instanceof EndpointDisabledError)
-          return { ...batch, lastId: null, stopped: err.message };
+        else if (err instanceof WebhookDisabledError) return { ...batch, lastId: null, stopped: err.message };
         else throw err;
       }
     }
     return batch;
   }
 
-  /** Signals every pending delivery of an application or endpoint to stop; returns how many. */
-  async cancelPending(filter: { applicationId?: string; endpointId?: string }): Promise<number> {
+  /** Signals every pending delivery of an application or webhook to stop; returns how many. */
+  async cancelPending(filter: { applicationId?: string; webhookId?: string }): Promise<number> {
     const pending = await this.deliveries.pendingIds(filter);
     for (const id of pending) {
-      const [eventId, endpointId] = id.split(':');
+      const [eventId, webhookId] = id.split(':');
       // Finished, or never started: nothing to stop.
-      await this.workflows.signal(WorkflowIds.webhookDelivery(eventId, endpointId), cancelSignal);
+      await this.workflows.signal(WorkflowIds.webhookDelivery(eventId, webhookId), cancelSignal);
     }
     return pending.length;
   }

@@ -1,21 +1,21 @@
 import { retrySchedule } from '../domain/retry-policy';
 import type { DeliveryInput } from '../domain/webhooks';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
-import type { WebhookEndpoint } from '../persistence/schemas/webhook-endpoint.schema';
+import type { Webhook } from '../persistence/schemas/webhook.schema';
 
-/** The delivery workflow's input for a delivery to an endpoint, its retry schedule fixed now. */
+/** The delivery workflow's input for a delivery to a webhook, its retry schedule fixed now. */
 export function deliveryInput(
   delivery: Pick<WebhookDelivery, '_id' | 'eventId' | 'eventType' | 'applicationId'>,
-  endpoint: WebhookEndpoint,
+  webhook: Webhook,
   series: number,
 ): DeliveryInput {
   return {
     deliveryId: delivery._id,
     eventId: delivery.eventId,
     eventType: delivery.eventType,
-    endpointId: endpoint._id,
+    webhookId: webhook._id,
     applicationId: delivery.applicationId,
-    retryScheduleMs: retrySchedule(endpoint.retryPolicy),
+    retryScheduleMs: retrySchedule(webhook.retryPolicy),
     series,
   };
 }

@@ -6,7 +6,7 @@ import {
   deliveryIdOf,
   WebhookDeliveriesRepository,
 } from '../persistence/repositories/webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from '../persistence/repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
@@ -20,7 +20,7 @@ export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { 
 
 /**
  * An event's way in: accepted (its dispatch workflow started, its data sealed), then recorded and
- * given one delivery per subscribed endpoint by that workflow.
+ * given one delivery per subscribed webhook by that workflow.
  */
 @Injectable()
 export class EventIntake {
@@ -28,7 +28,7 @@ export class EventIntake {
     private readonly workflows: WorkflowStarter,
     private readonly keyring: MasterKeyring,
     private readonly events: WebhookEventsRepository,
-    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
@@ -64,7 +64,7 @@ export class EventIntake {
       eventType: event.eventType,
       occurredAt: new Date().toISOString(),
       data: event.data,
-      excludeEndpointIds: event.excludeEndpointIds,
+      excludeWebhookIds: event.excludeWebhookIds,
       requestedBy: { kind: 'system', id: null },
     });
   }
@@ -80,17 +80,17 @@ export class EventIntake {
     });
   }
 
-  /** One delivery per enabled endpoint that wants the event, each opened once for good. */
+  /** One delivery per enabled webhook that wants the event, each opened once for good. */
   async openDeliveries(event: {
     eventId: string;
     eventType: string;
     applicationId: string;
-    excludeEndpointIds: string[];
+    excludeWebhookIds: string[];
   }): Promise<DeliveryInput[]> {
-    const subscribed = await this.endpoints.listSubscribed(
+    const subscribed = await this.webhooks.listSubscribed(
       event.applicationId,
       event.eventType,
-      event.excludeEndpointIds,
+      event.excludeWebhookIds,
     );
     const opened = new Set(
       await this.deliveries.open(
@@ -99,9 +99,9 @@ export class EventIntake {
       ),
     );
     return subscribed
-      .filter((endpoint) => opened.has(endpoint._id))
-      .map((endpoint) =>
-        deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, endpoint._id) }, endpoint, 1),
+      .filter((webhook) => opened.has(webhook._id))
+      .map((webhook) =>
+        deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, webhook._id) }, webhook, 1),
       );
   }
 }

@@ -4,20 +4,20 @@ import { WebhooksPersistenceModule } from '../persistence/webhooks-persistence.m
 import { ApplicationWebhooksCleanup } from './application-webhooks-cleanup.service';
 import { DeliveryAttempts } from './delivery-attempts.service';
 import { DeliveryControl } from './delivery-control.service';
-import { EndpointHealth } from './endpoint-health';
+import { WebhookHealth } from './webhook-health';
 import { EventIntake } from './event-intake.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
 
 const services = [
   EventIntake,
   DeliveryAttempts,
-  EndpointHealth,
+  WebhookHealth,
   DeliveryControl,
   WebhookSecretsService,
   ApplicationWebhooksCleanup,
 ];
 
-/** The delivery domain: events in, attempts out, endpoint health, retries, secrets. */
+/** The delivery domain: events in, attempts out, webhook health, retries, secrets. */
 @Module({
   imports: [WebhooksPersistenceModule, CredentialsModule],
   providers: services,

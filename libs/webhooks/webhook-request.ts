@@ -17,7 +17,7 @@ export function webhookBody(event: {
   return JSON.stringify({ id, type, timestamp: occurredAt.toISOString(), applicationId, ...payload });
 }
 
-/** Headers of one attempt: the endpoint's own, then ours, which custom ones can never override. */
+/** Headers of one attempt: the webhook's own, then ours, which custom ones can never override. */
 export function webhookRequestHeaders(
   custom: Record<string, string>,
   signing: { secrets: string[]; id: string; timestampSeconds: number; body: string },

@@ -6,7 +6,7 @@ import { webhookHeaders } from '../../libs/webhooks/signing';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { Receiver } from '../support/receiver';
-import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 type Receive = (
   rawBody: string,
@@ -43,39 +43,39 @@ describe('README: a recipient verifies, dedupes and orders real deliveries', () 
 
   it('accepts genuine deliveries once, flags duplicates and stale events, rejects forgeries', async () => {
     const { app, as } = await tenantWithApplication(new ApiClient(api));
-    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const webhook = await addWebhook(as, app.id, { url: receiver.url });
     const older = await sendEvent(as, app.id, { data: { applicantId: 'appl_1', step: 1 } });
-    await finishedDelivery(as, app.id, older, endpoint.id);
+    await finishedDelivery(as, app.id, older, webhook.id);
     const newer = await sendEvent(as, app.id, { data: { applicantId: 'appl_1', step: 2 } });
-    await finishedDelivery(as, app.id, newer, endpoint.id);
+    await finishedDelivery(as, app.id, newer, webhook.id);
     const [first, second] = receiver.requests;
     const headersOf = (r: (typeof receiver.requests)[number]) => r.headers as Record<string, string>;
     const store = { seen: new Set<string>(), latest: new Map<string, number>() };
 
     // Processed out of order, as a retry can cause: the newer first, then the older is stale.
-    expect(receive(second.body, headersOf(second), endpoint.secret, store)).toMatchObject({
+    expect(receive(second.body, headersOf(second), webhook.secret, store)).toMatchObject({
       status: 'new',
       event: { id: newer },
     });
-    expect(receive(first.body, headersOf(first), endpoint.secret, store)).toMatchObject({
+    expect(receive(first.body, headersOf(first), webhook.secret, store)).toMatchObject({
       status: 'stale',
       event: { id: older },
     });
-    expect(receive(second.body, headersOf(second), endpoint.secret, store).status).toBe('duplicate');
+    expect(receive(second.body, headersOf(second), webhook.secret, store).status).toBe('duplicate');
 
     expect(() =>
-      receive(first.body.replace('appl_1', 'appl_2'), headersOf(first), endpoint.secret, store),
+      receive(first.body.replace('appl_1', 'appl_2'), headersOf(first), webhook.secret, store),
     ).toThrow();
     expect(() =>
       receive(first.body, headersOf(first), 'whsec_' + Buffer.alloc(32, 9).toString('base64'), store),
     ).toThrow();
     const stale = webhookHeaders(
-      [endpoint.secret],
+      [webhook.secret],
       older,
       Math.floor(Date.now() / 1000) - 10 * 60,
       first.body,
     );
-    expect(() => receive(first.body, stale, endpoint.secret, { seen: new Set(), latest: new Map() })).toThrow(
+    expect(() => receive(first.body, stale, webhook.secret, { seen: new Set(), latest: new Map() })).toThrow(
       /timestamp/i,
     );
   });

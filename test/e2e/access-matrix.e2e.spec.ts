@@ -113,7 +113,7 @@ const ROUTES: Route[] = [
   },
   { method: 'delete', path: (id) => `/v1/applications/${id}`, takes: ['workspace'] },
 ];
-/** An endpoint ID that exists nowhere: route-level checks come before any lookup of it. */
+/** A webhook ID that exists nowhere: route-level checks come before any lookup of it. */
 const WH = 'wh_doesNotExist';
 const describeRoute = (r: Route) => `${r.method.toUpperCase()} ${r.path(':appId', ':wsId')}`;
 

@@ -4,7 +4,7 @@ import { WebhookDeliveriesRepository } from '../../libs/persistence/repositories
 import { dropDatabase, startWorker } from '../support/app';
 
 /**
- * Opening an event's deliveries against FerretDB: one write for all endpoints, and a re-run of the
+ * Opening an event's deliveries against FerretDB: one write for all webhooks, and a re-run of the
  * step (its first result lost with a dead worker) returns again what was opened but never attempted.
  */
 describe('opening deliveries', () => {
@@ -27,11 +27,11 @@ describe('opening deliveries', () => {
     applicationId: 'app_opening',
   });
 
-  it('opens one pending delivery per endpoint', async () => {
+  it('opens one pending delivery per webhook', async () => {
     const accepted = event();
     expect(await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c'])).toEqual(['wh_a', 'wh_b', 'wh_c']);
     const opened = await deliveries.findById(`${accepted.eventId}:wh_b`);
-    expect(opened).toMatchObject({ status: 'pending', series: 1, attemptCount: 0, endpointId: 'wh_b' });
+    expect(opened).toMatchObject({ status: 'pending', series: 1, attemptCount: 0, webhookId: 'wh_b' });
     expect(await deliveries.open(event(), [])).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ import {
   VALID_DATES,
 } from '../support/fuzz-inputs';
 import { pollUntil } from '../support/poll';
-import { addEndpoint, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
  * Property-based fuzzing of every route, as an attacker sends it: raw JSON text and bytes, every
@@ -86,8 +86,8 @@ const dataValue = fc.oneof(
   { weight: 1, arbitrary: anyJson },
 );
 
-/** The endpoint every case's events go to. */
-const FIXED_ENDPOINT = {
+/** The webhook every case's events go to. */
+const FIXED_WEBHOOK = {
   url: 'http://127.0.0.1:9/hook',
   retryPolicy: { maximumAttempts: 1 },
   eventTypes: ['APPLICANT_COMPLETED'],
@@ -148,7 +148,7 @@ describe('fuzzing every route', () => {
   let worker: INestApplicationContext;
   let token: string;
   let appId: string;
-  let endpointId: string;
+  let webhookId: string;
   let guardedToken: string;
   let guardedAppId: string;
   const cursors: Record<string, string> = {};
@@ -170,7 +170,7 @@ describe('fuzzing every route', () => {
     // One attempt to a closed port and no retries: deliveries fail at once, and accepted
     // requests' background writes end soon (see settled). Only the type the fuzz sends: the
     // events a rotation raises would pile up failed deliveries for every recovery to retry.
-    endpointId = (await addEndpoint(tenant.as, appId, FIXED_ENDPOINT)).id;
+    webhookId = (await addWebhook(tenant.as, appId, FIXED_WEBHOOK)).id;
     // Two more applications and two failed deliveries, so each list has a real next-page cursor.
     await client.createApplication(token, { name: 'second' });
     await client.createApplication(token, { name: 'third' });
@@ -195,17 +195,17 @@ describe('fuzzing every route', () => {
   });
 
   /**
-   * Endpoints a property created, or the fixed one's retry policy changed, would go on retrying in
+   * Webhooks a property created, or the fixed one's retry policy changed, would go on retrying in
    * the background and write between a later request's snapshots: undo them after each property.
    */
   afterEach(async () => {
     const as = new ApiClient(api).as(token);
     const { body } = await as.get(`/v1/applications/${appId}/webhooks`).expect(200);
     for (const { id } of body.items as { id: string }[])
-      if (id !== endpointId) await as.delete(`/v1/applications/${appId}/webhooks/${id}`).expect(204);
+      if (id !== webhookId) await as.delete(`/v1/applications/${appId}/webhooks/${id}`).expect(204);
     await as
-      .patch(`/v1/applications/${appId}/webhooks/${endpointId}`, {
-        ...FIXED_ENDPOINT,
+      .patch(`/v1/applications/${appId}/webhooks/${webhookId}`, {
+        ...FIXED_WEBHOOK,
         enabled: true,
         headers: [],
       })
@@ -396,7 +396,7 @@ describe('fuzzing every route', () => {
     {
       name: 'webhook',
       method: 'patch',
-      path: () => `/v1/applications/${appId}/webhooks/${endpointId}`,
+      path: () => `/v1/applications/${appId}/webhooks/${webhookId}`,
       who: 'workspace',
       required: [],
       fields: {
@@ -412,7 +412,7 @@ describe('fuzzing every route', () => {
     {
       name: 'secret rotate',
       method: 'post',
-      path: () => `/v1/applications/${appId}/webhooks/${endpointId}/secret/rotate`,
+      path: () => `/v1/applications/${appId}/webhooks/${webhookId}/secret/rotate`,
       who: 'workspace',
       required: [],
       fields: { overlap: str('PT1H') },
@@ -420,7 +420,7 @@ describe('fuzzing every route', () => {
     {
       name: 'recover',
       method: 'post',
-      path: () => `/v1/applications/${appId}/webhooks/${endpointId}/recover`,
+      path: () => `/v1/applications/${appId}/webhooks/${webhookId}/recover`,
       who: 'workspace',
       required: ['since'],
       fields: { since: str('2026-01-01T00:00:00Z') },
@@ -712,7 +712,7 @@ describe('fuzzing every route', () => {
   it('a body on a route that takes none is refused unless it is JSON', async () => {
     const answer = await send({
       method: 'post',
-      path: `/v1/applications/${appId}/deliveries/evt_x:${endpointId}/retry`,
+      path: `/v1/applications/${appId}/deliveries/evt_x:${webhookId}/retry`,
       auth: token,
       body: Buffer.from('a=1'),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

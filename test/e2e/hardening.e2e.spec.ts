@@ -13,7 +13,7 @@ import { dropDatabase, startApi, startWorker } from '../support/app';
 import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
-import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
  * Attacks that held when the service was tried by hand, kept as regression tests, and the rules
@@ -49,7 +49,7 @@ describe('hardening', () => {
 
   it('delivers event data exactly as sent, keys named __proto__, constructor and prototype included', async () => {
     const { workspace, app, as } = await tenantWithApplication(client);
-    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const webhook = await addWebhook(as, app.id, { url: receiver.url });
     const data =
       '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},"prototype":null,' +
       '"toString":"s","nested":[{"__proto__":[1,2]}],"n":1.5e300,"text":"\\u2028ü"}';
@@ -59,7 +59,7 @@ describe('hardening', () => {
       .set('content-type', 'application/json')
       .send(`{"eventType":"APPLICANT_COMPLETED","data":${data}}`)
       .expect(202);
-    const delivery = await finishedDelivery(as, app.id, res.body.eventId, endpoint.id);
+    const delivery = await finishedDelivery(as, app.id, res.body.eventId, webhook.id);
     expect(delivery.status).toBe('succeeded');
     const received = receiver.requests.find((r) => r.headers['webhook-id'] === res.body.eventId)!;
     expect(received.body).toContain(`"data":${JSON.stringify(JSON.parse(data))}`);
@@ -82,7 +82,7 @@ describe('hardening', () => {
 
   it('answers 50 parallel duplicates of an event with one event, delivered once', async () => {
     const { app, as } = await tenantWithApplication(client);
-    await addEndpoint(as, app.id, { url: receiver.url });
+    await addWebhook(as, app.id, { url: receiver.url });
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
         as.post(`/v1/applications/${app.id}/events`, {
@@ -133,12 +133,12 @@ describe('hardening', () => {
     try {
       const { app, as } = await tenantWithApplication(new ApiClient(guardedApi));
       const rebinding = await Receiver.start();
-      const endpoint = await addEndpoint(as, app.id, {
+      const webhook = await addWebhook(as, app.id, {
         url: rebinding.url.replace('127.0.0.1', 'localhost'),
         retryPolicy: { maximumAttempts: 1 },
       });
       const eventId = await sendEvent(as, app.id);
-      const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+      const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
       expect(delivery.status).toBe('failed');
       expect(delivery.lastError).toMatch(/^refused: localhost resolves to .*loopback/);
       expect(rebinding.requests).toHaveLength(0);
@@ -149,26 +149,26 @@ describe('hardening', () => {
     }
   });
 
-  it('recovery stops, saying why, when the endpoint is disabled, and leaves out what was retried meanwhile', async () => {
+  it('recovery stops, saying why, when the webhook is disabled, and leaves out what was retried meanwhile', async () => {
     const { app, as } = await tenantWithApplication(client);
     receiver.answer({ status: 500, body: 'down' });
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: receiver.url,
       retryPolicy: { maximumAttempts: 1 },
     });
     const eventIds = [await sendEvent(as, app.id), await sendEvent(as, app.id)];
-    for (const eventId of eventIds) await finishedDelivery(as, app.id, eventId, endpoint.id);
+    for (const eventId of eventIds) await finishedDelivery(as, app.id, eventId, webhook.id);
     receiver.answer({ status: 200 });
     const activities = worker.get(WebhookRecoveryActivities);
     const recover = () =>
       activities.retryFailedDeliveries({
         applicationId: app.id,
-        endpointId: endpoint.id,
+        webhookId: webhook.id,
         since: '2020-01-01T00:00:00Z',
         afterId: '',
       });
 
-    await as.patch(`/v1/applications/${app.id}/webhooks/${endpoint.id}`, { enabled: false }).expect(200);
+    await as.patch(`/v1/applications/${app.id}/webhooks/${webhook.id}`, { enabled: false }).expect(200);
     await expect(recover()).resolves.toEqual({
       retried: 0,
       skipped: 0,
@@ -176,21 +176,21 @@ describe('hardening', () => {
       stopped: expect.stringMatching(/is disabled or deleted/),
     });
 
-    await as.patch(`/v1/applications/${app.id}/webhooks/${endpoint.id}`, { enabled: true }).expect(200);
-    await as.post(`/v1/applications/${app.id}/deliveries/${eventIds[0]}:${endpoint.id}/retry`).expect(202);
+    await as.patch(`/v1/applications/${app.id}/webhooks/${webhook.id}`, { enabled: true }).expect(200);
+    await as.post(`/v1/applications/${app.id}/deliveries/${eventIds[0]}:${webhook.id}/retry`).expect(202);
     await expect(recover()).resolves.toEqual({ retried: 1, skipped: 0, lastId: null });
   });
 
   it('keeps no secret in clear in the database files or in any Temporal history', async () => {
     const { workspace, app, as } = await tenantWithApplication(client);
     const header = `Bearer ${randomBytes(16).toString('hex')}`;
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: receiver.url,
       headers: [{ key: 'Authorization', value: header }],
     });
     const applicantName = `Ada ${randomBytes(6).toString('hex')}`;
     const eventId = await sendEvent(as, app.id, { data: { applicantId: 'appl_9', name: applicantName } });
-    await finishedDelivery(as, app.id, eventId, endpoint.id);
+    await finishedDelivery(as, app.id, eventId, webhook.id);
     const rotated = await as.post(`/v1/applications/${app.id}/crypto-key/rotate`, {}).expect(202);
     await pollUntil(
       async () => (await as.get(`/v1/applications/${app.id}/credentials`)).body.cryptoKeyVersion,
@@ -202,7 +202,7 @@ describe('hardening', () => {
       app.credentials.cryptoKey,
       app.credentials.privateAppKey,
       credentials.cryptoKey,
-      endpoint.secret,
+      webhook.secret,
       header,
       applicantName,
     ];

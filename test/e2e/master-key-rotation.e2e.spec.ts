@@ -51,7 +51,7 @@ describe('master key rotation', () => {
       await client.createApplication(workspace.apiToken),
       await client.createApplication(workspace.apiToken),
     ];
-    const endpoint = await client
+    const webhook = await client
       .as(workspace.apiToken)
       .post(`/v1/applications/${apps[0].id}/webhooks`, {
         name: 'sealed',
@@ -59,7 +59,7 @@ describe('master key rotation', () => {
         headers: [{ key: 'Authorization', value: 'Bearer receiver-token-1234' }],
       })
       .expect(201);
-    // An event of the application without endpoints: its data is stored sealed, nothing is sent.
+    // An event of the application without webhooks: its data is stored sealed, nothing is sent.
     const db = api.get<Connection>(getConnectionToken()).db!;
     const eventData = { applicantId: 'appl_sealed', status: 'GREEN' };
     const { eventId } = (
@@ -95,11 +95,11 @@ describe('master key rotation', () => {
         expect(credentials.body).toMatchObject(app.credentials);
       }
       const secret = await rotated
-        .get(`/v1/applications/${apps[0].id}/webhooks/${endpoint.body.id}/secret`)
+        .get(`/v1/applications/${apps[0].id}/webhooks/${webhook.body.id}/secret`)
         .expect(200);
-      expect(secret.body.secret).toBe(endpoint.body.secret);
+      expect(secret.body.secret).toBe(webhook.body.secret);
       const shown = await rotated
-        .get(`/v1/applications/${apps[0].id}/webhooks/${endpoint.body.id}`)
+        .get(`/v1/applications/${apps[0].id}/webhooks/${webhook.body.id}`)
         .expect(200);
       expect(shown.body.headers).toEqual([{ key: 'Authorization', value: '••••••••1234' }]);
     } finally {

@@ -7,7 +7,7 @@ import { startApi, startWorker } from '../support/app';
 import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
-import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
  * The database goes away while a delivery waits for its next attempt: that attempt's activity
@@ -36,7 +36,7 @@ describe('database outage during a delivery', () => {
   it('completes the delivery once the database is back, with every attempt recorded once', async () => {
     const { app, as } = await tenantWithApplication(new ApiClient(api));
     receiver.answer({ status: 500, body: 'first' }, { status: 200 });
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: receiver.url,
       retryPolicy: { schedule: ['PT2S'] },
     });
@@ -51,7 +51,7 @@ describe('database outage during a delivery', () => {
     expect(receiver.requests).toHaveLength(1);
     ferret = await startOwnFerret(ferret.port);
 
-    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 2 });
     expect(
       delivery.attempts.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode]),

@@ -11,7 +11,7 @@ import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receiver, Receivers } from '../support/receiver';
-import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
 describe('webhook delivery', () => {
@@ -47,7 +47,7 @@ describe('webhook delivery', () => {
   it('delivers a signed event that an independent Standard Webhooks library verifies, with the custom headers', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = await receiver();
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: target.url,
       headers: [
         { key: 'X-Tenant', value: 'acme' },
@@ -55,7 +55,7 @@ describe('webhook delivery', () => {
       ],
     });
     const eventId = await sendEvent(as, app.id, { data: { applicantId: 'appl_42', status: 'GREEN' } });
-    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 1 });
 
     const [received] = target.requests;
@@ -66,7 +66,7 @@ describe('webhook delivery', () => {
       'webhook-id': eventId,
       'user-agent': expect.stringMatching(/^applications-webhooks\//),
     });
-    const verified = new Webhook(endpoint.secret).verify(
+    const verified = new Webhook(webhook.secret).verify(
       received.body,
       received.headers as Record<string, string>,
     );
@@ -81,7 +81,7 @@ describe('webhook delivery', () => {
       5_000,
     );
 
-    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(200);
+    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${webhook.id}`).expect(200);
     expect(shown.body.headers).toEqual([
       { key: 'X-Tenant', value: 'acme' },
       { key: 'Authorization', value: '••••••••0001' },
@@ -91,16 +91,16 @@ describe('webhook delivery', () => {
   it('keeps event data sealed in workflow histories and in MongoDB (it may be personal data)', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = await receiver();
-    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const webhook = await addWebhook(as, app.id, { url: target.url });
     const marker = `appl_private_${Date.now()}`;
     const eventId = await sendEvent(as, app.id, { data: { applicantId: marker, status: 'GREEN' } });
-    await finishedDelivery(as, app.id, eventId, endpoint.id);
+    await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(target.requests[0].body).toContain(marker);
 
     const workflows = new Client({ connection: temporal }).workflow;
     for (const workflowId of [
       WorkflowIds.eventDispatch(eventId),
-      WorkflowIds.webhookDelivery(eventId, endpoint.id),
+      WorkflowIds.webhookDelivery(eventId, webhook.id),
     ]) {
       const history = JSON.stringify(await workflows.getHandle(workflowId).fetchHistory());
       expect(history.length).toBeGreaterThan(1_000);
@@ -121,9 +121,9 @@ describe('webhook delivery', () => {
       { status: 503 },
       { status: 200 },
     );
-    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: fast });
+    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: fast });
     const eventId = await sendEvent(as, app.id);
-    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 3 });
     expect(
       delivery.attempts.map((a: { statusCode: number; error: string | null }) => [a.statusCode, a.error]),
@@ -136,11 +136,11 @@ describe('webhook delivery', () => {
     const bodies = new Set(target.requests.map((r) => JSON.parse(r.body).timestamp));
     expect(bodies.size).toBe(1); // the event's time, the same on every attempt
 
-    const workflowId = WorkflowIds.webhookDelivery(eventId, endpoint.id);
+    const workflowId = WorkflowIds.webhookDelivery(eventId, webhook.id);
     const found = await pollUntil(
       async () => {
         const ids: string[] = [];
-        const query = `WebhookId = "${endpoint.id}" AND EventId = "${eventId}" AND DeliveryStatus = "succeeded"`;
+        const query = `WebhookId = "${webhook.id}" AND EventId = "${eventId}" AND DeliveryStatus = "succeeded"`;
         for await (const w of new Client({ connection: temporal }).workflow.list({ query }))
           ids.push(w.workflowId);
         return ids;
@@ -153,9 +153,9 @@ describe('webhook delivery', () => {
   it('lands in the failed-deliveries view when retries run out, and a retry from there succeeds with the same webhook-id', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = (await receiver()).answer({ status: 422, body: 'Unknown applicant' });
-    const endpoint = await addEndpoint(as, app.id, { name: 'CRM', url: target.url, retryPolicy: fast });
+    const webhook = await addWebhook(as, app.id, { name: 'CRM', url: target.url, retryPolicy: fast });
     const eventId = await sendEvent(as, app.id, { eventType: 'APPLICANT_DUPLICATE_DOCUMENT' });
-    expect(await finishedDelivery(as, app.id, eventId, endpoint.id)).toMatchObject({
+    expect(await finishedDelivery(as, app.id, eventId, webhook.id)).toMatchObject({
       status: 'failed',
       attemptCount: 3,
     });
@@ -166,8 +166,8 @@ describe('webhook delivery', () => {
         eventId,
         eventType: 'APPLICANT_DUPLICATE_DOCUMENT',
         errorMessage: 'HTTP 422: Unknown applicant',
-        deliveryId: `${eventId}:${endpoint.id}`,
-        webhookId: endpoint.id,
+        deliveryId: `${eventId}:${webhook.id}`,
+        webhookId: webhook.id,
         webhookName: 'CRM',
         url: target.url,
         attemptCount: 3,
@@ -175,20 +175,20 @@ describe('webhook delivery', () => {
         lastStatusCode: 422,
       },
     ]);
-    const perEndpoint = await as
-      .get(`/v1/applications/${app.id}/webhooks/${endpoint.id}/failed-deliveries`)
+    const perWebhook = await as
+      .get(`/v1/applications/${app.id}/webhooks/${webhook.id}/failed-deliveries`)
       .expect(200);
-    expect(perEndpoint.body.items).toHaveLength(1);
+    expect(perWebhook.body.items).toHaveLength(1);
 
     target.answer({ status: 200 });
     const retry = await as
-      .post(`/v1/applications/${app.id}/deliveries/${eventId}:${endpoint.id}/retry`)
+      .post(`/v1/applications/${app.id}/deliveries/${eventId}:${webhook.id}/retry`)
       .expect(202);
     expect(retry.body).toMatchObject({
       series: 2,
-      workflowId: WorkflowIds.webhookDelivery(eventId, endpoint.id),
+      workflowId: WorkflowIds.webhookDelivery(eventId, webhook.id),
     });
-    const retried = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    const retried = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(retried).toMatchObject({ status: 'succeeded', series: 2, attemptCount: 1 });
     expect(
       retried.attempts.map((a: { series: number; attempt: number }) => `${a.series}.${a.attempt}`),
@@ -202,21 +202,21 @@ describe('webhook delivery', () => {
   it('accepts an event once per idempotency key, and delivers it once', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = await receiver();
-    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const webhook = await addWebhook(as, app.id, { url: target.url });
     const body = { idempotencyKey: 'order-7', data: { applicantId: 'a' } };
     const [first, second] = await Promise.all([sendEvent(as, app.id, body), sendEvent(as, app.id, body)]);
     const third = await sendEvent(as, app.id, body);
     expect(new Set([first, second, third]).size).toBe(1);
-    await finishedDelivery(as, app.id, first, endpoint.id);
+    await finishedDelivery(as, app.id, first, webhook.id);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(target.requests).toHaveLength(1);
   });
 
-  it('delivers only the event types an endpoint asked for', async () => {
+  it('delivers only the event types a webhook asked for', async () => {
     const { app, as } = await tenantWithApplication(client);
     const [all, completedOnly] = [await receiver(), await receiver()];
-    const everything = await addEndpoint(as, app.id, { url: all.url });
-    const picky = await addEndpoint(as, app.id, {
+    const everything = await addWebhook(as, app.id, { url: all.url });
+    const picky = await addWebhook(as, app.id, {
       url: completedOnly.url,
       eventTypes: ['APPLICANT_COMPLETED'],
     });
@@ -233,47 +233,47 @@ describe('webhook delivery', () => {
     await as.get(`/v1/applications/${app.id}/deliveries/${created}:${picky.id}`).expect(404);
   });
 
-  it('disables an endpoint that answers 410, tells the other endpoints, and sends it nothing more', async () => {
+  it('disables a webhook that answers 410, tells the other webhooks, and sends it nothing more', async () => {
     const { app, as } = await tenantWithApplication(client);
     const [gone, watcher] = [(await receiver()).answer({ status: 410 }), await receiver()];
-    const goneEndpoint = await addEndpoint(as, app.id, {
+    const goneWebhook = await addWebhook(as, app.id, {
       url: gone.url,
       eventTypes: ['APPLICANT_COMPLETED'],
       retryPolicy: fast,
     });
-    await addEndpoint(as, app.id, { url: watcher.url, eventTypes: ['WEBHOOK_ENDPOINT_DISABLED'] });
+    await addWebhook(as, app.id, { url: watcher.url, eventTypes: ['WEBHOOK_ENDPOINT_DISABLED'] });
     const eventId = await sendEvent(as, app.id);
-    expect(await finishedDelivery(as, app.id, eventId, goneEndpoint.id)).toMatchObject({
+    expect(await finishedDelivery(as, app.id, eventId, goneWebhook.id)).toMatchObject({
       status: 'failed',
       attemptCount: 1,
     });
-    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${goneEndpoint.id}`).expect(200);
+    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${goneWebhook.id}`).expect(200);
     expect(shown.body).toMatchObject({ enabled: false, disabledReason: 'the receiver answered 410 Gone' });
 
     expect(await firstNotice(watcher)).toMatchObject({
       type: 'WEBHOOK_ENDPOINT_DISABLED',
       applicationId: app.id,
-      data: { webhookId: goneEndpoint.id, reason: 'the receiver answered 410 Gone' },
+      data: { webhookId: goneWebhook.id, reason: 'the receiver answered 410 Gone' },
     });
 
     const later = await sendEvent(as, app.id);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(gone.requests).toHaveLength(1);
-    await as.get(`/v1/applications/${app.id}/deliveries/${later}:${goneEndpoint.id}`).expect(404);
+    await as.get(`/v1/applications/${app.id}/deliveries/${later}:${goneWebhook.id}`).expect(404);
 
-    await as.patch(`/v1/applications/${app.id}/webhooks/${goneEndpoint.id}`, { enabled: true }).expect(200);
+    await as.patch(`/v1/applications/${app.id}/webhooks/${goneWebhook.id}`, { enabled: true }).expect(200);
     gone.answer({ status: 200 });
     const afterReEnable = await sendEvent(as, app.id);
-    expect(await finishedDelivery(as, app.id, afterReEnable, goneEndpoint.id)).toMatchObject({
+    expect(await finishedDelivery(as, app.id, afterReEnable, goneWebhook.id)).toMatchObject({
       status: 'succeeded',
     });
   });
 
-  it('tells the endpoints that asked for it when the Crypto Key rotates, once, without key material', async () => {
+  it('tells the webhooks that asked for it when the Crypto Key rotates, once, without key material', async () => {
     const { app, as } = await tenantWithApplication(client);
     const [watcher, other] = [await receiver(), await receiver()];
-    await addEndpoint(as, app.id, { url: watcher.url, eventTypes: ['APPLICATION_CRYPTO_KEY_ROTATED'] });
-    await addEndpoint(as, app.id, { url: other.url, eventTypes: ['APPLICANT_COMPLETED'] });
+    await addWebhook(as, app.id, { url: watcher.url, eventTypes: ['APPLICATION_CRYPTO_KEY_ROTATED'] });
+    await addWebhook(as, app.id, { url: other.url, eventTypes: ['APPLICANT_COMPLETED'] });
     const keyOf = async () =>
       (await as.get(`/v1/applications/${app.id}/credentials`).expect(200)).body.cryptoKey as string;
     const previousKey = await keyOf();
@@ -299,54 +299,54 @@ describe('webhook delivery', () => {
   it('signs with both secrets during a rotation overlap, and with the new one alone after', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = await receiver();
-    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const webhook = await addWebhook(as, app.id, { url: target.url });
     const rotated = await as
-      .post(`/v1/applications/${app.id}/webhooks/${endpoint.id}/secret/rotate`, { overlap: 'PT1H' })
+      .post(`/v1/applications/${app.id}/webhooks/${webhook.id}/secret/rotate`, { overlap: 'PT1H' })
       .expect(200);
     expect(
-      (await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}/secret`).expect(200)).body.secret,
+      (await as.get(`/v1/applications/${app.id}/webhooks/${webhook.id}/secret`).expect(200)).body.secret,
     ).toBe(rotated.body.secret);
     const during = await sendEvent(as, app.id);
-    await finishedDelivery(as, app.id, during, endpoint.id);
+    await finishedDelivery(as, app.id, during, webhook.id);
     const [request] = target.requests;
     expect(request.headers['webhook-signature']!.toString().split(' ')).toHaveLength(2);
-    for (const secret of [endpoint.secret, rotated.body.secret]) {
+    for (const secret of [webhook.secret, rotated.body.secret]) {
       expect(() =>
         new Webhook(secret).verify(request.body, request.headers as Record<string, string>),
       ).not.toThrow();
     }
     await as
-      .post(`/v1/applications/${app.id}/webhooks/${endpoint.id}/secret/rotate`, { overlap: 'PT0S' })
+      .post(`/v1/applications/${app.id}/webhooks/${webhook.id}/secret/rotate`, { overlap: 'PT0S' })
       .expect(200);
     const after = await sendEvent(as, app.id);
-    await finishedDelivery(as, app.id, after, endpoint.id);
+    await finishedDelivery(as, app.id, after, webhook.id);
     expect(target.requests[1].headers['webhook-signature']!.toString().split(' ')).toHaveLength(1);
     expect(() =>
-      new Webhook(endpoint.secret).verify(
+      new Webhook(webhook.secret).verify(
         target.requests[1].body,
         target.requests[1].headers as Record<string, string>,
       ),
     ).toThrow();
   });
 
-  it('recovers every failed delivery of an endpoint since a time, durably, and says how many', async () => {
+  it('recovers every failed delivery of a webhook since a time, durably, and says how many', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = (await receiver()).answer({ status: 500 });
-    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { maximumAttempts: 1 } });
+    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { maximumAttempts: 1 } });
     const since = new Date(Date.now() - 1000).toISOString();
     const events = [await sendEvent(as, app.id), await sendEvent(as, app.id), await sendEvent(as, app.id)];
-    for (const eventId of events) await finishedDelivery(as, app.id, eventId, endpoint.id);
+    for (const eventId of events) await finishedDelivery(as, app.id, eventId, webhook.id);
     target.answer({ status: 200 });
     const recovered = await as
-      .post(`/v1/applications/${app.id}/webhooks/${endpoint.id}/recover`, { since })
+      .post(`/v1/applications/${app.id}/webhooks/${webhook.id}/recover`, { since })
       .expect(200);
     expect(recovered.body).toEqual({
-      workflowId: WorkflowIds.webhookRecovery(endpoint.id, since),
+      workflowId: WorkflowIds.webhookRecovery(webhook.id, since),
       retried: 3,
       skipped: 0,
     });
     for (const eventId of events) {
-      expect(await finishedDelivery(as, app.id, eventId, endpoint.id)).toMatchObject({
+      expect(await finishedDelivery(as, app.id, eventId, webhook.id)).toMatchObject({
         status: 'succeeded',
         series: 2,
       });
@@ -356,10 +356,10 @@ describe('webhook delivery', () => {
   it('skips the wait when signalled retryNow, and answers its state to a query', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = (await receiver()).answer({ status: 500, body: 'later' }, { status: 200 });
-    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
+    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
     const eventId = await sendEvent(as, app.id);
     const handle = new Client({ connection: temporal }).workflow.getHandle(
-      WorkflowIds.webhookDelivery(eventId, endpoint.id),
+      WorkflowIds.webhookDelivery(eventId, webhook.id),
     );
     const waiting = await pollUntil(
       () => handle.query(deliveryStateQuery).catch(() => null),
@@ -374,16 +374,16 @@ describe('webhook delivery', () => {
     expect(await handle.result()).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
-  it('filters the failed-deliveries view by event type, endpoint and time, a page at a time', async () => {
+  it('filters the failed-deliveries view by event type, webhook and time, a page at a time', async () => {
     const { app, as } = await tenantWithApplication(client);
     const [a, b] = [(await receiver()).answer({ status: 500 }), (await receiver()).answer({ status: 404 })];
-    const first = await addEndpoint(as, app.id, { url: a.url, retryPolicy: { maximumAttempts: 1 } });
-    const second = await addEndpoint(as, app.id, { url: b.url, retryPolicy: { maximumAttempts: 1 } });
+    const first = await addWebhook(as, app.id, { url: a.url, retryPolicy: { maximumAttempts: 1 } });
+    const second = await addWebhook(as, app.id, { url: b.url, retryPolicy: { maximumAttempts: 1 } });
     const start = new Date().toISOString();
     const events: string[] = [];
     for (const eventType of ['APPLICANT_CREATED', 'APPLICANT_COMPLETED', 'APPLICANT_CREATED']) {
       const eventId = await sendEvent(as, app.id, { eventType });
-      for (const endpoint of [first, second]) await finishedDelivery(as, app.id, eventId, endpoint.id);
+      for (const webhook of [first, second]) await finishedDelivery(as, app.id, eventId, webhook.id);
       events.push(eventId);
     }
     const view = (query: string) =>
@@ -434,20 +434,20 @@ describe('webhook delivery', () => {
     await as.get(`/v1/applications/${app.id}/deliveries/not-a-delivery`).expect(400);
   });
 
-  it('cancels pending deliveries when their endpoint is deleted', async () => {
+  it('cancels pending deliveries when their webhook is deleted', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = (await receiver()).answer({ status: 500 });
-    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
+    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
     const eventId = await sendEvent(as, app.id);
     await pollUntil(
       async () => target.requests.length,
       (n) => n === 1,
     );
-    await as.delete(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(204);
+    await as.delete(`/v1/applications/${app.id}/webhooks/${webhook.id}`).expect(204);
     const workflow = new Client({ connection: temporal }).workflow.getHandle(
-      WorkflowIds.webhookDelivery(eventId, endpoint.id),
+      WorkflowIds.webhookDelivery(eventId, webhook.id),
     );
     expect(await workflow.result()).toMatchObject({ status: 'cancelled', attempts: 1 });
-    await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(404);
+    await as.get(`/v1/applications/${app.id}/webhooks/${webhook.id}`).expect(404);
   });
 });

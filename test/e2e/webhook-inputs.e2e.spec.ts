@@ -9,7 +9,7 @@ import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receivers } from '../support/receiver';
-import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /** The README's decryption snippet, run as written (see test/docs). */
 function readmeDecrypt(): (envelope: unknown, key: string, applicationId: string) => unknown {
@@ -18,7 +18,7 @@ function readmeDecrypt(): (envelope: unknown, key: string, applicationId: string
   return new Function('require', `${code}\nreturn decryptEnvelope;`)(require);
 }
 
-describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
+describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let client: ApiClient;
@@ -26,7 +26,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
   const receiver = () => receivers.start();
 
   beforeAll(async () => {
-    // Endpoints whose every delivery fails for 2 s are disabled here (5 days in production).
+    // Webhooks whose every delivery fails for 2 s are disabled here (5 days in production).
     [api, worker] = await Promise.all([
       startApi({ WEBHOOK_ENDPOINT_DISABLE_AFTER: '2s' }),
       startWorker({ WEBHOOK_ENDPOINT_DISABLE_AFTER: '2s' }),
@@ -43,7 +43,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
   const db = () => api.get<Connection>(getConnectionToken()).db!;
   const count = (collection: string) => db().collection(collection).countDocuments();
 
-  describe('bad endpoint input gets a 400 naming the field, and stores nothing', () => {
+  describe('bad webhook input gets a 400 naming the field, and stores nothing', () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ['no name', { url: 'https://example.com/h' }, 'name'],
       ['no url', { name: 'n' }, 'url'],
@@ -117,11 +117,11 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
     ];
     it.each(cases)('%s', async (_, body, field) => {
       const { app, as } = await tenantWithApplication(client);
-      const before = await count('webhook_endpoints');
+      const before = await count('webhooks');
       const res = await as.post(`/v1/applications/${app.id}/webhooks`, body).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
-      expect(await count('webhook_endpoints')).toBe(before);
+      expect(await count('webhooks')).toBe(before);
     });
 
     it('requires https in live mode', async () => {
@@ -175,7 +175,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
   it('accepts encryptedData made with the Crypto Key, decrypting it before it is accepted', async () => {
     const { app, as } = await tenantWithApplication(client, { encryptionMethod: 'AES-256-CBC' });
     const target = await receiver();
-    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const webhook = await addWebhook(as, app.id, { url: target.url });
     const material = Buffer.from(app.credentials.cryptoKey, 'base64');
     const envelope = encryptJson(
       { applicantId: 'appl_9', score: 0.97 },
@@ -184,7 +184,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
       app.id,
     );
     const eventId = await sendEvent(as, app.id, { data: undefined, encryptedData: envelope });
-    await finishedDelivery(as, app.id, eventId, endpoint.id);
+    await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(JSON.parse(target.requests[0].body).data).toEqual({ applicantId: 'appl_9', score: 0.97 });
 
     const tampered = { ...envelope, ciphertext: Buffer.from('tampered').toString('base64') };
@@ -214,9 +214,9 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
   it('encrypts webhooks when the application asks, decryptable with the README’s code', async () => {
     const { app, as } = await tenantWithApplication(client, { encryptWebhooks: true });
     const target = await receiver();
-    const endpoint = await addEndpoint(as, app.id, { url: target.url });
+    const webhook = await addWebhook(as, app.id, { url: target.url });
     const eventId = await sendEvent(as, app.id, { data: { applicantId: 'appl_secret' } });
-    await finishedDelivery(as, app.id, eventId, endpoint.id);
+    await finishedDelivery(as, app.id, eventId, webhook.id);
     const body = JSON.parse(target.requests[0].body);
     expect(body.data).toBeUndefined();
     expect(target.requests[0].body).not.toContain('appl_secret');
@@ -226,20 +226,20 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
     });
   });
 
-  it('disables an endpoint whose every delivery has failed for the configured period, and emits the event', async () => {
+  it('disables a webhook whose every delivery has failed for the configured period, and emits the event', async () => {
     const { app, as } = await tenantWithApplication(client);
     const [failing, watcher] = [(await receiver()).answer({ status: 500 }), await receiver()];
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: failing.url,
       eventTypes: ['APPLICANT_CREATED'],
       retryPolicy: { schedule: ['PT1S', 'PT1S', 'PT1S', 'PT1S'] },
     });
-    await addEndpoint(as, app.id, { url: watcher.url, eventTypes: ['WEBHOOK_ENDPOINT_DISABLED'] });
+    await addWebhook(as, app.id, { url: watcher.url, eventTypes: ['WEBHOOK_ENDPOINT_DISABLED'] });
     const eventId = await sendEvent(as, app.id, { eventType: 'APPLICANT_CREATED' });
-    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(delivery.status).toBe('failed');
     expect(delivery.attemptCount).toBeGreaterThanOrEqual(3);
-    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${endpoint.id}`).expect(200);
+    const shown = await as.get(`/v1/applications/${app.id}/webhooks/${webhook.id}`).expect(200);
     expect(shown.body.enabled).toBe(false);
     expect(shown.body.disabledReason).toMatch(/^every delivery failed since /);
     await pollUntil(
@@ -248,14 +248,14 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
     );
     expect(JSON.parse(watcher.requests[0].body)).toMatchObject({
       type: 'WEBHOOK_ENDPOINT_DISABLED',
-      data: { webhookId: endpoint.id },
+      data: { webhookId: webhook.id },
     });
   });
 
   it('deleting the application cancels its pending deliveries and removes its webhooks', async () => {
     const { app, as } = await tenantWithApplication(client);
     const target = (await receiver()).answer({ status: 500 });
-    const endpoint = await addEndpoint(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
+    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
     const eventId = await sendEvent(as, app.id);
     await pollUntil(
       async () => target.requests.length,
@@ -263,7 +263,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
     );
     await as.delete(`/v1/applications/${app.id}`).expect(204);
     for (const collection of [
-      'webhook_endpoints',
+      'webhooks',
       'webhook_secrets',
       'webhook_events',
       'webhook_deliveries',
@@ -272,7 +272,7 @@ describe('webhook inputs: endpoints, events, encryption, SSRF, health', () => {
       const left = await db()
         .collection<{ _id: string }>(collection)
         .countDocuments({
-          $or: [{ applicationId: app.id }, { endpointId: endpoint.id }, { _id: eventId }],
+          $or: [{ applicationId: app.id }, { webhookId: webhook.id }, { _id: eventId }],
         });
       expect({ collection, left }).toEqual({ collection, left: 0 });
     }

@@ -8,7 +8,7 @@ import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
-import { addEndpoint, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
 import { createTimeSkippingEnvironment } from '../support/time-skipping';
 
 /**
@@ -40,10 +40,10 @@ describe('webhook retry schedule (time-skipping)', () => {
     const client = new ApiClient(api);
     const { app, as } = await tenantWithApplication(client);
     receiver.answer({ status: 500, body: 'down' }, { status: 502 }, { status: 500 }, { status: 200 });
-    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const webhook = await addWebhook(as, app.id, { url: receiver.url });
     const eventId = await sendEvent(as, app.id);
 
-    const handle = env.client.workflow.getHandle(WorkflowIds.webhookDelivery(eventId, endpoint.id));
+    const handle = env.client.workflow.getHandle(WorkflowIds.webhookDelivery(eventId, webhook.id));
     await pollUntil(
       () =>
         handle.describe().then(
@@ -56,7 +56,7 @@ describe('webhook retry schedule (time-skipping)', () => {
     expect(state).toMatchObject({ status: 'succeeded', attempts: 4 });
 
     const delivery = await as
-      .get(`/v1/applications/${app.id}/deliveries/${eventId}:${endpoint.id}`)
+      .get(`/v1/applications/${app.id}/deliveries/${eventId}:${webhook.id}`)
       .expect(200);
     expect(delivery.body).toMatchObject({ status: 'succeeded', attemptCount: 4 });
     const times = delivery.body.attempts.map((a: { scheduledAt: string }) => Date.parse(a.scheduledAt));

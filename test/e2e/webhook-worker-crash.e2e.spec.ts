@@ -4,7 +4,7 @@ import { dropDatabase, startApi } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
-import { addEndpoint, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
  * The worker SIGKILLed while a delivery is waiting for its next attempt and while an attempt is in
@@ -43,7 +43,7 @@ describe('worker killed mid-delivery', () => {
     const { app, as } = await tenantWithApplication(client);
     // 1st attempt fails fast; the 2nd hangs (the worker dies during it); then success.
     receiver.answer({ status: 500, body: 'first' }, { hangMs: 4_000 }, { status: 200 });
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: receiver.url,
       retryPolicy: { schedule: ['PT2S', 'PT1S', 'PT1S'] },
     });
@@ -65,7 +65,7 @@ describe('worker killed mid-delivery', () => {
     await worker.exited;
     worker = await startWorkerProcess();
 
-    const delivery = await finishedDelivery(as, app.id, eventId, endpoint.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(delivery.status).toBe('succeeded');
     const numbers: number[] = delivery.attempts.map((a: { attempt: number }) => a.attempt);
     expect(numbers).toEqual([...new Set(numbers)].sort((a, b) => a - b));
@@ -80,7 +80,7 @@ describe('worker killed mid-delivery', () => {
     worker ??= await startWorkerProcess();
     const { app, as } = await tenantWithApplication(new ApiClient(api));
     receiver.answer({ hangMs: 3_000 });
-    const endpoint = await addEndpoint(as, app.id, { url: receiver.url });
+    const webhook = await addWebhook(as, app.id, { url: receiver.url });
     const eventId = await sendEvent(as, app.id);
     const received = () => receiver.requests.filter((r) => r.headers['webhook-id'] === eventId).length;
     await pollUntil(
@@ -90,7 +90,7 @@ describe('worker killed mid-delivery', () => {
 
     worker.child.kill('SIGTERM'); // the receiver is still answering
     expect(await worker.exited).toEqual({ code: 0, signal: null });
-    const recorded = await as.get(`/v1/applications/${app.id}/deliveries/${eventId}:${endpoint.id}`);
+    const recorded = await as.get(`/v1/applications/${app.id}/deliveries/${eventId}:${webhook.id}`);
     expect(recorded.body).toMatchObject({ status: 'succeeded', attemptCount: 1 });
     expect(recorded.body.attempts).toMatchObject([{ attempt: 1, statusCode: 200, succeeded: true }]);
 
@@ -105,7 +105,7 @@ describe('worker killed mid-delivery', () => {
     const { app, as } = await tenantWithApplication(new ApiClient(api));
     const burst = await Receiver.start();
     burst.answer({ hangMs: 400 }); // answers 200 after 400 ms: many attempts in flight at once
-    const endpoint = await addEndpoint(as, app.id, { url: burst.url });
+    const webhook = await addWebhook(as, app.id, { url: burst.url });
     const eventIds = await Promise.all(Array.from({ length: BURST }, () => sendEvent(as, app.id)));
     await pollUntil(
       async () => burst.requests.length,
@@ -117,7 +117,7 @@ describe('worker killed mid-delivery', () => {
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     worker = await startWorkerProcess();
     const deliveries = await Promise.all(
-      eventIds.map((eventId) => finishedDelivery(as, app.id, eventId, endpoint.id)),
+      eventIds.map((eventId) => finishedDelivery(as, app.id, eventId, webhook.id)),
     );
     await burst.stop();
 

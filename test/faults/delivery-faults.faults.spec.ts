@@ -11,7 +11,7 @@ import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
-import { addEndpoint, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, tenantWithApplication } from '../support/webhooks';
 
 /**
  * The fault suite: N events flow while the worker is SIGKILLed, the receiver refuses, fails and
@@ -65,13 +65,13 @@ describe('fault suite', () => {
 
   it(`loses no event among ${EVENTS} while things break`, async () => {
     const { app, as } = await tenantWithApplication(new ApiClient(api));
-    const endpoint = await addEndpoint(as, app.id, {
+    const webhook = await addWebhook(as, app.id, {
       url: receiver.url,
       retryPolicy: { schedule: ['PT1S', 'PT2S', 'PT4S', 'PT8S', 'PT15S', 'PT30S', 'PT30S', 'PT30S'] },
     });
 
     // Signatures are checked as requests arrive: a verifier refuses timestamps older than 5 minutes.
-    const verifier = new Webhook(endpoint.secret);
+    const verifier = new Webhook(webhook.secret);
     const verified = (r: { body: string; headers: Record<string, unknown> }) => {
       try {
         verifier.verify(r.body, r.headers as Record<string, string>);

@@ -25,7 +25,7 @@ export interface ReceiverOptions {
   port?: number;
   /** Share of requests answered 500 instead of as told (0 to 1): a flaky receiver. */
   failShare?: number;
-  /** Key first receipts by path and message ID, for many endpoints on one receiver (`/hook/7`). */
+  /** Key first receipts by path and message ID, for many webhooks on one receiver (`/hook/7`). */
   byPath?: boolean;
   /** Keep every request in full (default); benchmarks keep only the first receipt of each message. */
   keepRequests?: boolean;

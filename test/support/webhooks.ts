@@ -8,13 +8,13 @@ export async function tenantWithApplication(client: ApiClient, body: Record<stri
   return { workspace, app, as: client.as(workspace.apiToken) };
 }
 
-export async function addEndpoint(
+export async function addWebhook(
   as: ReturnType<ApiClient['as']>,
   appId: string,
   body: Record<string, unknown>,
 ): Promise<{ id: string; secret: string }> {
   const res = await as.post(`/v1/applications/${appId}/webhooks`, { name: 'receiver', ...body });
-  if (res.status !== 201) throw new Error(`endpoint not created: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201) throw new Error(`webhook not created: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -32,15 +32,15 @@ export async function sendEvent(
   return res.body.eventId;
 }
 
-/** Waits until the delivery of an event to an endpoint has finished, and returns it with its attempts. */
+/** Waits until the delivery of an event to a webhook has finished, and returns it with its attempts. */
 export async function finishedDelivery(
   as: ReturnType<ApiClient['as']>,
   appId: string,
   eventId: string,
-  endpointId: string,
+  webhookId: string,
 ) {
   const res = await pollUntil(
-    () => as.get(`/v1/applications/${appId}/deliveries/${eventId}:${endpointId}`),
+    () => as.get(`/v1/applications/${appId}/deliveries/${eventId}:${webhookId}`),
     (r) => r.status === 200 && r.body.status !== 'pending',
     { timeoutMs: 45_000 },
   );

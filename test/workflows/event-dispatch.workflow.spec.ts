@@ -20,7 +20,7 @@ describe('eventDispatch workflow', () => {
   });
   afterAll(() => harness?.teardown());
 
-  function eventFor(endpointIds: string[]) {
+  function eventFor(webhookIds: string[]) {
     const eventId = `evt_${++events}`;
     const event: DispatchEventInput = {
       eventId,
@@ -30,11 +30,11 @@ describe('eventDispatch workflow', () => {
       sealedData: { mk: 'k1', iv: 'iv', ct: 'ct', tag: 'tag' },
       requestedBy: { kind: 'system', id: null },
     };
-    const deliveries: DeliveryInput[] = endpointIds.map((endpointId) => ({
-      deliveryId: `${eventId}:${endpointId}`,
+    const deliveries: DeliveryInput[] = webhookIds.map((webhookId) => ({
+      deliveryId: `${eventId}:${webhookId}`,
       eventId,
       eventType: event.eventType,
-      endpointId,
+      webhookId,
       applicationId: event.applicationId,
       retryScheduleMs: [DAY_MS],
       series: 1,
@@ -67,7 +67,7 @@ describe('eventDispatch workflow', () => {
       return Promise.all(
         deliveries.map((d) =>
           harness.env.client.workflow
-            .getHandle<typeof webhookDelivery>(WorkflowIds.webhookDelivery(d.eventId, d.endpointId))
+            .getHandle<typeof webhookDelivery>(WorkflowIds.webhookDelivery(d.eventId, d.webhookId))
             .result(),
         ),
       );
@@ -93,7 +93,7 @@ describe('eventDispatch workflow', () => {
         },
       },
       async (taskQueue) => {
-        const runningId = WorkflowIds.webhookDelivery(running.eventId, running.endpointId);
+        const runningId = WorkflowIds.webhookDelivery(running.eventId, running.webhookId);
         const first = await harness.env.client.workflow.start(webhookDelivery, {
           workflowId: runningId,
           taskQueue,

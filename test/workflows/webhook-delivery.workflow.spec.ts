@@ -24,7 +24,7 @@ function deliveryOf(retryScheduleMs: number[]): DeliveryInput {
     deliveryId: `evt_${n}:wh_1`,
     eventId: `evt_${n}`,
     eventType: 'APPLICANT_CREATED',
-    endpointId: 'wh_1',
+    webhookId: 'wh_1',
     applicationId: 'app_1',
     retryScheduleMs,
     series: 1,
@@ -55,7 +55,7 @@ const gapsOf = (requests: AttemptRequest[]) =>
 
 /**
  * The delivery workflow alone, its activities replaced: the retry schedule, `retryNow`, `cancel`,
- * the last attempt, a stop (410 / the endpoint disabled) and Retry-After, hours of workflow time
+ * the last attempt, a stop (410 / the webhook disabled) and Retry-After, hours of workflow time
  * in seconds.
  */
 describe('webhookDelivery workflow', () => {
@@ -97,7 +97,7 @@ describe('webhookDelivery workflow', () => {
     expect(receiver.requests.map((r) => r.isLast)).toEqual([false, false, true]);
   });
 
-  it('stops at once when an attempt says stop (410 Gone, or the endpoint just disabled)', async () => {
+  it('stops at once when an attempt says stop (410 Gone, or the webhook just disabled)', async () => {
     const receiver = attempts({ ...failed(410), result: 'stopped' });
     const state = await run(deliveryOf([5_000, 5_000]), receiver);
 
@@ -105,7 +105,7 @@ describe('webhookDelivery workflow', () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
-  it('ends cancelled when the attempt was skipped (delivery, endpoint or application gone)', async () => {
+  it('ends cancelled when the attempt was skipped (delivery, webhook or application gone)', async () => {
     const receiver = attempts({ result: 'skipped', statusCode: null, error: null, retryAfterMs: null });
     await expect(run(deliveryOf([5_000]), receiver)).resolves.toMatchObject({
       status: 'cancelled',

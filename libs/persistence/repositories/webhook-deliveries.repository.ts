@@ -7,12 +7,12 @@ import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
 import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
 
-export const deliveryIdOf = (eventId: string, endpointId: string) => `${eventId}:${endpointId}`;
+export const deliveryIdOf = (eventId: string, webhookId: string) => `${eventId}:${webhookId}`;
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   eventType?: string;
-  endpointId?: string;
+  webhookId?: string;
   /** On lastAttemptAt (failed view) or createdAt (list). */
   from?: Date;
   to?: Date;
@@ -27,19 +27,19 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   /**
-   * Opens a pending delivery per endpoint; returns the endpoints whose delivery is still to start
+   * Opens a pending delivery per webhook; returns the webhooks whose delivery is still to start
    * (opened now, or opened before and never attempted). A pair whose delivery has begun is skipped:
-   * with the unique _id, an event is never delivered twice to an endpoint, whatever Temporal remembers.
+   * with the unique _id, an event is never delivered twice to a webhook, whatever Temporal remembers.
    */
   async open(
     event: { eventId: string; eventType: string; applicationId: string },
-    endpointIds: string[],
+    webhookIds: string[],
   ): Promise<string[]> {
     const createdAt = new Date();
-    const docs = endpointIds.map((endpointId) => ({
-      _id: deliveryIdOf(event.eventId, endpointId),
+    const docs = webhookIds.map((webhookId) => ({
+      _id: deliveryIdOf(event.eventId, webhookId),
       ...event,
-      endpointId,
+      webhookId,
       status: 'pending',
       series: 1,
       attemptCount: 0,
@@ -61,16 +61,16 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
       }
     }
     const opened: string[] = [];
-    for (const [index, endpointId] of endpointIds.entries()) {
+    for (const [index, webhookId] of webhookIds.entries()) {
       if (!alreadyOpen.has(index)) {
-        opened.push(endpointId);
+        opened.push(webhookId);
         continue;
       }
       // Opened by an earlier run of the same step whose result was lost (a local activity
       // re-run after its worker died): still to start, unless it has begun being attempted.
-      const existing = await this.findById(deliveryIdOf(event.eventId, endpointId));
+      const existing = await this.findById(deliveryIdOf(event.eventId, webhookId));
       if (existing?.status === 'pending' && existing.series === 1 && existing.attemptCount === 0)
-        opened.push(endpointId);
+        opened.push(webhookId);
     }
     return opened;
   }
@@ -138,7 +138,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     const query: FilterQuery<WebhookDelivery> = { applicationId };
     if (filter.status) query.status = filter.status;
     if (filter.eventType) query.eventType = filter.eventType;
-    if (filter.endpointId) query.endpointId = filter.endpointId;
+    if (filter.webhookId) query.webhookId = filter.webhookId;
     if (filter.from || filter.to) {
       query[field] = {
         ...(filter.from ? { $gte: filter.from } : {}),
@@ -148,11 +148,11 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     return keysetPage(this.model, query, field, options);
   }
 
-  /** Failed deliveries of an endpoint since a time, in ID order after `afterId`, `limit` at a time. */
-  async failedSince(endpointId: string, since: Date, afterId: string, limit: number): Promise<string[]> {
+  /** Failed deliveries of a webhook since a time, in ID order after `afterId`, `limit` at a time. */
+  async failedSince(webhookId: string, since: Date, afterId: string, limit: number): Promise<string[]> {
     const found = await this.model
       .find(
-        { endpointId, status: 'failed', lastAttemptAt: { $gte: since }, _id: { $gt: afterId } },
+        { webhookId, status: 'failed', lastAttemptAt: { $gte: since }, _id: { $gt: afterId } },
         { _id: 1 },
       )
       .sort({ _id: 1 })
@@ -162,7 +162,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     return found.map((d) => d._id);
   }
 
-  async pendingIds(filter: { applicationId?: string; endpointId?: string }): Promise<string[]> {
+  async pendingIds(filter: { applicationId?: string; webhookId?: string }): Promise<string[]> {
     return (
       await this.model
         .find({ ...filter, status: 'pending' }, { _id: 1 })

@@ -15,7 +15,7 @@ export class WebhookSecretsRepository implements OnModuleInit {
 
   async put(secret: {
     id: string;
-    endpointId: string;
+    webhookId: string;
     kind: WebhookSecretKind;
     seal: (id: string) => SealedSecret;
   }): Promise<void> {
@@ -24,7 +24,7 @@ export class WebhookSecretsRepository implements OnModuleInit {
         { _id: secret.id },
         {
           $set: {
-            endpointId: secret.endpointId,
+            webhookId: secret.webhookId,
             kind: secret.kind,
             secret: secret.seal(secret.id),
             createdAt: new Date(),
@@ -37,19 +37,19 @@ export class WebhookSecretsRepository implements OnModuleInit {
   }
 
   /** Newest first. */
-  async list(endpointId: string, kind: WebhookSecretKind): Promise<WebhookSecret[]> {
-    return this.model.find({ endpointId, kind }).sort({ createdAt: -1, _id: -1 }).lean().exec();
+  async list(webhookId: string, kind: WebhookSecretKind): Promise<WebhookSecret[]> {
+    return this.model.find({ webhookId, kind }).sort({ createdAt: -1, _id: -1 }).lean().exec();
   }
 
-  async count(endpointId: string, kind: WebhookSecretKind): Promise<number> {
-    return this.model.countDocuments({ endpointId, kind }).exec();
+  async count(webhookId: string, kind: WebhookSecretKind): Promise<number> {
+    return this.model.countDocuments({ webhookId, kind }).exec();
   }
 
   /** Every secret of the kind but `keepId` stops at `at` (those expiring earlier keep their time). */
-  async expireAllBut(endpointId: string, kind: WebhookSecretKind, keepId: string, at: Date): Promise<void> {
+  async expireAllBut(webhookId: string, kind: WebhookSecretKind, keepId: string, at: Date): Promise<void> {
     await this.model
       .updateMany(
-        { endpointId, kind, _id: { $ne: keepId }, $or: [{ expiresAt: null }, { expiresAt: { $gt: at } }] },
+        { webhookId, kind, _id: { $ne: keepId }, $or: [{ expiresAt: null }, { expiresAt: { $gt: at } }] },
         { $set: { expiresAt: at } },
       )
       .exec();
@@ -59,7 +59,7 @@ export class WebhookSecretsRepository implements OnModuleInit {
     await this.model.deleteMany({ _id: { $in: ids } }).exec();
   }
 
-  async deleteForEndpoints(endpointIds: string[]): Promise<void> {
-    await this.model.deleteMany({ endpointId: { $in: endpointIds } }).exec();
+  async deleteForWebhooks(webhookIds: string[]): Promise<void> {
+    await this.model.deleteMany({ webhookId: { $in: webhookIds } }).exec();
   }
 }

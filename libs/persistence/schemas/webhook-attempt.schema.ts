@@ -14,7 +14,7 @@ export class WebhookAttempt {
   applicationId: string;
 
   @Prop({ required: true })
-  endpointId: string;
+  webhookId: string;
 
   @Prop({ required: true })
   series: number;

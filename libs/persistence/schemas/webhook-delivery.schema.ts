@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../domain/webhooks';
 
 /**
- * One event to one endpoint. The _id (`<eventId>:<endpointId>`) makes the pair unique for good,
+ * One event to one webhook. The _id (`<eventId>:<webhookId>`) makes the pair unique for good,
  * beyond Temporal's retention of the workflow that delivers it.
  */
 @Schema({ collection: 'webhook_deliveries', versionKey: false })
@@ -14,7 +14,7 @@ export class WebhookDelivery {
   applicationId: string;
 
   @Prop({ required: true })
-  endpointId: string;
+  webhookId: string;
 
   @Prop({ required: true })
   eventId: string;
@@ -52,5 +52,5 @@ export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDeliver
 // The failed-deliveries view and the deliveries list: newest first, filtered, cursor-paginated.
 WebhookDeliverySchema.index({ applicationId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, status: 1, eventType: 1, lastAttemptAt: -1, _id: -1 });
-WebhookDeliverySchema.index({ endpointId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
+WebhookDeliverySchema.index({ webhookId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, createdAt: -1, _id: -1 });

@@ -4,15 +4,15 @@ import { SealedSecret, SealedSecretSchema } from './sealed-secret.schema';
 export const WEBHOOK_SECRET_KINDS = ['signing', 'header'] as const;
 export type WebhookSecretKind = (typeof WEBHOOK_SECRET_KINDS)[number];
 
-/** A secret of a webhook endpoint, sealed: a signing secret (`whsec_…`) or a sensitive header value. */
+/** A secret of a webhook, sealed: a signing secret (`whsec_…`) or a sensitive header value. */
 @Schema({ collection: 'webhook_secrets', versionKey: false })
 export class WebhookSecret {
-  /** `<endpointId>:signing:<n>` or `<endpointId>:header:<name in lower case>` */
+  /** `<webhookId>:signing:<n>` or `<webhookId>:header:<name in lower case>` */
   @Prop({ type: String, required: true })
   _id: string;
 
   @Prop({ required: true })
-  endpointId: string;
+  webhookId: string;
 
   @Prop({ type: String, required: true })
   kind: WebhookSecretKind;
@@ -29,4 +29,4 @@ export class WebhookSecret {
 }
 
 export const WebhookSecretSchema = SchemaFactory.createForClass(WebhookSecret);
-WebhookSecretSchema.index({ endpointId: 1, kind: 1, createdAt: -1 });
+WebhookSecretSchema.index({ webhookId: 1, kind: 1, createdAt: -1 });

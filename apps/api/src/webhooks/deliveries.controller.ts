@@ -17,7 +17,7 @@ import {
   DeliveryView,
   RetryResponse,
 } from './dto/delivery.dto';
-import { AppParams } from './dto/webhook-endpoint.dto';
+import { AppParams } from './dto/webhook.dto';
 
 @ApiTags('deliveries')
 @Auth('workspace', 'application')
@@ -27,7 +27,7 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Deliveries, newest first; filter by status, event type, endpoint' })
+  @ApiOperation({ summary: 'Deliveries, newest first; filter by status, event type, webhook' })
   @ApiOkResponse({ type: DeliveriesResponse })
   list(
     @CurrentPrincipal() p: CustomerPrincipal,
@@ -48,7 +48,7 @@ export class DeliveriesController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'A new series of attempts for a failed delivery (same webhook-id)' })
   @ApiAcceptedResponse({ type: RetryResponse })
-  @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, or ENDPOINT_DISABLED' })
+  @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, or WEBHOOK_DISABLED' })
   retry(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, deliveryId }: DeliveryParams) {
     return this.deliveries.retry(p, appId, deliveryId);
   }

@@ -7,7 +7,7 @@ import {
   DeliveryFilter,
   WebhookDeliveriesRepository,
 } from '../../../../libs/persistence/repositories/webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from '../../../../libs/persistence/repositories/webhooks.repository';
 import type { WebhookDelivery } from '../../../../libs/persistence/schemas/webhook-delivery.schema';
 import { DeliveryControl } from '../../../../libs/webhooks/delivery-control.service';
 import { ApplicationsService } from '../applications/applications.service';
@@ -22,7 +22,7 @@ const deliveryView = (d: WebhookDelivery): DeliveryView => ({
   id: d._id,
   eventId: d.eventId,
   eventType: d.eventType,
-  webhookId: d.endpointId,
+  webhookId: d.webhookId,
   status: d.status,
   series: d.series,
   attemptCount: d.attemptCount,
@@ -40,7 +40,7 @@ export class DeliveriesService {
     private readonly applications: ApplicationsService,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
-    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly webhooks: WebhooksRepository,
     private readonly control: DeliveryControl,
     private readonly cursors: PageCursors,
   ) {}
@@ -63,14 +63,14 @@ export class DeliveriesService {
       {
         status: 'failed',
         eventType: query.eventType,
-        endpointId: query.webhookId,
+        webhookId: query.webhookId,
         from: query.from,
         to: query.to,
       },
       query,
     );
-    const endpoints = new Map(
-      (await this.endpoints.findManyById([...new Set(page.items.map((d) => d.endpointId))])).map((e) => [
+    const webhooks = new Map(
+      (await this.webhooks.findManyById([...new Set(page.items.map((d) => d.webhookId))])).map((e) => [
         e._id,
         e,
       ]),
@@ -81,9 +81,9 @@ export class DeliveriesService {
         eventType: d.eventType,
         errorMessage: d.lastError ?? '',
         deliveryId: d._id,
-        webhookId: d.endpointId,
-        webhookName: endpoints.get(d.endpointId)?.name ?? null,
-        url: endpoints.get(d.endpointId)?.url ?? null,
+        webhookId: d.webhookId,
+        webhookName: webhooks.get(d.webhookId)?.name ?? null,
+        url: webhooks.get(d.webhookId)?.url ?? null,
         attemptCount: d.attemptCount,
         lastAttemptAt: d.lastAttemptAt?.toISOString() ?? d.createdAt.toISOString(),
         lastStatusCode: d.lastStatusCode ?? null,
@@ -106,7 +106,7 @@ export class DeliveriesService {
     const application = await this.applications.owned(principal, appId);
     const page = await this.page(
       application._id,
-      { status: query.status, eventType: query.eventType, endpointId: query.webhookId },
+      { status: query.status, eventType: query.eventType, webhookId: query.webhookId },
       query,
     );
     return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };

@@ -14,7 +14,7 @@ import {
 } from '../../../../libs/domain/webhooks';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { CreateEventDto, EventAcceptedResponse, EventTypesResponse } from './dto/event.dto';
-import { AppParams } from './dto/webhook-endpoint.dto';
+import { AppParams } from './dto/webhook.dto';
 import { EventsService } from './events.service';
 
 @ApiTags('events')
@@ -26,7 +26,7 @@ export class EventsController {
   @Auth('workspace', 'application')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
-    summary: 'Accept an event for delivery to every subscribed endpoint',
+    summary: 'Accept an event for delivery to every subscribed webhook',
     description:
       'Answers 202 once the event is durably accepted (its workflow started). The same idempotencyKey ' +
       'answers the same eventId and delivers nothing twice. Bodies over 256 KB: 413.',

@@ -7,12 +7,12 @@ import { DeliveriesService } from './deliveries.service';
 import { DeliveriesController } from './deliveries.controller';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
-import { WebhookEndpointsController } from './webhook-endpoints.controller';
-import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [ApplicationsModule, CredentialsModule, WebhookDeliveryModule],
-  controllers: [WebhookEndpointsController, DeliveriesController, EventsController],
-  providers: [WebhookEndpointsService, DeliveriesService, EventsService, PageCursors],
+  controllers: [WebhooksController, DeliveriesController, EventsController],
+  providers: [WebhooksService, DeliveriesService, EventsService, PageCursors],
 })
 export class WebhooksModule {}

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus, EVENT_TYPES } from '../../../../../libs/domain/webhooks';
 import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { PageQuery } from '../../../../../libs/http/page-query';
-import { AppParams } from './webhook-endpoint.dto';
+import { AppParams } from './webhook.dto';
 
 class EventTypeQuery extends PageQuery {
   @ApiPropertyOptional({ enum: EVENT_TYPES })
@@ -12,8 +12,8 @@ class EventTypeQuery extends PageQuery {
   eventType?: string;
 }
 
-/** The failed view of one endpoint: a time range of last attempts. */
-export class EndpointFailedDeliveriesQuery extends EventTypeQuery {
+/** The failed view of one webhook: a time range of last attempts. */
+export class WebhookFailedDeliveriesQuery extends EventTypeQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt at or after' })
   @IsOptional()
   @IsDateTime()
@@ -26,10 +26,10 @@ export class EndpointFailedDeliveriesQuery extends EventTypeQuery {
 }
 
 /** The failed view of an application: the same, and which webhook. */
-export class FailedDeliveriesQuery extends EndpointFailedDeliveriesQuery {
+export class FailedDeliveriesQuery extends WebhookFailedDeliveriesQuery {
   @ApiPropertyOptional({ example: 'wh_8Zk…' })
   @IsOptional()
-  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook endpoint ID (wh_…)' })
+  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook ID (wh_…)' })
   webhookId?: string;
 }
 
@@ -41,7 +41,7 @@ export class DeliveriesQuery extends EventTypeQuery {
 
   @ApiPropertyOptional({ example: 'wh_8Zk…' })
   @IsOptional()
-  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook endpoint ID (wh_…)' })
+  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'webhookId must be a webhook ID (wh_…)' })
   webhookId?: string;
 }
 

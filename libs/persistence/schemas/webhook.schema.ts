@@ -3,17 +3,17 @@ import { Schema as MongooseSchema } from 'mongoose';
 import type { RetryPolicySpec } from '../../domain/retry-policy';
 
 @Schema({ _id: false, versionKey: false })
-export class EndpointHeader {
+export class WebhookHeader {
   @Prop({ required: true }) key: string;
   /** The value, unless it looks like a credential: then it is sealed in webhook_secrets and null here. */
   @Prop({ type: String, default: null }) value: string | null;
   @Prop({ required: true }) sensitive: boolean;
 }
-const EndpointHeaderSchema = SchemaFactory.createForClass(EndpointHeader);
+const WebhookHeaderSchema = SchemaFactory.createForClass(WebhookHeader);
 
 /** Where an application's webhooks go. Its signing secrets and sensitive header values live in webhook_secrets. */
-@Schema({ collection: 'webhook_endpoints', versionKey: false, timestamps: true })
-export class WebhookEndpoint {
+@Schema({ collection: 'webhooks', versionKey: false, timestamps: true })
+export class Webhook {
   @Prop({ type: String, required: true })
   _id: string;
 
@@ -29,8 +29,8 @@ export class WebhookEndpoint {
   @Prop({ required: true })
   url: string;
 
-  @Prop({ type: [EndpointHeaderSchema], default: [] })
-  headers: EndpointHeader[];
+  @Prop({ type: [WebhookHeaderSchema], default: [] })
+  headers: WebhookHeader[];
 
   /** Empty: every event type. */
   @Prop({ type: [String], default: [] })
@@ -45,7 +45,7 @@ export class WebhookEndpoint {
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
   retryPolicy: RetryPolicySpec | null;
 
-  /** Since when every delivery has failed; null after a success. Disables the endpoint when too old. */
+  /** Since when every delivery has failed; null after a success. Disables the webhook when too old. */
   @Prop({ type: Date, default: null })
   failingSince: Date | null;
 
@@ -56,5 +56,5 @@ export class WebhookEndpoint {
   updatedAt: Date;
 }
 
-export const WebhookEndpointSchema = SchemaFactory.createForClass(WebhookEndpoint);
-WebhookEndpointSchema.index({ applicationId: 1, createdAt: 1 });
+export const WebhookSchema = SchemaFactory.createForClass(Webhook);
+WebhookSchema.index({ applicationId: 1, createdAt: 1 });

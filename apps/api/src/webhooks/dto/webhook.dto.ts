@@ -73,7 +73,7 @@ export class RetryPolicyDto {
   maximumAttempts?: number;
 }
 
-class EndpointFields {
+class WebhookFields {
   @ApiProperty({ minLength: 1, maxLength: 100 })
   @Transform(trimmed)
   @IsString()
@@ -125,10 +125,10 @@ class EndpointFields {
   retryPolicy?: RetryPolicyDto | null;
 }
 
-export class CreateWebhookEndpointDto extends EndpointFields {}
+export class CreateWebhookDto extends WebhookFields {}
 
 /** Every field optional; `headers` replaces them all; `enabled: true` re-enables; `retryPolicy: null` restores the default. */
-export class UpdateWebhookEndpointDto extends PartialType(CreateWebhookEndpointDto) {}
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
 
 export class AppParams {
   @ApiProperty({ example: 'app_4fQ…' })
@@ -136,9 +136,9 @@ export class AppParams {
   appId: string;
 }
 
-export class EndpointParams extends AppParams {
+export class WebhookParams extends AppParams {
   @ApiProperty({ example: 'wh_8Zk…' })
-  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'id must be a webhook endpoint ID (wh_…)' })
+  @Matches(/^wh_[0-9A-Za-z]{1,40}$/, { message: 'id must be a webhook ID (wh_…)' })
   id: string;
 }
 
@@ -168,7 +168,7 @@ export class RecoverResponse {
   retried?: number;
   @ApiPropertyOptional({ description: 'Deliveries no longer failed, or being retried already' })
   skipped?: number;
-  @ApiPropertyOptional({ description: 'Why the recovery ended early: its endpoint was disabled or deleted' })
+  @ApiPropertyOptional({ description: 'Why the recovery ended early: its webhook was disabled or deleted' })
   stopped?: string;
 }
 
@@ -182,7 +182,7 @@ export class RetryPolicyView {
   schedule: string[];
 }
 
-export class WebhookEndpointResponse {
+export class WebhookResponse {
   @ApiProperty({ example: 'wh_8Zk…' }) id: string;
   @ApiProperty() applicationId: string;
   @ApiProperty() name: string;
@@ -197,8 +197,8 @@ export class WebhookEndpointResponse {
   secret?: string;
 }
 
-export class WebhookEndpointListResponse {
-  @ApiProperty({ type: [WebhookEndpointResponse] }) items: WebhookEndpointResponse[];
+export class WebhookListResponse {
+  @ApiProperty({ type: [WebhookResponse] }) items: WebhookResponse[];
 }
 
 export class SecretResponse {

@@ -5,14 +5,14 @@ import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
 import { parseDuration } from '../../../../libs/domain/duration';
-import { EndpointDisabledError } from '../../../../libs/domain/errors';
+import { WebhookDisabledError } from '../../../../libs/domain/errors';
 import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
 import { invalidFields, rejectNulls } from '../../../../libs/http/validation';
-import { WebhookEndpointsRepository } from '../../../../libs/persistence/repositories/webhook-endpoints.repository';
+import { WebhooksRepository } from '../../../../libs/persistence/repositories/webhooks.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
-import type { WebhookEndpoint } from '../../../../libs/persistence/schemas/webhook-endpoint.schema';
+import type { Webhook } from '../../../../libs/persistence/schemas/webhook.schema';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
@@ -23,14 +23,14 @@ import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets
 import { webhookRecovery } from '../../../../workflows';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
-  CreateWebhookEndpointDto,
+  CreateWebhookDto,
   RecoverResponse,
   RetryPolicyDto,
   SecretResponse,
-  UpdateWebhookEndpointDto,
-  WebhookEndpointResponse,
-} from './dto/webhook-endpoint.dto';
-import { webhookEndpointView } from './webhook-endpoint-view';
+  UpdateWebhookDto,
+  WebhookResponse,
+} from './dto/webhook.dto';
+import { webhookView } from './webhook-view';
 
 /** `headers.0.key: …` into `{ field, problems }`. */
 const asFieldProblem = (message: string): FieldProblem => {
@@ -50,23 +50,19 @@ function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
   };
 }
 
-/** An application's webhook endpoints: validated (SSRF too), their secrets sealed. */
+/** An application's webhooks: validated (SSRF too), their secrets sealed. */
 @Injectable()
-export class WebhookEndpointsService {
+export class WebhooksService {
   constructor(
     private readonly workflows: WorkflowStarter,
     private readonly env: Environment,
     private readonly applications: ApplicationsService,
-    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly webhooks: WebhooksRepository,
     private readonly secrets: WebhookSecretsService,
     private readonly deliveries: DeliveryControl,
   ) {}
 
-  async create(
-    principal: CustomerPrincipal,
-    appId: string,
-    dto: CreateWebhookEndpointDto,
-  ): Promise<WebhookEndpointResponse> {
+  async create(principal: CustomerPrincipal, appId: string, dto: CreateWebhookDto): Promise<WebhookResponse> {
     rejectNulls(dto, ['enabled']);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy = dto.retryPolicy ? retryPolicySpec(dto.retryPolicy) : null;
@@ -74,7 +70,7 @@ export class WebhookEndpointsService {
     const id = `wh_${base62(randomBytes(16))}`;
     const headers = await this.secrets.storeHeaders(id, dto.headers ?? []);
     const secret = await this.secrets.issueSigningSecret(id);
-    const endpoint = await this.endpoints.create({
+    const webhook = await this.webhooks.create({
       _id: id,
       applicationId: application._id,
       workspaceId: application.workspaceId,
@@ -88,15 +84,15 @@ export class WebhookEndpointsService {
       failingSince: null,
       lastSuccessAt: null,
     });
-    return { ...(await this.view(endpoint)), secret };
+    return { ...(await this.view(webhook)), secret };
   }
 
-  async list(principal: CustomerPrincipal, appId: string): Promise<WebhookEndpointResponse[]> {
+  async list(principal: CustomerPrincipal, appId: string): Promise<WebhookResponse[]> {
     const application = await this.applications.owned(principal, appId);
-    return Promise.all((await this.endpoints.list(application._id)).map((e) => this.view(e)));
+    return Promise.all((await this.webhooks.list(application._id)).map((e) => this.view(e)));
   }
 
-  async get(principal: CustomerPrincipal, appId: string, id: string): Promise<WebhookEndpointResponse> {
+  async get(principal: CustomerPrincipal, appId: string, id: string): Promise<WebhookResponse> {
     return this.view(await this.owned(principal, appId, id));
   }
 
@@ -104,10 +100,10 @@ export class WebhookEndpointsService {
     principal: CustomerPrincipal,
     appId: string,
     id: string,
-    dto: UpdateWebhookEndpointDto,
-  ): Promise<WebhookEndpointResponse> {
+    dto: UpdateWebhookDto,
+  ): Promise<WebhookResponse> {
     rejectNulls(dto, ['name', 'url', 'enabled']);
-    const endpoint = await this.owned(principal, appId, id);
+    const webhook = await this.owned(principal, appId, id);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy =
       dto.retryPolicy === undefined ? undefined : dto.retryPolicy && retryPolicySpec(dto.retryPolicy);
@@ -116,14 +112,14 @@ export class WebhookEndpointsService {
       headers: dto.headers,
       retryPolicy: retryPolicy ?? null,
     });
-    const headers = dto.headers && (await this.secrets.storeHeaders(id, dto.headers, endpoint.headers));
-    const updated = await this.endpoints.update(appId, id, {
+    const headers = dto.headers && (await this.secrets.storeHeaders(id, dto.headers, webhook.headers));
+    const updated = await this.webhooks.update(appId, id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.url !== undefined ? { url: dto.url } : {}),
       ...(headers ? { headers } : {}),
       ...(dto.eventTypes !== undefined ? { eventTypes: [...new Set(dto.eventTypes)] } : {}),
       ...(retryPolicy !== undefined ? { retryPolicy } : {}),
-      // Re-enabling starts the endpoint's health afresh.
+      // Re-enabling starts the webhook's health afresh.
       ...(dto.enabled !== undefined
         ? {
             enabled: dto.enabled,
@@ -136,13 +132,13 @@ export class WebhookEndpointsService {
     return this.view(updated);
   }
 
-  /** Deletes the endpoint; its pending deliveries are cancelled. */
+  /** Deletes the webhook; its pending deliveries are cancelled. */
   async delete(principal: CustomerPrincipal, appId: string, id: string): Promise<void> {
     await this.owned(principal, appId, id);
-    await this.endpoints.update(appId, id, { enabled: false, disabledReason: 'deleted' });
-    await this.deliveries.cancelPending({ endpointId: id });
-    await this.secrets.deleteForEndpoints([id]);
-    await this.endpoints.delete(id);
+    await this.webhooks.update(appId, id, { enabled: false, disabledReason: 'deleted' });
+    await this.deliveries.cancelPending({ webhookId: id });
+    await this.secrets.deleteForWebhooks([id]);
+    await this.webhooks.delete(id);
   }
 
   async secret(principal: CustomerPrincipal, appId: string, id: string): Promise<SecretResponse> {
@@ -164,22 +160,22 @@ export class WebhookEndpointsService {
     return { secret, previousValidUntil: previousValidUntil.toISOString() };
   }
 
-  /** Retries, durably (a workflow), every failed delivery of the endpoint since a time. */
+  /** Retries, durably (a workflow), every failed delivery of the webhook since a time. */
   async recover(
     principal: CustomerPrincipal,
     appId: string,
     id: string,
     since: Date,
   ): Promise<RecoverResponse> {
-    const endpoint = await this.owned(principal, appId, id);
-    if (!endpoint.enabled) throw new EndpointDisabledError(id);
+    const webhook = await this.owned(principal, appId, id);
+    if (!webhook.enabled) throw new WebhookDisabledError(id);
     const sinceIso = since.toISOString();
     const workflowId = WorkflowIds.webhookRecovery(id, sinceIso);
     const recovery = await this.workflows.startAndWait(
       webhookRecovery,
       {
         workflowId,
-        args: [{ applicationId: appId, endpointId: id, since: sinceIso }],
+        args: [{ applicationId: appId, webhookId: id, since: sinceIso }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: SearchAttributes.ApplicationId, value: appId },
@@ -191,29 +187,25 @@ export class WebhookEndpointsService {
     return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
   }
 
-  async owned(principal: CustomerPrincipal, appId: string, id: string): Promise<WebhookEndpoint> {
+  async owned(principal: CustomerPrincipal, appId: string, id: string): Promise<Webhook> {
     const application: Application = await this.applications.owned(principal, appId);
-    const endpoint = await this.endpoints.findInApplication(application._id, id);
-    if (!endpoint) throw this.notFound(id);
-    return endpoint;
+    const webhook = await this.webhooks.findInApplication(application._id, id);
+    if (!webhook) throw this.notFound(id);
+    return webhook;
   }
 
   private notFound(id: string): ApiError {
-    return new ApiError(
-      HttpStatus.NOT_FOUND,
-      'WEBHOOK_NOT_FOUND',
-      `No webhook endpoint ${id} in this application`,
-    );
+    return new ApiError(HttpStatus.NOT_FOUND, 'WEBHOOK_NOT_FOUND', `No webhook ${id} in this application`);
   }
 
-  private async view(endpoint: WebhookEndpoint): Promise<WebhookEndpointResponse> {
-    const sensitive = endpoint.headers.some((h) => h.sensitive)
+  private async view(webhook: Webhook): Promise<WebhookResponse> {
+    const sensitive = webhook.headers.some((h) => h.sensitive)
       ? await this.secrets.headerValues(
-          endpoint._id,
-          endpoint.headers.filter((h) => h.sensitive),
+          webhook._id,
+          webhook.headers.filter((h) => h.sensitive),
         )
       : {};
-    return webhookEndpointView(endpoint, sensitive);
+    return webhookView(webhook, sensitive);
   }
 
   /** The checks a DTO cannot make alone: URL for the mode and against SSRF, headers, retry bounds. */

@@ -2,53 +2,53 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { ensureIndexes } from '../ensure-indexes';
-import { WebhookEndpoint } from '../schemas/webhook-endpoint.schema';
+import { Webhook } from '../schemas/webhook.schema';
 
-export type EndpointChanges = Partial<
+export type WebhookChanges = Partial<
   Pick<
-    WebhookEndpoint,
+    Webhook,
     'name' | 'url' | 'headers' | 'eventTypes' | 'enabled' | 'disabledReason' | 'retryPolicy' | 'failingSince'
   >
 >;
 
 @Injectable()
-export class WebhookEndpointsRepository implements OnModuleInit {
-  constructor(@InjectModel(WebhookEndpoint.name) private readonly model: Model<WebhookEndpoint>) {}
+export class WebhooksRepository implements OnModuleInit {
+  constructor(@InjectModel(Webhook.name) private readonly model: Model<Webhook>) {}
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.model);
   }
 
-  async create(endpoint: Omit<WebhookEndpoint, 'createdAt' | 'updatedAt'>): Promise<WebhookEndpoint> {
-    return (await this.model.create(endpoint)).toObject();
+  async create(webhook: Omit<Webhook, 'createdAt' | 'updatedAt'>): Promise<Webhook> {
+    return (await this.model.create(webhook)).toObject();
   }
 
-  async findById(id: string): Promise<WebhookEndpoint | null> {
+  async findById(id: string): Promise<Webhook | null> {
     return this.model.findById(id).lean().exec();
   }
 
-  /** The application's endpoint, or null: another application's is as good as absent. */
-  async findInApplication(applicationId: string, id: string): Promise<WebhookEndpoint | null> {
+  /** The application's webhook, or null: another application's is as good as absent. */
+  async findInApplication(applicationId: string, id: string): Promise<Webhook | null> {
     return this.model.findOne({ _id: id, applicationId }).lean().exec();
   }
 
-  async findManyById(ids: string[]): Promise<WebhookEndpoint[]> {
+  async findManyById(ids: string[]): Promise<Webhook[]> {
     return this.model
       .find({ _id: { $in: ids } })
       .lean()
       .exec();
   }
 
-  async list(applicationId: string): Promise<WebhookEndpoint[]> {
+  async list(applicationId: string): Promise<Webhook[]> {
     return this.model.find({ applicationId }).sort({ createdAt: 1, _id: 1 }).lean().exec();
   }
 
-  /** Enabled endpoints that want this event type (an empty list wants all). */
+  /** Enabled webhooks that want this event type (an empty list wants all). */
   async listSubscribed(
     applicationId: string,
     eventType: string,
     excludeIds: string[] = [],
-  ): Promise<WebhookEndpoint[]> {
+  ): Promise<Webhook[]> {
     return this.model
       .find({
         applicationId,
@@ -61,7 +61,7 @@ export class WebhookEndpointsRepository implements OnModuleInit {
       .exec();
   }
 
-  async update(applicationId: string, id: string, changes: EndpointChanges): Promise<WebhookEndpoint | null> {
+  async update(applicationId: string, id: string, changes: WebhookChanges): Promise<Webhook | null> {
     return this.model
       .findOneAndUpdate({ _id: id, applicationId }, { $set: changes }, { new: true })
       .lean()
@@ -72,13 +72,13 @@ export class WebhookEndpointsRepository implements OnModuleInit {
     await this.model.updateOne({ _id: id }, { $set: { lastSuccessAt: at, failingSince: null } }).exec();
   }
 
-  /** Notes a failure; the endpoint's failingSince (kept from the first failure after a success). */
-  async recordFailure(id: string, at: Date): Promise<WebhookEndpoint | null> {
+  /** Notes a failure; the webhook's failingSince (kept from the first failure after a success). */
+  async recordFailure(id: string, at: Date): Promise<Webhook | null> {
     await this.model.updateOne({ _id: id, failingSince: null }, { $set: { failingSince: at } }).exec();
     return this.findById(id);
   }
 
-  /** Disables the endpoint unless it already is; true when this call disabled it. */
+  /** Disables the webhook unless it already is; true when this call disabled it. */
   async disable(id: string, reason: string): Promise<boolean> {
     const { modifiedCount } = await this.model
       .updateOne({ _id: id, enabled: true }, { $set: { enabled: false, disabledReason: reason } })

@@ -1,0 +1,24 @@
+import { formatDuration } from '../../../../libs/domain/duration';
+import { retrySchedule } from '../../../../libs/domain/retry-policy';
+import type { Webhook } from '../../../../libs/persistence/schemas/webhook.schema';
+import { maskHeaderValue } from '../../../../libs/webhooks/custom-headers';
+import type { WebhookResponse } from './dto/webhook.dto';
+
+/** What the API shows of a webhook: sensitive header values masked, no secrets. */
+export function webhookView(webhook: Webhook, sensitiveValues: Record<string, string> = {}): WebhookResponse {
+  return {
+    id: webhook._id,
+    applicationId: webhook.applicationId,
+    name: webhook.name,
+    url: webhook.url,
+    headers: webhook.headers.map((h) => ({
+      key: h.key,
+      value: h.sensitive ? maskHeaderValue(sensitiveValues[h.key] ?? '') : (h.value ?? ''),
+    })),
+    eventTypes: webhook.eventTypes,
+    enabled: webhook.enabled,
+    disabledReason: webhook.disabledReason,
+    retryPolicy: { schedule: retrySchedule(webhook.retryPolicy).map(formatDuration) },
+    createdAt: webhook.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,75 @@
+import type { Connection, mongo } from 'mongoose';
+
+/**
+ * Data migrations, run at start by whichever process connects first (API or worker), before any
+ * index is built. Each is idempotent and safe to run from two processes at once: it checks what is
+ * there, and a step another process has just done is not an error.
+ */
+interface Migration {
+  name: string;
+  run(db: mongo.Db): Promise<void>;
+}
+
+const NAMESPACE_NOT_FOUND = 26;
+const INDEX_NOT_FOUND = 27;
+const codeOf = (err: unknown) => (err as { code?: number }).code;
+
+/** Webhook endpoints became webhooks in code and storage: the collection, and `endpointId` fields. */
+const webhooksNamedWebhooks: Migration = {
+  name: 'webhook_endpoints → webhooks, endpointId → webhookId',
+  async run(db) {
+    const names = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    if (names.has('webhook_endpoints')) {
+      // An empty `webhooks` (created before this ran) gives way; one with data is a conflict to settle by hand.
+      const emptyTarget = names.has('webhooks') && (await db.collection('webhooks').countDocuments()) === 0;
+      if (names.has('webhooks') && !emptyTarget)
+        throw new Error(
+          'Both webhook_endpoints and webhooks hold data: merge them by hand, then start again',
+        );
+      try {
+        await db.renameCollection('webhook_endpoints', 'webhooks', { dropTarget: emptyTarget });
+      } catch (err) {
+        if (codeOf(err) !== NAMESPACE_NOT_FOUND) throw err; // renamed meanwhile by the other process
+      }
+    }
+    for (const name of ['webhook_deliveries', 'webhook_attempts', 'webhook_secrets']) {
+      if (!names.has(name)) continue;
+      const collection = db.collection(name);
+      await collection.updateMany(
+        { endpointId: { $exists: true } },
+        { $rename: { endpointId: 'webhookId' } },
+      );
+      for (const index of await collection.indexes()) {
+        if (!index.name || !('endpointId' in index.key)) continue;
+        try {
+          await collection.dropIndex(index.name);
+        } catch (err) {
+          if (codeOf(err) !== INDEX_NOT_FOUND) throw err;
+        }
+      }
+    }
+  },
+};
+
+const MIGRATIONS: Migration[] = [webhooksNamedWebhooks];
+
+const runs = new WeakMap<Connection, Promise<void>>();
+
+/** Resolves once this connection's database has been migrated (run once per connection). */
+export function migrated(connection: Connection): Promise<void> {
+  let run = runs.get(connection);
+  if (!run) {
+    run = (async () => {
+      for (const migration of MIGRATIONS) {
+        try {
+          await migration.run(connection.db!);
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          throw new Error(`Data migration "${migration.name}" failed: ${reason}`);
+        }
+      }
+    })();
+    runs.set(connection, run);
+  }
+  return run;
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Environment } from '../config/environment';
+import { parseDuration } from '../domain/duration';
+import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
+import type { Webhook } from '../persistence/schemas/webhook.schema';
+import { EventIntake } from './event-intake.service';
+
+/**
+ * The webhook-disable rule: a webhook is disabled at once when its receiver answers 410 Gone,
+ * and when every delivery to it has failed for `disableAfterMs` (WEBHOOK_ENDPOINT_DISABLE_AFTER)
+ * since its first failure after its last success. Returns why, or null while it may still recover.
+ */
+export function disableReason(
+  statusCode: number | null,
+  failingSince: Date | null,
+  now: Date,
+  disableAfterMs: number,
+): string | null {
+  if (statusCode === 410) return 'the receiver answered 410 Gone';
+  if (failingSince && now.getTime() - failingSince.getTime() >= disableAfterMs)
+    return `every delivery failed since ${failingSince.toISOString()}`;
+  return null;
+}
+
+/** Keeps a webhook's health after each attempt: failing since when, disabled (and announced), recovered. */
+@Injectable()
+export class WebhookHealth {
+  private readonly disableAfterMs: number;
+
+  constructor(
+    env: Environment,
+    private readonly webhooks: WebhooksRepository,
+    private readonly intake: EventIntake,
+  ) {
+    this.disableAfterMs = parseDuration(env.WEBHOOK_ENDPOINT_DISABLE_AFTER)!;
+  }
+
+  /**
+   * After a failed attempt: notes the failure and disables the webhook if the rule says so. True
+   * when no attempt may follow (the webhook is disabled). `occurrence` names the attempt, so a
+   * retried activity announces the disabling once.
+   */
+  async failed(webhook: Webhook, statusCode: number | null, now: Date, occurrence: string): Promise<boolean> {
+    // A 410 disables at once: its failure needs no noting.
+    const failingSince =
+      statusCode === 410
+        ? null
+        : ((await this.webhooks.recordFailure(webhook._id, now))?.failingSince ?? null);
+    const reason = disableReason(statusCode, failingSince, now, this.disableAfterMs);
+    if (reason === null) return false;
+    await this.disable(webhook, reason, occurrence);
+    return true;
+  }
+
+  /** After a successful attempt: a webhook that was failing is healthy again (no write otherwise). */
+  async succeeded(webhook: Webhook, now: Date): Promise<void> {
+    if (webhook.failingSince) await this.webhooks.recordSuccess(webhook._id, now);
+  }
+
+  /** Disables the webhook and tells the application's other webhooks (WEBHOOK_ENDPOINT_DISABLED). */
+  private async disable(webhook: Webhook, reason: string, occurrence: string): Promise<void> {
+    if (!(await this.webhooks.disable(webhook._id, reason))) return;
+    await this.intake.raise({
+      applicationId: webhook.applicationId,
+      eventType: 'WEBHOOK_ENDPOINT_DISABLED',
+      data: { webhookId: webhook._id, name: webhook.name, url: webhook.url, reason },
+      occurrence,
+      excludeWebhookIds: [webhook._id],
+    });
+  }
+}
