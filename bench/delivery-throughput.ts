@@ -12,6 +12,7 @@ import { Receiver } from '../test/support/receiver';
 import { pool } from './lib/pool';
 import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
+import { baselineDelivery } from './baseline/workflows';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -73,7 +74,7 @@ async function runBaseline(client: Client, receiver: Receiver, n: number) {
     CONCURRENCY,
     async (id) => {
       const started = performance.now();
-      await client.workflow.start('baselineDelivery', {
+      await client.workflow.start(baselineDelivery, {
         taskQueue: BASELINE_QUEUE,
         workflowId: `baseline:${id}`,
         args: [receiver.url, id, BODY],

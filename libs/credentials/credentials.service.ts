@@ -9,6 +9,7 @@ import { SEALED_FIELDS } from '../persistence/sealed-fields';
 import { CryptoKeysRepository } from '../persistence/repositories/crypto-keys.repository';
 import { PrivateAppKeysRepository } from '../persistence/repositories/private-app-keys.repository';
 import type { Application } from '../persistence/schemas/application.schema';
+import { NotProvisionedError } from '../domain/errors';
 
 export interface Credentials {
   applicationId: string;
@@ -16,11 +17,6 @@ export interface Credentials {
   cryptoKey: string;
   cryptoKeyVersion: number;
   privateAppKey: string;
-}
-
-/** The application has no keys yet: provisioning has not finished. */
-export class NotProvisionedError extends Error {
-  override name = 'NotProvisionedError';
 }
 
 /** The envelope names a Crypto Key version that does not exist or no longer works. */
@@ -84,7 +80,7 @@ export class CredentialsService {
       this.privateAppKeys.findActive(application._id),
     ]);
     if (application.status !== 'active' || !key || !privateAppKey) {
-      throw new NotProvisionedError(`Application ${application._id} is still being provisioned`);
+      throw new NotProvisionedError(application._id);
     }
     return {
       applicationId: application._id,
@@ -114,7 +110,7 @@ export class CredentialsService {
   /** Encrypts with the current Crypto Key and the application's method. */
   async encrypt(application: Application, value: unknown): Promise<Envelope> {
     const key = await this.cryptoKeys.findCurrent(application._id);
-    if (!key) throw new NotProvisionedError(`Application ${application._id} has no Crypto Key yet`);
+    if (!key) throw new NotProvisionedError(application._id);
     const material = this.keyring.open(key.material, MATERIAL(key._id));
     return encryptJson(
       value,

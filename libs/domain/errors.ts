@@ -31,3 +31,16 @@ export class DeliveryInProgressError extends DomainError {
     super(`Delivery ${deliveryId} is still being attempted`);
   }
 }
+
+/** The application has no keys yet: provisioning has not finished. */
+export class NotProvisionedError extends DomainError {
+  readonly code = 'NOT_PROVISIONED';
+  readonly kind = 'conflict';
+  override name = 'NotProvisionedError';
+
+  constructor(readonly applicationId: string) {
+    super(
+      `Application ${applicationId} is still being provisioned: its keys exist once its status is active`,
+    );
+  }
+}

@@ -5,6 +5,7 @@ import {
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { CryptoKeyRotationSettings } from '../domain/applications';
+import { scheduledCryptoKeyRotation } from '../../workflows/scheduled-crypto-key-rotation.workflow';
 import { SearchAttributes } from './search-attributes';
 import { ScheduleIds, WorkflowIds } from './workflow-ids';
 
@@ -23,7 +24,7 @@ function rotationAction(
 ): ScheduleOptionsAction {
   return {
     type: 'startWorkflow',
-    workflowType: 'scheduledCryptoKeyRotation',
+    workflowType: scheduledCryptoKeyRotation,
     workflowId: WorkflowIds.scheduledCryptoKeyRotation(applicationId),
     taskQueue,
     args: [{ applicationId, graceWindowMs: settings.graceWindowMs }],

@@ -39,6 +39,7 @@ import type {
   ListApplicationsQuery,
   UpdateApplicationDto,
 } from './dto/application.dto';
+import { NotProvisionedError } from '../../../../libs/domain/errors';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -188,13 +189,7 @@ export class ApplicationsService {
     settings: CryptoKeyRotationSettings | null,
     actor: ActorRef,
   ): Promise<void> {
-    if (application.status !== 'active') {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'NOT_PROVISIONED',
-        `Application ${application._id} is still being provisioned`,
-      );
-    }
+    if (application.status !== 'active') throw new NotProvisionedError(application._id);
     if (settings)
       await upsertRotationSchedule(
         this.workflows.client,

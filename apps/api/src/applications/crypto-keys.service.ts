@@ -1,7 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
-import { CredentialsService, NotProvisionedError } from '../../../../libs/credentials/credentials.service';
+import { CredentialsService } from '../../../../libs/credentials/credentials.service';
+import { NotProvisionedError } from '../../../../libs/domain/errors';
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { ApiError } from '../../../../libs/http/api-error';
 import { ApplicationsRepository } from '../../../../libs/persistence/repositories/applications.repository';
@@ -29,13 +30,6 @@ import type {
 /** How long a rotation request waits for the new version to be current. */
 const WAIT_FOR_ROTATION_MS = 10_000;
 
-const notProvisioned = (application: Application) =>
-  new ApiError(
-    HttpStatus.CONFLICT,
-    'NOT_PROVISIONED',
-    `Application ${application._id} is still being provisioned: its keys exist once status is active`,
-  );
-
 /** An application's credentials and Crypto Key: reading, rotating, scheduling, auditing. */
 @Injectable()
 export class CryptoKeysService {
@@ -50,20 +44,15 @@ export class CryptoKeysService {
 
   async credentialsOf(principal: WorkspacePrincipal, id: string): Promise<CredentialsResponse> {
     const application = await this.applicationsService.owned(principal, id);
-    try {
-      const credentials = await this.credentials.credentials(application);
-      await this.audit.record({
-        workspaceId: application.workspaceId,
-        applicationId: application._id,
-        action: 'credentials.read',
-        actor: actorOf(principal),
-        details: { cryptoKeyVersion: credentials.cryptoKeyVersion },
-      });
-      return credentials;
-    } catch (err) {
-      if (err instanceof NotProvisionedError) throw notProvisioned(application);
-      throw err;
-    }
+    const credentials = await this.credentials.credentials(application);
+    await this.audit.record({
+      workspaceId: application.workspaceId,
+      applicationId: application._id,
+      action: 'credentials.read',
+      actor: actorOf(principal),
+      details: { cryptoKeyVersion: credentials.cryptoKeyVersion },
+    });
+    return credentials;
   }
 
   async regeneratePrivateAppKey(principal: WorkspacePrincipal, id: string): Promise<PrivateAppKeyResponse> {
@@ -182,7 +171,7 @@ export class CryptoKeysService {
 
   private async active(principal: WorkspacePrincipal, id: string): Promise<Application> {
     const application = await this.applicationsService.owned(principal, id);
-    if (application.status !== 'active') throw notProvisioned(application);
+    if (application.status !== 'active') throw new NotProvisionedError(application._id);
     return application;
   }
 

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
-import { ApiError } from '../../../../libs/http/api-error';
 import { invalidField } from '../../../../libs/http/validation';
 import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { ApplicationsService } from '../applications/applications.service';
 import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
+import { NotProvisionedError } from '../../../../libs/domain/errors';
 
 /** Accepting events: one atomic step, starting the event's dispatch workflow. */
 @Injectable()
@@ -25,13 +25,7 @@ export class EventsService {
     dto: CreateEventDto,
   ): Promise<EventAcceptedResponse> {
     const application = await this.applications.owned(principal, appId);
-    if (application.status !== 'active') {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'NOT_PROVISIONED',
-        `Application ${appId} is still being provisioned`,
-      );
-    }
+    if (application.status !== 'active') throw new NotProvisionedError(application._id);
     if (dto.data !== undefined && dto.encryptedData !== undefined) {
       throw invalidField('encryptedData', 'send either data or encryptedData, not both');
     }
