@@ -11,7 +11,13 @@ import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receiver, Receivers } from '../support/receiver';
-import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import {
+  addWebhook,
+  pendingDelivery,
+  finishedDelivery,
+  sendEvent,
+  tenantWithApplication,
+} from '../support/webhooks';
 
 /** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
 describe('webhook delivery', () => {
@@ -436,13 +442,8 @@ describe('webhook delivery', () => {
 
   it('cancels pending deliveries when their webhook is deleted', async () => {
     const { app, as } = await tenantWithApplication(client);
-    const target = (await receiver()).answer({ status: 500 });
-    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
-    const eventId = await sendEvent(as, app.id);
-    await pollUntil(
-      async () => target.requests.length,
-      (n) => n === 1,
-    );
+    const target = await receiver();
+    const { webhook, eventId } = await pendingDelivery(as, app.id, target);
     await as.delete(`/v1/applications/${app.id}/webhooks/${webhook.id}`).expect(204);
     const workflow = new Client({ connection: temporal }).workflow.getHandle(
       WorkflowIds.webhookDelivery(eventId, webhook.id),

@@ -9,7 +9,13 @@ import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receivers } from '../support/receiver';
-import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import {
+  addWebhook,
+  pendingDelivery,
+  finishedDelivery,
+  sendEvent,
+  tenantWithApplication,
+} from '../support/webhooks';
 
 /** The README's decryption snippet, run as written (see test/docs). */
 function readmeDecrypt(): (envelope: unknown, key: string, applicationId: string) => unknown {
@@ -254,13 +260,8 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
 
   it('deleting the application cancels its pending deliveries and removes its webhooks', async () => {
     const { app, as } = await tenantWithApplication(client);
-    const target = (await receiver()).answer({ status: 500 });
-    const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
-    const eventId = await sendEvent(as, app.id);
-    await pollUntil(
-      async () => target.requests.length,
-      (n) => n === 1,
-    );
+    const target = await receiver();
+    const { webhook, eventId } = await pendingDelivery(as, app.id, target);
     await as.delete(`/v1/applications/${app.id}`).expect(204);
     for (const collection of [
       'webhooks',

@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client';
+import type { Receiver } from './receiver';
 import { pollUntil } from './poll';
 
 /** A workspace with one provisioned application, as the webhook tests need. */
@@ -45,4 +46,23 @@ export async function finishedDelivery(
     { timeoutMs: 45_000 },
   );
   return res.body;
+}
+
+/**
+ * A delivery left pending: the receiver failed the first attempt, and the next waits an hour.
+ * For what must stop pending deliveries (deleting a webhook or an application).
+ */
+export async function pendingDelivery(
+  as: ReturnType<ApiClient['as']>,
+  appId: string,
+  target: Receiver,
+): Promise<{ webhook: { id: string; secret: string }; eventId: string }> {
+  target.answer({ status: 500 });
+  const webhook = await addWebhook(as, appId, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
+  const eventId = await sendEvent(as, appId);
+  await pollUntil(
+    async () => target.requests.length,
+    (n) => n === 1,
+  );
+  return { webhook, eventId };
 }
