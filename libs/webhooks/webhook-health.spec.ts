@@ -1,4 +1,4 @@
-import { disableReason } from './webhook-health';
+import { disableReason, switchedByCustomer } from './webhook-health';
 
 const DAY = 24 * 3_600_000;
 const now = new Date('2026-05-10T12:00:00Z');
@@ -25,5 +25,19 @@ describe('the webhook-disable rule', () => {
 
   it('never disables a webhook that is not failing (unless 410)', () => {
     expect(disableReason(500, null, now, 0)).toBeNull();
+  });
+});
+
+describe('a webhook switched by its customer', () => {
+  it('re-enabled: healthy again, the disable rule counting from its next failure', () => {
+    expect(switchedByCustomer(true)).toEqual({ enabled: true, disabledReason: null, failingSince: null });
+  });
+
+  it('disabled: says who did it', () => {
+    expect(switchedByCustomer(false)).toEqual({
+      enabled: false,
+      disabledReason: 'disabled by the customer',
+      failingSince: null,
+    });
   });
 });

@@ -22,6 +22,16 @@ export function disableReason(
   return null;
 }
 
+/**
+ * A webhook switched on or off by its customer. Re-enabling starts its health afresh (not failing, so
+ * the disable rule counts from its next failure); switching off says who did it.
+ */
+export function switchedByCustomer(
+  enabled: boolean,
+): Pick<Webhook, 'enabled' | 'disabledReason' | 'failingSince'> {
+  return { enabled, disabledReason: enabled ? null : 'disabled by the customer', failingSince: null };
+}
+
 /** Keeps a webhook's health after each attempt: failing since when, disabled (and announced), recovered. */
 @Injectable()
 export class WebhookHealth {

@@ -31,6 +31,7 @@ import type {
   WebhookResponse,
 } from './dto/webhook.dto';
 import { webhookView } from './webhook-view';
+import { switchedByCustomer } from '../../../../libs/webhooks/webhook-health';
 
 /** `headers.0.key: …` into `{ field, problems }`. */
 const asFieldProblem = (message: string): FieldProblem => {
@@ -119,14 +120,7 @@ export class WebhooksService {
       ...(headers ? { headers } : {}),
       ...(dto.eventTypes !== undefined ? { eventTypes: [...new Set(dto.eventTypes)] } : {}),
       ...(retryPolicy !== undefined ? { retryPolicy } : {}),
-      // Re-enabling starts the webhook's health afresh.
-      ...(dto.enabled !== undefined
-        ? {
-            enabled: dto.enabled,
-            disabledReason: dto.enabled ? null : 'disabled by the customer',
-            failingSince: null,
-          }
-        : {}),
+      ...(dto.enabled !== undefined ? switchedByCustomer(dto.enabled) : {}),
     });
     if (!updated) throw this.notFound(id);
     return this.view(updated);
