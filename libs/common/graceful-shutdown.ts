@@ -2,21 +2,24 @@ import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 
 /**
  * On SIGINT or SIGTERM, closes the Nest app (its shutdown hooks drain the worker, close
- * connections) and exits 0; exits 1 if that takes longer than `deadlineMs` or a second signal
- * arrives. (Nest's own enableShutdownHooks re-raises the signal, which hides a clean stop.)
+ * connections) and exits 0; exits 1 if that takes longer than `deadlineMs` or the same signal
+ * comes again (Ctrl-C twice). The other signal meanwhile joins the shutdown under way: a terminal's
+ * Ctrl-C reaches every process of `npm start`, whose supervisor then sends SIGTERM too. (Nest's own
+ * enableShutdownHooks re-raises the signal, which hides a clean stop.)
  */
 export function closeOnSignals(
   app: INestApplicationContext,
   logger: LoggerService,
   deadlineMs = 60_000,
 ): void {
-  let closing = false;
+  let first: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) {
+    if (first === signal) {
       logger.warn(`${signal} again: exiting without waiting`);
       process.exit(1);
     }
-    closing = true;
+    if (first) return logger.log(`${signal}: already shutting down (${first})`);
+    first = signal;
     logger.log(`${signal}: shutting down`);
     const deadline = setTimeout(() => {
       logger.error(`Shutdown took longer than ${deadlineMs / 1000} s: exiting`);

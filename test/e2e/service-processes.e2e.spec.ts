@@ -35,6 +35,29 @@ describe('service processes', () => {
     },
   );
 
+  it('SIGINT then SIGTERM (Ctrl-C, then the supervisor) still drains and exits 0; SIGINT twice forces', async () => {
+    const worker = startServiceProcess('worker');
+    try {
+      await worker.waitFor(/Worker polling task queue/);
+      worker.child.kill('SIGINT');
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(worker.output()).toContain('"state":"STOPPED"');
+    } finally {
+      worker.child.kill('SIGKILL');
+    }
+    const impatient = startServiceProcess('worker');
+    try {
+      await impatient.waitFor(/Worker polling task queue/);
+      impatient.child.kill('SIGINT');
+      await impatient.waitFor(/SIGINT: shutting down/);
+      impatient.child.kill('SIGINT');
+      expect((await impatient.exited).code).toBe(1);
+    } finally {
+      impatient.child.kill('SIGKILL');
+    }
+  });
+
   it('the API serves on its port, then exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const api = startServiceProcess('api', { PORT: String(port) });
