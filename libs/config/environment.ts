@@ -47,6 +47,11 @@ export class Environment {
   })
   MONGODB_URI: string;
 
+  /** The driver emits an event per database command: for tests and benchmarks that count them. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MONGODB_MONITOR_COMMANDS = false;
+
   @IsString()
   @Matches(/^[\w.-]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233' })
   TEMPORAL_ADDRESS = '127.0.0.1:7233';

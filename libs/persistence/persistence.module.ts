@@ -23,6 +23,7 @@ import { assertTestDatabase } from './database-name';
           retryDelay: 2_000,
           // Repositories create their indexes at start and fail loudly (see ensure-indexes.ts).
           autoIndex: false,
+          monitorCommands: env.MONGODB_MONITOR_COMMANDS,
           // Nor collections: the data migrations run first (migrations.ts), and may rename one into place.
           autoCreate: false,
         };
