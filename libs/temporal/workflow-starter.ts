@@ -55,6 +55,27 @@ export class WorkflowStarter {
     }
   }
 
+  /**
+   * Starts the next run under an ID whose previous run may still be closing (it has done its last
+   * step, then closes): waits up to `waitMs` for that run to close, then starts. Throws
+   * WorkflowExecutionAlreadyStartedError if it is still running then.
+   */
+  async startNext<W extends Workflow>(
+    workflow: W,
+    options: Omit<StartOptions<W>, 'workflowIdConflictPolicy'>,
+    waitMs: number,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
+    const next = { ...options, workflowIdConflictPolicy: 'FAIL' } as StartOptions<W>;
+    try {
+      return await this.start(workflow, next);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // However the previous run ends (completed, failed, terminated), only that it has matters.
+      await this.wait(this.client.workflow.getHandle(options.workflowId), waitMs).catch(() => undefined);
+      return this.start(workflow, next);
+    }
+  }
+
   /** Starts (or finds) a workflow and waits for its result, at most `waitMs`: answer now or say in progress. */
   async startAndWait<W extends Workflow>(
     workflow: W,

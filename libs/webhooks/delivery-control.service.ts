@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DeliveryInProgressError, WebhookDisabledError } from '../domain/errors';
 import type { RecoveryBatch } from '../domain/webhooks';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
@@ -11,6 +12,11 @@ import { cancelSignal, webhookDelivery } from '../../workflows/webhook-delivery.
 import { deliveryInput } from './delivery-input';
 
 const RECOVERY_BATCH = 100;
+/**
+ * A delivery reads as failed once its last attempt is recorded, a moment before its workflow run
+ * closes: a retry in that moment waits this long for the run to close.
+ */
+const CLOSING_RUN_WAIT_MS = 10_000;
 
 /**
  * Retrying and cancelling deliveries, one at a time or by webhook: for the API, and for the
@@ -36,12 +42,19 @@ export class DeliveryControl {
     if (series === null) throw new DeliveryInProgressError(delivery._id);
     const input = deliveryInput(delivery, webhook, series);
     const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.webhookId);
-    await this.workflows.start(webhookDelivery, {
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: deliverySearchAttributes(input),
-    });
+    try {
+      await this.workflows.startNext(
+        webhookDelivery,
+        { workflowId, args: [input], typedSearchAttributes: deliverySearchAttributes(input) },
+        CLOSING_RUN_WAIT_MS,
+      );
+    } catch (err) {
+      // Nothing runs the new series: the delivery goes back to how it was, not left pending for good.
+      await this.deliveries.undoSeries(delivery, series);
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new DeliveryInProgressError(delivery._id);
+      throw err;
+    }
     return { series, workflowId };
   }
 

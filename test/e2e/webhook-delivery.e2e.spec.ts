@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
 import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
-import { deliveryStateQuery, retryNowSignal } from '../../workflows/webhook-delivery.workflow';
+import { cancelSignal, deliveryStateQuery, retryNowSignal } from '../../workflows/webhook-delivery.workflow';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
@@ -438,6 +438,41 @@ describe('webhook delivery', () => {
       await as.get(`/v1/applications/${app.id}/deliveries?${bad}`).expect(400);
     }
     await as.get(`/v1/applications/${app.id}/deliveries/not-a-delivery`).expect(400);
+  });
+
+  it('a retry while the last run is still closing waits for it; one that cannot start leaves the delivery as it was', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const { webhook, eventId } = await pendingDelivery(as, app.id, target);
+    const deliveryId = `${eventId}:${webhook.id}`;
+    const run = new Client({ connection: temporal }).workflow.getHandle(
+      WorkflowIds.webhookDelivery(eventId, webhook.id),
+    );
+    // The moment after a run has recorded its end and before it closes: the record says failed.
+    const recordedFailed = () =>
+      db()
+        .collection<{ _id: string }>('webhook_deliveries')
+        .updateOne({ _id: deliveryId }, { $set: { status: 'failed', finishedAt: new Date() } });
+    const retry = () => as.post(`/v1/applications/${app.id}/deliveries/${deliveryId}/retry`, {});
+
+    // The run does not close (it waits an hour): the retry gives up, and the delivery is as it was.
+    await recordedFailed();
+    const refused = await retry();
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('DELIVERY_IN_PROGRESS');
+    const after = await as.get(`/v1/applications/${app.id}/deliveries/${deliveryId}`).expect(200);
+    expect(after.body).toMatchObject({ status: 'failed', series: 1, attemptCount: 1 });
+
+    // The run closes while the retry waits: the retry then starts the next series.
+    const retried = retry();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await run.signal(cancelSignal);
+    target.answer({ status: 200 });
+    expect((await retried).status).toBe(202);
+    expect(await finishedDelivery(as, app.id, eventId, webhook.id)).toMatchObject({
+      status: 'succeeded',
+      series: 2,
+    });
   });
 
   it('cancels pending deliveries when their webhook is deleted', async () => {

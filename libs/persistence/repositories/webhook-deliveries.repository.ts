@@ -128,6 +128,26 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     return updated?.series ?? null;
   }
 
+  /** Takes back a series `startSeries` opened and nothing ran: the delivery as it was before. */
+  async undoSeries(
+    before: Pick<WebhookDelivery, '_id' | 'series' | 'status' | 'attemptCount' | 'finishedAt'>,
+    series: number,
+  ): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: before._id, series, status: 'pending', attemptCount: 0 },
+        {
+          $set: {
+            series: before.series,
+            status: before.status,
+            attemptCount: before.attemptCount,
+            finishedAt: before.finishedAt,
+          },
+        },
+      )
+      .exec();
+  }
+
   /** Newest attempt first (failed view) or newest delivery first (list). */
   async page(
     applicationId: string,
