@@ -20,12 +20,7 @@ export class WebhookEventsActivities {
   /** Records the event and opens its deliveries (the dispatch workflow's one local activity). */
   async acceptEvent(input: Recorded<DispatchEventInput>): Promise<DeliveryInput[]> {
     await this.intake.record(input);
-    return this.intake.openDeliveries({
-      eventId: input.eventId,
-      eventType: input.eventType,
-      applicationId: input.applicationId,
-      excludeWebhookIds: excludedWebhooksOf(input),
-    });
+    return this.openDeliveries(input);
   }
 
   openDeliveries(
