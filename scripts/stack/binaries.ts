@@ -7,6 +7,8 @@ export interface ServerBinaries {
   temporalCli: string;
   temporalTestServer: string;
   ferretdb: string;
+  /** Folder with PostgreSQL's initdb and postgres. */
+  postgresBinDir: string;
 }
 
 /**
@@ -28,5 +30,6 @@ export async function serverBinaries(): Promise<ServerBinaries> {
     temporalCli: paths.TEMPORAL_CLI,
     temporalTestServer: paths.TEMPORAL_TEST_SERVER,
     ferretdb: paths.FERRETDB,
+    postgresBinDir: paths.POSTGRES_BIN_DIR,
   };
 }

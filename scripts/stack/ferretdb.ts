@@ -12,25 +12,35 @@ export interface FerretDb {
 
 export interface FerretDbOptions {
   binary: string;
-  /** Folder for its SQLite files and its state. */
+  /** Folder for its state (and its SQLite files, when it stores in SQLite). */
   dataDir: string;
+  /**
+   * Store in this PostgreSQL (postgres:// URL). Omitted: in SQLite files under `dataDir`, which
+   * index only `_id` and scan for every other query: a throwaway store for tests of outages only.
+   */
+  postgresqlUrl?: string;
   port?: number;
   logFile?: string;
 }
 
-/** FerretDB (MongoDB wire protocol over SQLite) on loopback, telemetry and debug port off. */
+/** FerretDB (MongoDB wire protocol over PostgreSQL or SQLite) on loopback, telemetry and debug port off. */
 export async function startFerretDb(options: FerretDbOptions): Promise<FerretDb> {
   const port = options.port ?? (await freePort());
-  const sqliteDir = join(options.dataDir, 'sqlite');
   const stateDir = join(options.dataDir, 'state');
-  mkdirSync(sqliteDir, { recursive: true });
   mkdirSync(stateDir, { recursive: true });
+  let storage: string[] = ['--handler=postgresql'];
+  if (!options.postgresqlUrl) {
+    const sqliteDir = join(options.dataDir, 'sqlite');
+    mkdirSync(sqliteDir, { recursive: true });
+    storage = ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
+  }
   const process = startProcess({
     name: 'ferretdb',
     command: options.binary,
+    // The URL carries PostgreSQL's password: in the environment, not on a command line others can read.
+    env: options.postgresqlUrl ? { FERRETDB_POSTGRESQL_URL: options.postgresqlUrl } : undefined,
     args: [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
+      ...storage,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
       '--debug-addr=-',

@@ -16,7 +16,7 @@ export interface RunningProcess {
   output(): string;
   /** Resolves with the first output line matching `pattern` (printed before or after the call, with `capture`). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  /** Its stop signal (SIGTERM unless started with another), then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -32,6 +32,8 @@ export interface StartOptions {
   echo?: boolean;
   /** Keep all it prints in memory, for output() (tests). */
   capture?: boolean;
+  /** The signal that asks it to stop (default SIGTERM). */
+  stopSignal?: NodeJS.Signals;
 }
 
 /**
@@ -103,7 +105,7 @@ export function startProcess(options: StartOptions): RunningProcess {
     },
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
-import { serverBinaries } from './binaries';
+import { ServerBinaries, serverBinaries } from './binaries';
 import { startFerretDb } from './ferretdb';
 import { projectRoot } from './paths';
 import { waitUntilListening } from './ports';
+import { startPostgres } from './postgres';
 import { RunningProcess, startProcess } from './processes';
 import { startTemporalDevServer } from './temporal-server';
 
 /**
  * The one stack starter of `npm start`, the tests' global setup and the benchmarks: the servers
- * (Temporal dev server and FerretDB, each unless an address of one elsewhere is given), then the
+ * (Temporal dev server, and FerretDB on PostgreSQL, each unless an address of one elsewhere is given), then the
  * service's own processes (the built API and worker).
  */
 
@@ -21,9 +22,14 @@ export interface ServersOptions {
   temporal?: { port?: number; uiPort?: number; dbFile?: string };
   /** Use this MongoDB-protocol server (a mongodb:// URI) instead of starting FerretDB. */
   mongodbUri?: string;
-  /** FerretDB's state folder, and a fixed port (default a free one). */
-  ferretdb: { dataDir: string; port?: number };
+  /**
+   * The embedded store: FerretDB (its state, and a fixed port, default a free one) on PostgreSQL
+   * (its cluster under `dataDir/postgres`), or on SQLite files (FERRETDB_STORAGE=sqlite).
+   */
+  ferretdb: { dataDir: string; port?: number; storage?: FerretDbStorage };
 }
+
+export type FerretDbStorage = 'postgresql' | 'sqlite';
 
 export interface Servers {
   temporalAddress: string;
@@ -50,15 +56,7 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
           processes.push(temporal.process);
           return temporal;
         }),
-    options.mongodbUri ??
-      startFerretDb({
-        binary: bins.ferretdb,
-        ...options.ferretdb,
-        logFile: join(options.logDir, 'ferretdb.log'),
-      }).then((ferret) => {
-        processes.push(ferret.process);
-        return ferret.uri;
-      }),
+    options.mongodbUri ?? startDocumentStore(bins, options, (p) => processes.push(p)),
   ]);
   const [temporal, mongodb] = starts;
   if (temporal.status === 'rejected' || mongodb.status === 'rejected') {
@@ -71,6 +69,41 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
     mongodbUri: mongodb.value,
     processes,
   };
+}
+
+/** FerretDB, on a PostgreSQL started first unless it stores in SQLite; its mongodb:// URI. */
+async function startDocumentStore(
+  bins: ServerBinaries,
+  options: ServersOptions,
+  started: (process: RunningProcess) => void,
+): Promise<string> {
+  const { dataDir, port, storage = storageFromEnvironment() } = options.ferretdb;
+  let postgresqlUrl: string | undefined;
+  if (storage === 'postgresql') {
+    const postgres = await startPostgres({
+      binDir: bins.postgresBinDir,
+      dataDir: join(dataDir, 'postgres'),
+      logFile: join(options.logDir, 'postgres.log'),
+    });
+    started(postgres.process);
+    postgresqlUrl = postgres.url;
+  }
+  const ferret = await startFerretDb({
+    binary: bins.ferretdb,
+    dataDir,
+    port,
+    postgresqlUrl,
+    logFile: join(options.logDir, 'ferretdb.log'),
+  });
+  started(ferret.process);
+  return ferret.uri;
+}
+
+function storageFromEnvironment(): FerretDbStorage {
+  const storage = process.env.FERRETDB_STORAGE ?? 'postgresql';
+  if (storage !== 'postgresql' && storage !== 'sqlite')
+    throw new Error(`FERRETDB_STORAGE must be postgresql or sqlite, not "${storage}"`);
+  return storage;
 }
 
 export interface ServicesOptions {

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Where the CPU goes, per process of the stack: user+system seconds of each process and all its
+ * descendants (PostgreSQL's backends are children of its postmaster), read from /proc (Linux).
+ */
+export class CpuMeter {
+  private readonly ticksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
+  private start = new Map<string, number>();
+  private startedAt = 0;
+
+  constructor(private readonly roots: () => Map<string, number | undefined>) {}
+
+  begin(): void {
+    this.start = this.read();
+    this.startedAt = performance.now();
+  }
+
+  /** Per process name: CPU seconds since begin(), and its share of one core over the wall time. */
+  end(): Record<string, string> {
+    const now = this.read();
+    const wall = (performance.now() - this.startedAt) / 1000;
+    const out: Record<string, string> = {};
+    for (const [name, ticks] of now) {
+      const seconds = (ticks - (this.start.get(name) ?? 0)) / this.ticksPerSecond;
+      out[name] = `${seconds.toFixed(1)} s (${Math.round((seconds / wall) * 100)}%)`;
+    }
+    return out;
+  }
+
+  private read(): Map<string, number> {
+    const stats = new Map<number, { ppid: number; ticks: number }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // Fields after the command name (which may hold spaces) in parentheses.
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // exited meanwhile
+      }
+    }
+    const children = new Map<number, number[]>();
+    for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    const treeTicks = (pid: number): number =>
+      (stats.get(pid)?.ticks ?? 0) + (children.get(pid) ?? []).reduce((sum, c) => sum + treeTicks(c), 0);
+    const result = new Map<string, number>();
+    for (const [name, pid] of this.roots()) {
+      if (!pid) continue;
+      // This process is the parent of the whole stack: count only its own time (load, receiver).
+      result.set(name, pid === process.pid ? (stats.get(pid)?.ticks ?? 0) : treeTicks(pid));
+    }
+    return result;
+  }
+}
