@@ -17,7 +17,12 @@ export class WebhookEventsActivities {
     await this.intake.record(input);
   }
 
-  /** Records the event and opens its deliveries (the dispatch workflow's one local activity). */
+  /** Records the event, opens its deliveries and starts them (the dispatch workflow's one local activity). */
+  dispatchEvent(input: Recorded<DispatchEventInput>): Promise<number> {
+    return this.intake.dispatch(input);
+  }
+
+  /** Records the event and opens its deliveries (the local activity of dispatches started before dispatchEvent). */
   async acceptEvent(input: Recorded<DispatchEventInput>): Promise<DeliveryInput[]> {
     await this.intake.record(input);
     return this.openDeliveries(input);

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { Receiver } from '../test/support/receiver';
 import { pool } from './lib/pool';
@@ -110,8 +111,12 @@ function commandsPerDelivery(
   };
 }
 
-async function historyEvents(client: Client, workflowId: string): Promise<number> {
-  return (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+/** A workflow's history, as its event types in order (what each event buys is read off them). */
+async function historyEvents(client: Client, workflowId: string): Promise<string[]> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (events ?? []).map((e) =>
+    String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace(/^EVENT_TYPE_/, ''),
+  );
 }
 
 export async function deliveryThroughput(): Promise<void> {
@@ -195,10 +200,11 @@ export async function deliveryThroughput(): Promise<void> {
       cpu: cpuRows,
       roundTripsPerDelivery: roundTrips,
       historyEvents: {
-        deliveryWorkflow: perDelivery,
-        dispatchWorkflow: perDispatch,
-        perDeliveryWithOneWebhook: perDelivery + perDispatch,
-        baseline: perBaseline,
+        deliveryWorkflow: perDelivery.length,
+        dispatchWorkflow: perDispatch.length,
+        perDeliveryWithOneWebhook: perDelivery.length + perDispatch.length,
+        baseline: perBaseline.length,
+        types: { dispatch: perDispatch, delivery: perDelivery, baseline: perBaseline },
       },
     };
     printTable(
@@ -212,10 +218,12 @@ export async function deliveryThroughput(): Promise<void> {
     printTable('Ratio and history events', [
       {
         'product/baseline (deliveries/s)': summary.ratio,
-        'history events per delivery (dispatch + delivery)': `${perDispatch} + ${perDelivery}`,
-        'baseline history events': perBaseline,
+        'history events per delivery (dispatch + delivery)': `${perDispatch.length} + ${perDelivery.length}`,
+        'baseline history events': perBaseline.length,
       },
     ]);
+    for (const [name, types] of Object.entries(summary.historyEvents.types))
+      process.stdout.write(`${name} history: ${types.join(', ')}\n`);
     printTable('MongoDB round trips per delivery (driver command monitoring)', roundTrips);
     printTable('CPU per process (seconds, and share of one core over the run)', cpuRows);
     process.stdout.write(`figures: ${writeResult('delivery-throughput', summary)}\n`);

@@ -48,6 +48,7 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
       attempt,
       scheduledAt: new Date().toISOString(),
       isLast,
+      of: { eventId: input.eventId, webhookId: input.webhookId, applicationId: input.applicationId },
     };
     const outcome =
       attempt === 1 && patched('first-attempt-local')

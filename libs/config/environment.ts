@@ -120,6 +120,16 @@ export class Environment {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 15_000;
 
+  /**
+   * How stale the worker's view of a webhook, its application and its secrets may be: a change
+   * (disable, URL, headers, secret rotation, application suspended) reaches attempts within it. 0: no cache.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  WEBHOOK_CACHE_TTL_MS = 1_000;
+
   /** A webhook whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
   @Matches(/^(P[0-9WDTHMS]+|(\d+[smhdw])+)$/i, {
     message: 'WEBHOOK_ENDPOINT_DISABLE_AFTER must be a duration like P5D or 5d',

@@ -55,6 +55,11 @@ export interface AttemptRequest {
   scheduledAt: string;
   /** No retry follows a failure of this attempt. */
   isLast: boolean;
+  /**
+   * What the delivery is of, from its input, so the attempt need not read the delivery. Absent in
+   * requests of workflows started before it was added (then the delivery is read).
+   */
+  of?: Pick<DeliveryInput, 'eventId' | 'webhookId' | 'applicationId'>;
 }
 
 /** What one attempt came to. */

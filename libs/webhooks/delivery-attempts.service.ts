@@ -3,28 +3,24 @@ import { Environment } from '../config/environment';
 import { CredentialsService } from '../credentials/credentials.service';
 import { MasterKeyring } from '../crypto/master-keyring';
 import { AttemptOutcome, AttemptRequest, statusAfterAttempt } from '../domain/webhooks';
-import { ApplicationsRepository } from '../persistence/repositories/applications.repository';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
-import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
-import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
 import type { Application } from '../persistence/schemas/application.schema';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
-import type { Webhook } from '../persistence/schemas/webhook.schema';
 import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
+import { AttemptSources, WebhookTarget } from './attempt-sources';
 import { outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
 import { WebhookHealth } from './webhook-health';
 import { openEventData } from './event-data';
 import { HttpAttemptRequest, HttpAttemptResult, postWebhook } from './http-delivery';
 import { webhookBody, webhookRequestHeaders } from './webhook-request';
-import { WebhookSecretsService } from './webhook-secrets.service';
+import { signingSecretsAt } from './webhook-secrets.service';
 
 /** Everything one attempt is made from, loaded once. */
-interface PreparedAttempt {
+interface PreparedAttempt extends WebhookTarget {
   req: AttemptRequest;
-  delivery: WebhookDelivery;
+  applicationId: string;
   event: WebhookEvent;
-  webhook: Webhook;
   application: Application;
 }
 
@@ -35,8 +31,8 @@ const endedBy = (outcome: AttemptOutcome, isLast: boolean) => {
 };
 
 /**
- * The attempt pipeline, in three steps: prepare (load the delivery, its event, webhook and
- * application, and check it is still due), make (build, sign and POST the request), and handle the
+ * The attempt pipeline, in three steps: prepare (load its event, webhook, application and
+ * secrets, and check it is still due), make (build, sign and POST the request), and handle the
  * answer (record the attempt once, keep the webhook's health, end the delivery when it is over).
  * Throws only for infrastructure trouble, which the activity's retry policy covers.
  */
@@ -46,11 +42,8 @@ export class DeliveryAttempts {
     private readonly env: Environment,
     private readonly keyring: MasterKeyring,
     private readonly credentials: CredentialsService,
-    private readonly secrets: WebhookSecretsService,
+    private readonly sources: AttemptSources,
     private readonly health: WebhookHealth,
-    private readonly applications: ApplicationsRepository,
-    private readonly events: WebhookEventsRepository,
-    private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
   ) {}
@@ -86,25 +79,33 @@ export class DeliveryAttempts {
     return outcome;
   }
 
-  /** Loads what the attempt needs; null (and the delivery cancelled if still open) when it is no longer due. */
+  /**
+   * Loads what the attempt needs (read through AttemptSources); null, and the delivery cancelled if
+   * still open, when it is no longer due: its webhook gone or disabled, its application not active.
+   */
   private async prepare(req: AttemptRequest): Promise<PreparedAttempt | null> {
-    const delivery = await this.deliveries.findById(req.deliveryId);
-    if (!delivery || delivery.series !== req.series || delivery.status !== 'pending') return null;
-    const [event, webhook, application] = await Promise.all([
-      this.events.findById(delivery.eventId),
-      this.webhooks.findById(delivery.webhookId),
-      this.applications.findById(delivery.applicationId),
+    const of = req.of ?? (await this.openDelivery(req));
+    if (!of) return null;
+    const [event, target] = await Promise.all([
+      this.sources.event(of.eventId),
+      this.sources.target(of.webhookId),
     ]);
-    if (!event || !webhook?.enabled || application?.status !== 'active') {
+    if (!event || !target?.webhook.enabled || target.application?.status !== 'active') {
       await this.deliveries.finish(req.deliveryId, req.series, 'cancelled');
       return null;
     }
-    return { req, delivery, event, webhook, application };
+    return { req, applicationId: of.applicationId, event, ...target, application: target.application };
+  }
+
+  /** The delivery of a request that does not say what it is of (workflows started before `of`), if still due. */
+  private async openDelivery(req: AttemptRequest): Promise<WebhookDelivery | null> {
+    const delivery = await this.deliveries.findById(req.deliveryId);
+    return delivery && delivery.series === req.series && delivery.status === 'pending' ? delivery : null;
   }
 
   /** The signed request: the event's body (encrypted if the application asks), custom headers, signature. */
   private async request(
-    { event, webhook, application }: PreparedAttempt,
+    { event, webhook, application, secrets }: PreparedAttempt,
     now: Date,
   ): Promise<HttpAttemptRequest> {
     const data = openEventData(this.keyring, event);
@@ -117,10 +118,8 @@ export class DeliveryAttempts {
         ? { encryptedData: await this.credentials.encrypt(application, data) }
         : { data }),
     });
-    const custom =
-      webhook.headers.length > 0 ? await this.secrets.headerValues(webhook._id, webhook.headers) : {};
-    const headers = webhookRequestHeaders(custom, {
-      secrets: await this.secrets.signingSecrets(webhook._id, now),
+    const headers = webhookRequestHeaders(secrets.headers, {
+      secrets: signingSecretsAt(secrets.signing, now),
       id: event._id,
       timestampSeconds: Math.floor(now.getTime() / 1000),
       body,
@@ -136,14 +135,14 @@ export class DeliveryAttempts {
 
   /** Records the attempt (once), keeps the webhook's health, and ends the delivery if this was its end. */
   private async handle(
-    { req, delivery, webhook }: PreparedAttempt,
+    { req, applicationId, webhook }: PreparedAttempt,
     now: Date,
     answer: HttpAttemptResult,
   ): Promise<AttemptOutcome> {
     const succeeded = answer.error === null;
     await this.attempts.record({
-      deliveryId: delivery._id,
-      applicationId: delivery.applicationId,
+      deliveryId: req.deliveryId,
+      applicationId,
       webhookId: webhook._id,
       series: req.series,
       attempt: req.attempt,
@@ -165,7 +164,7 @@ export class DeliveryAttempts {
       ));
     const outcome = outcomeOf(answer, disabled);
     await this.deliveries.recordAttempt(
-      delivery._id,
+      req.deliveryId,
       req.series,
       { number: req.attempt, at: now, statusCode: answer.statusCode, error: answer.error },
       endedBy(outcome, req.isLast),

@@ -1,17 +1,26 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MasterKeyring } from '../crypto/master-keyring';
-import type { DeliveryInput, DispatchEventInput, OperationalEvent } from '../domain/webhooks';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  DeliveryInput,
+  DispatchEventInput,
+  excludedWebhooksOf,
+  OperationalEvent,
+  Recorded,
+} from '../domain/webhooks';
 import {
   deliveryIdOf,
   WebhookDeliveriesRepository,
 } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
-import { SearchAttributes } from '../temporal/search-attributes';
+import { deliverySearchAttributes, SearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
 import { eventDispatch } from '../../workflows/event-dispatch.workflow';
+import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
+import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
 import { sealEventData } from './event-data';
 
@@ -19,8 +28,8 @@ import { sealEventData } from './event-data';
 export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { data: unknown };
 
 /**
- * An event's way in: accepted (its dispatch workflow started, its data sealed), then recorded and
- * given one delivery per subscribed webhook by that workflow.
+ * An event's way in: accepted (its dispatch workflow started, its data sealed), then dispatched by
+ * that workflow: recorded, and one delivery (and its workflow) per subscribed webhook.
  */
 @Injectable()
 export class EventIntake {
@@ -30,6 +39,7 @@ export class EventIntake {
     private readonly events: WebhookEventsRepository,
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly sources: AttemptSources,
   ) {}
 
   /**
@@ -71,13 +81,45 @@ export class EventIntake {
 
   /** Records the event, once for good (its data stays sealed). */
   async record(input: DispatchEventInput): Promise<void> {
-    await this.events.record({
+    const recorded = await this.events.record({
       _id: input.eventId,
       applicationId: input.applicationId,
       eventType: input.eventType,
       occurredAt: new Date(input.occurredAt),
       data: input.sealedData ?? sealEventData(this.keyring, input.eventId, input.data),
     });
+    this.sources.remember(recorded);
+  }
+
+  /**
+   * The dispatch, in one step: records the event, opens one delivery per subscribed webhook and
+   * starts each delivery's workflow. Idempotent: a repeat starts only what has not started.
+   */
+  async dispatch(input: Recorded<DispatchEventInput>): Promise<number> {
+    await this.record(input);
+    const deliveries = await this.openDeliveries({
+      eventId: input.eventId,
+      eventType: input.eventType,
+      applicationId: input.applicationId,
+      excludeWebhookIds: excludedWebhooksOf(input),
+    });
+    await Promise.all(deliveries.map((delivery) => this.startDelivery(delivery)));
+    return deliveries.length;
+  }
+
+  private async startDelivery(delivery: DeliveryInput): Promise<void> {
+    try {
+      await this.workflows.start(webhookDelivery, {
+        workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
+        args: [delivery],
+        // A delivery that already ran (a repeated dispatch) is not run again; retries are the API's.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: deliverySearchAttributes(delivery),
+      });
+    } catch (err) {
+      // Started already, by an earlier try of this dispatch.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   /** One delivery per enabled webhook that wants the event, each opened once for good. */

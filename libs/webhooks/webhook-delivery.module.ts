@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { WebhooksPersistenceModule } from '../persistence/webhooks-persistence.module';
+import { AttemptSources } from './attempt-sources';
 import { ApplicationWebhooksCleanup } from './application-webhooks-cleanup.service';
 import { DeliveryAttempts } from './delivery-attempts.service';
 import { DeliveryControl } from './delivery-control.service';
@@ -10,6 +11,7 @@ import { WebhookSecretsService } from './webhook-secrets.service';
 
 const services = [
   EventIntake,
+  AttemptSources,
   DeliveryAttempts,
   WebhookHealth,
   DeliveryControl,

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '../config/environment';
 import { parseDuration } from '../domain/duration';
+import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import type { Webhook } from '../persistence/schemas/webhook.schema';
+import { AttemptSources } from './attempt-sources';
 import { EventIntake } from './event-intake.service';
 
 /**
@@ -40,6 +42,8 @@ export class WebhookHealth {
   constructor(
     env: Environment,
     private readonly webhooks: WebhooksRepository,
+    private readonly attempts: WebhookAttemptsRepository,
+    private readonly sources: AttemptSources,
     private readonly intake: EventIntake,
   ) {
     this.disableAfterMs = parseDuration(env.WEBHOOK_ENDPOINT_DISABLE_AFTER)!;
@@ -48,9 +52,10 @@ export class WebhookHealth {
   /**
    * After a failed attempt: notes the failure and disables the webhook if the rule says so. True
    * when no attempt may follow (the webhook is disabled). `occurrence` names the attempt, so a
-   * retried activity announces the disabling once.
+   * retried activity announces the disabling once. `webhook` may be up to WEBHOOK_CACHE_TTL_MS old.
    */
   async failed(webhook: Webhook, statusCode: number | null, now: Date, occurrence: string): Promise<boolean> {
+    this.sources.forget(webhook._id);
     // A 410 disables at once: its failure needs no noting.
     const failingSince =
       statusCode === 410
@@ -58,13 +63,20 @@ export class WebhookHealth {
         : ((await this.webhooks.recordFailure(webhook._id, now))?.failingSince ?? null);
     const reason = disableReason(statusCode, failingSince, now, this.disableAfterMs);
     if (reason === null) return false;
+    // A success seen through a stale webhook left failingSince in place: the failing starts again now.
+    if (failingSince && (await this.attempts.succeededSince(webhook._id, failingSince))) {
+      await this.webhooks.restartFailing(webhook._id, now);
+      return false;
+    }
     await this.disable(webhook, reason, occurrence);
     return true;
   }
 
   /** After a successful attempt: a webhook that was failing is healthy again (no write otherwise). */
   async succeeded(webhook: Webhook, now: Date): Promise<void> {
-    if (webhook.failingSince) await this.webhooks.recordSuccess(webhook._id, now);
+    if (!webhook.failingSince) return;
+    await this.webhooks.recordSuccess(webhook._id, now);
+    this.sources.forget(webhook._id);
   }
 
   /** Disables the webhook and tells the application's other webhooks (WEBHOOK_ENDPOINT_DISABLED). */

@@ -2,9 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { MasterKeyring, sealContext } from '../crypto/master-keyring';
 import { WebhookSecretsRepository } from '../persistence/repositories/webhook-secrets.repository';
 import type { WebhookHeader } from '../persistence/schemas/webhook.schema';
+import type { WebhookSecret } from '../persistence/schemas/webhook-secret.schema';
 import { SEALED_FIELDS } from '../persistence/sealed-fields';
 import { CustomHeader, isSensitiveHeader } from './custom-headers';
 import { generateSigningSecret } from './signing';
+
+/** A webhook's secrets as sending needs them, in clear. */
+export interface SendingSecrets {
+  signing: { secret: string; expiresAt: Date | null }[];
+  headers: Record<string, string>;
+}
+
+/** Every secret that signs at `now`: the newest, and earlier ones still within their overlap. */
+export const signingSecretsAt = (signing: SendingSecrets['signing'], now: Date): string[] =>
+  signing.filter((s, i) => i === 0 || (s.expiresAt && s.expiresAt > now)).map((s) => s.secret);
 
 const FIELD = SEALED_FIELDS.webhookSecret.field;
 const headerSecretId = (webhookId: string, key: string) => `${webhookId}:header:${key.toLowerCase()}`;
@@ -37,12 +48,17 @@ export class WebhookSecretsService {
     return newest ? this.open(newest.secret, newest._id) : null;
   }
 
-  /** Every secret that signs now: the newest, and earlier ones still within their overlap. */
-  async signingSecrets(webhookId: string, now: Date): Promise<string[]> {
-    const all = await this.secrets.list(webhookId, 'signing');
-    return all
-      .filter((s, i) => i === 0 || (s.expiresAt && s.expiresAt > now))
-      .map((s) => this.open(s.secret, s._id));
+  /**
+   * What sending to the webhook needs, opened, from one read: its signing secrets (newest first, with
+   * their ends) and its custom headers' values.
+   */
+  async forSending(webhookId: string, headers: WebhookHeader[]): Promise<SendingSecrets> {
+    const all = await this.secrets.list(webhookId);
+    const signing = all
+      .filter((s) => s.kind === 'signing')
+      .map((s) => ({ secret: this.open(s.secret, s._id), expiresAt: s.expiresAt }));
+    const sealedHeaders = new Map(all.filter((s) => s.kind === 'header').map((s) => [s._id, s]));
+    return { signing, headers: this.headerValuesFrom(webhookId, headers, sealedHeaders) };
   }
 
   /**
@@ -77,6 +93,14 @@ export class WebhookSecretsService {
   /** The headers to send, values in clear. */
   async headerValues(webhookId: string, headers: WebhookHeader[]): Promise<Record<string, string>> {
     const sealed = new Map((await this.secrets.list(webhookId, 'header')).map((s) => [s._id, s]));
+    return this.headerValuesFrom(webhookId, headers, sealed);
+  }
+
+  private headerValuesFrom(
+    webhookId: string,
+    headers: WebhookHeader[],
+    sealed: Map<string, WebhookSecret>,
+  ): Record<string, string> {
     const values: Record<string, string> = {};
     for (const header of headers) {
       if (!header.sensitive) values[header.key] = header.value ?? '';

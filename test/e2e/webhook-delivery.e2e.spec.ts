@@ -4,8 +4,11 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
+import { MasterKeyring } from '../../libs/crypto/master-keyring';
 import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
+import { sealEventData } from '../../libs/webhooks/event-data';
+import { EventIntake } from '../../libs/webhooks/event-intake.service';
 import { cancelSignal, deliveryStateQuery, retryNowSignal } from '../../workflows/webhook-delivery.workflow';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
@@ -13,6 +16,7 @@ import { pollUntil } from '../support/poll';
 import { Receiver, Receivers } from '../support/receiver';
 import {
   addWebhook,
+  afterWebhookCacheBound,
   pendingDelivery,
   finishedDelivery,
   sendEvent,
@@ -218,6 +222,30 @@ describe('webhook delivery', () => {
     expect(target.requests).toHaveLength(1);
   });
 
+  it('a dispatch run twice at once, then again after it finished (a worker crash and its retry), delivers once', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const webhook = await addWebhook(as, app.id, { url: target.url });
+    const eventId = `evt_redispatch${Date.now()}`;
+    const input = {
+      eventId,
+      applicationId: app.id,
+      eventType: 'APPLICANT_COMPLETED',
+      occurredAt: new Date().toISOString(),
+      sealedData: sealEventData(worker.get(MasterKeyring), eventId, { applicantId: 'appl_7' }),
+      requestedBy: { kind: 'system' as const, id: null },
+    };
+    const intake = worker.get(EventIntake);
+    // Both open the delivery (one finds it opened and, unless already attempted, starts it too): one start wins.
+    const started = await Promise.all([intake.dispatch(input), intake.dispatch(input)]);
+    expect(started).toContain(1);
+    expect(await finishedDelivery(as, app.id, eventId, webhook.id)).toMatchObject({ status: 'succeeded' });
+    // Once attempted, a delivery is not opened again.
+    expect(await intake.dispatch(input)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(target.requests).toHaveLength(1);
+  });
+
   it('delivers only the event types a webhook asked for', async () => {
     const { app, as } = await tenantWithApplication(client);
     const [all, completedOnly] = [await receiver(), await receiver()];
@@ -324,6 +352,7 @@ describe('webhook delivery', () => {
     await as
       .post(`/v1/applications/${app.id}/webhooks/${webhook.id}/secret/rotate`, { overlap: 'PT0S' })
       .expect(200);
+    await afterWebhookCacheBound();
     const after = await sendEvent(as, app.id);
     await finishedDelivery(as, app.id, after, webhook.id);
     expect(target.requests[1].headers['webhook-signature']!.toString().split(' ')).toHaveLength(1);

@@ -66,3 +66,10 @@ export async function pendingDelivery(
   );
   return { webhook, eventId };
 }
+
+/** WEBHOOK_CACHE_TTL_MS's default: how long the worker may act on a webhook as it was before a change. */
+export const WEBHOOK_CACHE_BOUND_MS = 1_000;
+
+/** Waits until a change to a webhook (its secrets, its application) has reached every attempt. */
+export const afterWebhookCacheBound = () =>
+  new Promise((resolve) => setTimeout(resolve, WEBHOOK_CACHE_BOUND_MS + 200));

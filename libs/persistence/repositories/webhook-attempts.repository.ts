@@ -33,6 +33,13 @@ export class WebhookAttemptsRepository implements OnModuleInit {
       .exec();
   }
 
+  /** Whether an attempt to the webhook succeeded at or after `since`. */
+  async succeededSince(webhookId: string, since: Date): Promise<boolean> {
+    return (
+      (await this.model.exists({ webhookId, succeeded: true, startedAt: { $gte: since } }).exec()) !== null
+    );
+  }
+
   async listForDelivery(deliveryId: string): Promise<WebhookAttempt[]> {
     return this.model.find({ deliveryId }).sort({ series: 1, attempt: 1 }).lean().exec();
   }

@@ -14,12 +14,15 @@ export class WebhookEventsRepository implements OnModuleInit {
   }
 
   /** Idempotent on the event ID (an insert that may find it there: cheaper than an upsert). */
-  async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<void> {
+  /** Records the event once (a repeat finds it recorded); the record. */
+  async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<WebhookEvent> {
+    const record = { ...event, createdAt: new Date() };
     try {
-      await this.model.collection.insertOne({ ...event, createdAt: new Date() } as never);
+      await this.model.collection.insertOne({ ...record } as never);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
+    return record;
   }
 
   async findById(id: string): Promise<WebhookEvent | null> {

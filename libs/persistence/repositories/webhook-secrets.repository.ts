@@ -37,8 +37,13 @@ export class WebhookSecretsRepository implements OnModuleInit {
   }
 
   /** Newest first. */
-  async list(webhookId: string, kind: WebhookSecretKind): Promise<WebhookSecret[]> {
-    return this.model.find({ webhookId, kind }).sort({ createdAt: -1, _id: -1 }).lean().exec();
+  /** The webhook's secrets (of one kind, or all), newest first. */
+  async list(webhookId: string, kind?: WebhookSecretKind): Promise<WebhookSecret[]> {
+    return this.model
+      .find({ webhookId, ...(kind ? { kind } : {}) })
+      .sort({ createdAt: -1, _id: -1 })
+      .lean()
+      .exec();
   }
 
   async count(webhookId: string, kind: WebhookSecretKind): Promise<number> {

@@ -72,6 +72,11 @@ export class WebhooksRepository implements OnModuleInit {
     await this.model.updateOne({ _id: id }, { $set: { lastSuccessAt: at, failingSince: null } }).exec();
   }
 
+  /** Starts the webhook's failing afresh at `at` (a success came after the failingSince it had). */
+  async restartFailing(id: string, at: Date): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { failingSince: at } }).exec();
+  }
+
   /** Notes a failure; the webhook's failingSince (kept from the first failure after a success). */
   async recordFailure(id: string, at: Date): Promise<Webhook | null> {
     await this.model.updateOne({ _id: id, failingSince: null }, { $set: { failingSince: at } }).exec();

@@ -48,3 +48,5 @@ export class WebhookAttempt {
 
 export const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttempt);
 WebhookAttemptSchema.index({ deliveryId: 1, series: 1, attempt: 1 });
+// Whether a webhook had a success since a time: asked only before disabling it.
+WebhookAttemptSchema.index({ webhookId: 1, succeeded: 1, startedAt: 1 });
