@@ -8,9 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import mongoose from 'mongoose';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { Receiver } from '../test/support/receiver';
 import { pool } from './lib/pool';
+import { seedStoredDeliveries } from './lib/seed';
 import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 import { baselineDelivery } from './baseline/workflows';
@@ -19,6 +21,8 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WARMUP = Math.min(200, EVENTS);
+/** Stored deliveries to seed after the first runs, to measure again on a full store (0: none). */
+const SEED = Number(process.env.BENCH_SEED ?? 0);
 const BASELINE_QUEUE = 'bench-baseline';
 const BODY = JSON.stringify({
   id: 'x',
@@ -152,34 +156,61 @@ export async function deliveryThroughput(): Promise<void> {
     const roundTrips: Record<string, string | number>[] = [];
     const ratios: number[] = [];
     let sample = { product: '', baseline: '' };
-    for (let run = 1; run <= RUNS; run++) {
-      cpu.begin();
-      const commandsBefore = await stack.mongoCommands();
-      const product = await runProduct(stack, receiver, app, EVENTS);
-      // Settled: the last deliveries' bookkeeping happens after the receiver has them.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      roundTrips.push(commandsPerDelivery(commandsBefore, await stack.mongoCommands(), EVENTS));
-      cpuRows.push({ run, system: 'product', ...cpu.end() });
-      cpu.begin();
-      const baseline = await runBaseline(client, receiver, EVENTS);
-      cpuRows.push({ run, system: 'baseline', ...cpu.end() });
-      const ratio = product.measured.perSecond / baseline.measured.perSecond;
-      ratios.push(ratio);
-      rows.push(
-        { run, system: 'product', ...product.measured },
-        { run, system: 'baseline', ...baseline.measured },
-      );
-      process.stdout.write(
-        `run ${run}: product ${product.measured.perSecond.toFixed(1)}/s, baseline ${baseline.measured.perSecond.toFixed(1)}/s, ratio ${ratio.toFixed(2)}\n`,
-      );
-      sample = { product: [...product.sent.keys()][0], baseline: [...baseline.sent.keys()][0] };
+    const measureRuns = async (store: string) => {
+      for (let run = 1; run <= RUNS; run++) {
+        cpu.begin();
+        const commandsBefore = await stack.mongoCommands();
+        const product = await runProduct(stack, receiver, app, EVENTS);
+        // Settled: the last deliveries' bookkeeping happens after the receiver has them.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        roundTrips.push({
+          store,
+          run,
+          ...commandsPerDelivery(commandsBefore, await stack.mongoCommands(), EVENTS),
+        });
+        cpuRows.push({ store, run, system: 'product', ...cpu.end() });
+        cpu.begin();
+        const baseline = await runBaseline(client, receiver, EVENTS);
+        cpuRows.push({ store, run, system: 'baseline', ...cpu.end() });
+        const ratio = product.measured.perSecond / baseline.measured.perSecond;
+        ratios.push(ratio);
+        rows.push(
+          { store, run, system: 'product', ...product.measured },
+          { store, run, system: 'baseline', ...baseline.measured },
+        );
+        process.stdout.write(
+          `${store} run ${run}: product ${product.measured.perSecond.toFixed(1)}/s, baseline ${baseline.measured.perSecond.toFixed(1)}/s, ratio ${ratio.toFixed(2)}\n`,
+        );
+        sample = { product: [...product.sent.keys()][0], baseline: [...baseline.sent.keys()][0] };
+      }
+    };
+    await measureRuns('empty');
+    let seeded: Record<string, number> | undefined;
+    if (SEED > 0) {
+      process.stdout.write(`seeding ${SEED} stored deliveries (with their events and attempts)\n`);
+      const db = await mongoose.createConnection(stack.mongodbUri).asPromise();
+      try {
+        seeded = { deliveries: SEED, seconds: await seedStoredDeliveries(db.db!, SEED) };
+      } finally {
+        await db.close();
+      }
+      await measureRuns(`${SEED} seeded`);
     }
     const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, webhook.id));
     const perDispatch = await historyEvents(client, WorkflowIds.eventDispatch(sample.product));
     const perBaseline = await historyEvents(client, `baseline:${sample.baseline}`);
-    const product = rows.filter((r) => r.system === 'product');
-    const baseline = rows.filter((r) => r.system === 'baseline');
+    const product = rows.filter((r) => r.system === 'product' && r.store === 'empty');
+    const baseline = rows.filter((r) => r.system === 'baseline' && r.store === 'empty');
     const med = (list: typeof rows, key: string) => median(list.map((r) => Number(r[key])));
+    /** Flatness: the last empty-store run over the first, and the seeded store's median over the empty one's. */
+    const flatness = (system: string) => {
+      const empty = rows.filter((r) => r.system === system && r.store === 'empty');
+      const full = rows.filter((r) => r.system === system && r.store !== 'empty');
+      return {
+        lastRunOverFirst: Number(empty[empty.length - 1].perSecond) / Number(empty[0].perSecond),
+        ...(full.length > 0 ? { seededOverEmpty: med(full, 'perSecond') / med(empty, 'perSecond') } : {}),
+      };
+    };
     const summary = {
       events: EVENTS,
       runs: RUNS,
@@ -197,6 +228,7 @@ export async function deliveryThroughput(): Promise<void> {
         p99: med(baseline, 'p99'),
       },
       ratio: median(ratios),
+      flatness: { product: flatness('product'), baseline: flatness('baseline'), seeded },
       cpu: cpuRows,
       roundTripsPerDelivery: roundTrips,
       historyEvents: {
@@ -211,8 +243,15 @@ export async function deliveryThroughput(): Promise<void> {
       `Delivery throughput and latency (${EVENTS} events, ${RUNS} runs, concurrency ${CONCURRENCY}; latency ms)`,
       [
         ...rows,
-        { run: 'median', system: 'product', ...summary.product },
-        { run: 'median', system: 'baseline', ...summary.baseline },
+        { store: 'empty', run: 'median', system: 'product', ...summary.product },
+        { store: 'empty', run: 'median', system: 'baseline', ...summary.baseline },
+      ],
+    );
+    printTable(
+      'Flat (deliveries/s: last empty-store run over the first; seeded-store median over empty-store median)',
+      [
+        { system: 'product', ...summary.flatness.product },
+        { system: 'baseline', ...summary.flatness.baseline },
       ],
     );
     printTable('Ratio and history events', [

@@ -35,8 +35,12 @@ export async function intake(): Promise<void> {
     await load(`${stack.api}/applications/${app.appId}/events`, { ...events, duration: 3 }); // warm-up
     await load(`${stack.api}/health`, { duration: 3 });
     const rows: Record<string, string | number>[] = [];
+    const cpuRows: Record<string, string | number>[] = [];
+    const cpu = stack.cpuMeter();
     for (let run = 1; run <= RUNS; run++) {
+      cpu.begin();
       const route = await load(`${stack.api}/applications/${app.appId}/events`, events);
+      cpuRows.push({ run, ...cpu.end() });
       const noop = await load(`${stack.api}/health`, {});
       if (route.non2xx > 0 || route.errors > 0)
         throw new Error(`events route: ${route.non2xx} non-2xx, ${route.errors} errors`);
@@ -77,7 +81,8 @@ export async function intake(): Promise<void> {
         'p99 ratio': p99Ratio,
       },
     ]);
-    process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio })}\n`);
+    printTable('CPU per process while POST /events is loaded (seconds, share of one core)', cpuRows);
+    process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio, cpu: cpuRows })}\n`);
   } finally {
     await stack.stop();
   }

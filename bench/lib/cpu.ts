@@ -36,7 +36,9 @@ export class CpuMeter {
         const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
         // Fields after the command name (which may hold spaces) in parentheses.
         const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+        // utime, stime, and the same of its children that have exited (PostgreSQL's backends come and go).
+        const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: utime + stime + cutime + cstime });
       } catch {
         // exited meanwhile
       }

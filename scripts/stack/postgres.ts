@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitUntilListening } from './ports';
 import { RunningProcess, startProcess } from './processes';
@@ -50,6 +50,7 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
       rmSync(passwordFile, { force: true });
     }
   }
+  indexForFerretDb(options.binDir, cluster, asUnprivileged);
   const [command, ...args] = asUnprivileged([
     join(options.binDir, 'postgres'),
     '-D',
@@ -81,6 +82,26 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
     }),
   ]);
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, port, process };
+}
+
+/**
+ * Installs ferretdb-indexes.sql (indexes that FerretDB's queries can use) in the cluster's `postgres`
+ * database, in single-user mode, before the server starts.
+ */
+function indexForFerretDb(binDir: string, cluster: string, asUnprivileged: (command: string[]) => string[]) {
+  const [command, ...args] = asUnprivileged([
+    join(binDir, 'postgres'),
+    '--single',
+    '-j', // a command ends with a semicolon and an empty line (function bodies hold newlines)
+    '-D',
+    cluster,
+    'postgres',
+  ]);
+  const output = execFileSync(command, args, {
+    input: readFileSync(join(__dirname, 'ferretdb-indexes.sql')),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString();
+  if (/ERROR:/.test(output)) throw new Error(`PostgreSQL: ferretdb-indexes.sql failed:\n${output}`);
 }
 
 /**
