@@ -1,9 +1,10 @@
 /**
  * `npm start`: the whole service on the embedded stack, on loopback. Starts the Temporal dev server
- * (with its Web UI) and FerretDB unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere, then the
+ * (with its Web UI) and FerretDB on PostgreSQL unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere, then the
  * worker and the API; runs one diagnostic roundtrip to prove the path; Ctrl-C stops everything.
  * State lives in DATA_DIR (default ./data) and survives restarts.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './stack/paths';
 import { preferredOrFreePort } from './stack/ports';
@@ -27,6 +28,17 @@ async function main(): Promise<void> {
   else say('Temporal dev server: starting');
   if (process.env.MONGODB_URI) say('MongoDB: using MONGODB_URI');
   else say('FerretDB: starting');
+  const ferretDir = join(dataDir, 'ferretdb');
+  if (
+    !process.env.MONGODB_URI &&
+    process.env.FERRETDB_STORAGE !== 'sqlite' &&
+    existsSync(join(ferretDir, 'sqlite')) &&
+    !existsSync(join(ferretDir, 'postgres'))
+  )
+    say(
+      `NOTE: FerretDB now stores in PostgreSQL (a new, empty store); the documents kept before stay in ` +
+        `${join(ferretDir, 'sqlite')}: FERRETDB_STORAGE=sqlite npm start serves them from there.`,
+    );
   const servers = await startServers({
     logDir,
     temporalAddress: process.env.TEMPORAL_ADDRESS,
@@ -37,7 +49,7 @@ async function main(): Promise<void> {
     },
     mongodbUri: process.env.MONGODB_URI,
     ferretdb: {
-      dataDir: join(dataDir, 'ferretdb'),
+      dataDir: ferretDir,
       port: await preferredOrFreePort(Number(process.env.FERRETDB_PORT ?? 27017)),
     },
   });
