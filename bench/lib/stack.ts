@@ -33,17 +33,26 @@ export interface BenchStack {
 }
 
 /**
- * The whole service as it runs for real, on loopback: Temporal dev server and FerretDB (fresh,
- * in a temporary folder; MONGODB_URI set: that server instead), the built API and worker as their
- * own processes.
+ * The whole service as it runs for real, on loopback: Temporal dev server and FerretDB on
+ * PostgreSQL (fresh, in a temporary folder; TEMPORAL_ADDRESS / MONGODB_URI set: those servers
+ * instead), the built API and worker as their own processes.
  */
 export async function startBenchStack(extraEnv: Record<string, string> = {}): Promise<BenchStack> {
   const workDir = mkdtempSync(join(tmpdir(), 'applications-webhooks-bench-'));
-  const servers = await startServers({
-    logDir: workDir,
-    mongodbUri: process.env.MONGODB_URI,
-    ferretdb: { dataDir: join(workDir, 'ferretdb') },
-  });
+  let servers;
+  try {
+    servers = await startServers({
+      logDir: workDir,
+      temporalAddress: process.env.TEMPORAL_ADDRESS,
+      // The dev server in memory, or (BENCH_TEMPORAL_DB=file) in a file as `npm start` runs it.
+      temporal: process.env.BENCH_TEMPORAL_DB === 'file' ? { dbFile: join(workDir, 'temporal.sqlite') } : {},
+      mongodbUri: process.env.MONGODB_URI,
+      ferretdb: { dataDir: join(workDir, 'ferretdb') },
+    });
+  } catch (err) {
+    rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
   const processes = [...servers.processes];
   const byName = new Map(processes.map((p) => [p.name, p]));
   const mongodbUri = process.env.MONGODB_URI ?? `${servers.mongodbUri}/bench`;
@@ -99,6 +108,12 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
           new Map([
             ...[...byName].map(([name, p]) => [name, p.child.pid] as [string, number | undefined]),
             ['bench', process.pid],
+            // Servers started outside the stack (TEMPORAL_ADDRESS, MONGODB_URI): name:pid,name:pid
+            ...(process.env.BENCH_EXTRA_PIDS ?? '')
+              .split(',')
+              .filter(Boolean)
+              .map((entry) => entry.split(':'))
+              .map(([name, pid]) => [name, Number(pid)] as [string, number]),
           ]),
       ),
     async spawn(name, script, childEnv, ready) {

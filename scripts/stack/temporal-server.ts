@@ -42,7 +42,17 @@ async function startOnce(options: TemporalDevServerOptions): Promise<TemporalDev
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
-  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  // In a file, SQLite's write-ahead log with synchronous=NORMAL: safe across a crash of the server
+  // (a power cut may lose the last commits), and measured 1.2-1.6x the default (README, benchmarks).
+  if (options.dbFile)
+    args.push(
+      '--db-filename',
+      options.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   // Each server picks its own free metrics port, so two can run at once.
   args.push('--metrics-port', String(await freePort()));
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
