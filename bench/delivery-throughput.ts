@@ -13,7 +13,15 @@ import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { Receiver } from '../test/support/receiver';
 import { pool } from './lib/pool';
 import { seedStoredDeliveries } from './lib/seed';
-import { benchApplication, BenchStack, call, sendEvent, startBenchStack } from './lib/stack';
+import {
+  BASELINE_QUEUE,
+  benchApplication,
+  BenchStack,
+  call,
+  sendEvent,
+  startBaselineWorker,
+  startBenchStack,
+} from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 import { baselineDelivery } from './baseline/workflows';
 
@@ -23,7 +31,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WARMUP = Math.min(200, EVENTS);
 /** Stored deliveries to seed after the first runs, to measure again on a full store (0: none). */
 const SEED = Number(process.env.BENCH_SEED ?? 0);
-const BASELINE_QUEUE = 'bench-baseline';
 const BODY = JSON.stringify({
   id: 'x',
   type: 'APPLICANT_COMPLETED',
@@ -129,12 +136,7 @@ export async function deliveryThroughput(): Promise<void> {
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   try {
-    await stack.spawn(
-      'baseline-worker',
-      'bench/baseline/worker.ts',
-      { TEMPORAL_TASK_QUEUE: BASELINE_QUEUE },
-      /baseline worker polling/,
-    );
+    await startBaselineWorker(stack);
     const app = await benchApplication(stack);
     const webhook = await call<{ id: string }>(
       stack,

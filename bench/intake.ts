@@ -1,14 +1,19 @@
 /**
  * Benchmark 3: the events route under a fixed-concurrency load, against a no-op route of the same
- * app (GET /v1/health: no database, no Temporal). Requests per second and p99 of each, and the ratio.
+ * app (GET /v1/health: no database, no Temporal), and against the floor under it: bare workflow
+ * starts on the same Temporal. Requests per second and p99 of each, and the p99 ratio.
  */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
-import { benchApplication, startBenchStack } from './lib/stack';
-import { median, printTable, writeResult } from './lib/stats';
+import { baselineAccept } from './baseline/workflows';
+import { BASELINE_QUEUE, benchApplication, startBaselineWorker, startBenchStack } from './lib/stack';
+import { median, percentile, printTable, writeResult } from './lib/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BARE = 'bare Temporal start (floor)';
 
 function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -18,11 +23,43 @@ function load(url: string, options: Partial<autocannon.Options>): Promise<autoca
   });
 }
 
+/**
+ * The floor under intake: bare workflow starts from CONNECTIONS concurrent callers for SECONDS, on
+ * the same server, of a workflow that does nothing (the baseline worker runs it).
+ */
+async function bareStarts(client: Client): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  const prefix = randomBytes(4).toString('hex');
+  const until = performance.now() + SECONDS * 1000;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const at = performance.now();
+        await client.workflow.start(baselineAccept, {
+          taskQueue: BASELINE_QUEUE,
+          workflowId: `baseline-accept:${prefix}-${n++}`,
+        });
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  return {
+    perSecond: (latencies.length / (performance.now() - started)) * 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
 export async function intake(): Promise<void> {
   // No worker needed to accept: acceptance is starting the dispatch workflow. A worker runs anyway,
   // as in production, and delivers to a webhook-less application (nothing to send).
   const stack = await startBenchStack();
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
   try {
+    await startBaselineWorker(stack);
     const app = await benchApplication(stack);
     const events = {
       method: 'POST' as const,
@@ -42,6 +79,7 @@ export async function intake(): Promise<void> {
       const route = await load(`${stack.api}/applications/${app.appId}/events`, events);
       cpuRows.push({ run, ...cpu.end() });
       const noop = await load(`${stack.api}/health`, {});
+      const bare = await bareStarts(client);
       if (route.non2xx > 0 || route.errors > 0)
         throw new Error(`events route: ${route.non2xx} non-2xx, ${route.errors} errors`);
       rows.push(
@@ -59,6 +97,13 @@ export async function intake(): Promise<void> {
           'p50 ms': noop.latency.p50,
           'p99 ms': noop.latency.p99,
         },
+        {
+          run,
+          route: BARE,
+          'req/s': bare.perSecond,
+          'p50 ms': bare.p50,
+          'p99 ms': bare.p99,
+        },
       );
     }
     const pick = (name: string, key: string) =>
@@ -69,6 +114,7 @@ export async function intake(): Promise<void> {
       runs: RUNS,
       events: { perSecond: pick('POST /events', 'req/s'), p99: pick('POST /events', 'p99 ms') },
       noop: { perSecond: pick('GET /health (no-op)', 'req/s'), p99: pick('GET /health (no-op)', 'p99 ms') },
+      bareTemporalStarts: { perSecond: pick(BARE, 'req/s'), p99: pick(BARE, 'p99 ms') },
     };
     const p99Ratio = summary.events.p99 / summary.noop.p99;
     printTable(`Intake under load (${CONNECTIONS} connections, ${SECONDS} s, ${RUNS} runs)`, rows);
@@ -79,11 +125,14 @@ export async function intake(): Promise<void> {
         'p99 events ms': summary.events.p99,
         'p99 no-op ms': summary.noop.p99,
         'p99 ratio': p99Ratio,
+        'bare starts/s': summary.bareTemporalStarts.perSecond,
+        'bare p99 ms': summary.bareTemporalStarts.p99,
       },
     ]);
     printTable('CPU per process while POST /events is loaded (seconds, share of one core)', cpuRows);
     process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio, cpu: cpuRows })}\n`);
   } finally {
+    await connection.close();
     await stack.stop();
   }
 }

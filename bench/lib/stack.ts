@@ -132,6 +132,19 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
   };
 }
 
+/** The task queue of the bare-Temporal baseline (bench/baseline). */
+export const BASELINE_QUEUE = 'bench-baseline';
+
+/** The baseline's worker, as a process of the stack. */
+export function startBaselineWorker(stack: BenchStack): Promise<RunningProcess> {
+  return stack.spawn(
+    'baseline-worker',
+    'bench/baseline/worker.ts',
+    { TEMPORAL_TASK_QUEUE: BASELINE_QUEUE },
+    /baseline worker polling/,
+  );
+}
+
 /** JSON over HTTP to the API, throwing on an unexpected status. */
 export async function call<T>(
   stack: BenchStack,
