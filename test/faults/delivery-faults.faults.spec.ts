@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Webhook } from 'standardwebhooks';
 import { serverBinaries } from '../../scripts/stack/binaries';
 import type { FerretDb } from '../../scripts/stack/ferretdb';
+import { Postgres, startPostgres } from '../../scripts/stack/postgres';
 import { TemporalDevServer, startTemporalDevServer } from '../../scripts/stack/temporal-server';
 import { ApiClient } from '../support/api-client';
 import { startApi } from '../support/app';
@@ -26,7 +27,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('fault suite', () => {
   const dir = join(process.env.TEST_WORK_DIR!, `faults-${randomBytes(3).toString('hex')}`);
-  const startOwnFerret = ownFerretDb(join(dir, 'ferretdb'));
+  let startOwnFerret: ReturnType<typeof ownFerretDb>;
+  let postgres: Postgres;
   let temporal: TemporalDevServer;
   let ferret: FerretDb;
   let api: NestExpressApplication;
@@ -44,7 +46,15 @@ describe('fault suite', () => {
   };
 
   beforeAll(async () => {
-    cli = (await serverBinaries()).temporalCli;
+    const bins = await serverBinaries();
+    cli = bins.temporalCli;
+    // The embedded store as npm start runs it: FerretDB on PostgreSQL. FerretDB is what the faults stop.
+    postgres = await startPostgres({
+      binDir: bins.postgresBinDir,
+      dataDir: join(dir, 'postgres'),
+      logFile: join(dir, 'postgres.log'),
+    });
+    startOwnFerret = ownFerretDb(join(dir, 'ferretdb'), postgres.url);
     temporal = await startTemporalDevServer({
       cli,
       dbFile: join(dir, 'temporal.sqlite'),
@@ -61,6 +71,7 @@ describe('fault suite', () => {
     await receiver?.stop();
     await api?.close();
     await Promise.all([temporal?.process.stop(2_000), ferret?.process.stop(2_000)]);
+    await postgres?.process.stop(5_000);
   });
 
   it(`loses no event among ${EVENTS} while things break`, async () => {
@@ -138,7 +149,7 @@ describe('fault suite', () => {
       logFile: join(dir, 'temporal.log'),
     });
     await ferret.process.stop(2_000);
-    faults.push('FerretDB stopped 3 s and restarted');
+    faults.push('FerretDB stopped 3 s and restarted (on its PostgreSQL, which kept running)');
     await sleep(3_000);
     ferret = await startOwnFerret(ferret.port);
     await sending;
