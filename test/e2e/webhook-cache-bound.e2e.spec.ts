@@ -1,6 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Webhook } from 'standardwebhooks';
+import { WebhookAttemptsRepository } from '../../libs/persistence/repositories/webhook-attempts.repository';
+import { WebhooksRepository } from '../../libs/persistence/repositories/webhooks.repository';
+import { WebhookHealth } from '../../libs/webhooks/webhook-health';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
@@ -79,5 +82,61 @@ describe('webhook changes reach attempts within WEBHOOK_CACHE_TTL_MS', () => {
     expect(disabled.status).toBe(200);
     expect(await delivered(pending)).toBe('cancelled');
     expect(second.requests).toHaveLength(2);
+  });
+});
+
+/**
+ * The disable rule with webhooks read through the cache: a success handled with a snapshot taken
+ * before a failure (another attempt in flight, another worker) does not clear the failing; so before
+ * disabling, the rule looks for a success since the failing began, and starts the failing afresh.
+ */
+describe('webhook health with a stale webhook', () => {
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(), startWorker({ WEBHOOK_ENDPOINT_DISABLE_AFTER: '1s' })]);
+  });
+
+  afterAll(async () => {
+    await dropDatabase(api);
+    await Promise.all([api?.close(), worker?.close()]);
+  });
+
+  it('does not disable a webhook that succeeded since it began failing; disables it once every attempt since failed', async () => {
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { id } = await addWebhook(as, app.id, { url: 'https://receiver.example/hook' });
+    const webhooks = worker.get(WebhooksRepository);
+    const health = worker.get(WebhookHealth);
+    const stale = (await webhooks.findById(id))!;
+    const t0 = new Date();
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+
+    expect(await health.failed(stale, 500, t0, 'a1')).toBe(false);
+    // A success handled with the snapshot from before the failure: no write clears the failing.
+    await worker.get(WebhookAttemptsRepository).record({
+      deliveryId: `evt_stale:${id}`,
+      applicationId: app.id,
+      webhookId: id,
+      series: 1,
+      attempt: 1,
+      scheduledAt: at(500),
+      startedAt: at(500),
+      durationMs: 5,
+      statusCode: 200,
+      responseBody: 'ok',
+      error: null,
+      succeeded: true,
+    });
+    await health.succeeded(stale, at(500));
+    expect((await webhooks.findById(id))!.failingSince).toEqual(t0);
+
+    // Past the 1 s the rule allows, but a success came since: not disabled, failing again from now.
+    expect(await health.failed(stale, 500, at(2_000), 'a2')).toBe(false);
+    expect(await webhooks.findById(id)).toMatchObject({ enabled: true, failingSince: at(2_000) });
+
+    // Every attempt since has failed, for longer than 1 s: disabled.
+    expect(await health.failed(stale, 500, at(3_500), 'a3')).toBe(true);
+    expect(await webhooks.findById(id)).toMatchObject({ enabled: false });
   });
 });
