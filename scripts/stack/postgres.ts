@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from './paths';
 import { freePort, waitUntilListening } from './ports';
 import { RunningProcess, startProcess } from './processes';
 import { localSecret } from './secrets';
@@ -98,7 +99,8 @@ function indexForFerretDb(binDir: string, cluster: string, asUnprivileged: (comm
     'postgres',
   ]);
   const output = execFileSync(command, args, {
-    input: readFileSync(join(__dirname, 'ferretdb-indexes.sql')),
+    // From the source tree: the build (dist/) has only the compiled scripts.
+    input: readFileSync(join(projectRoot(__dirname), 'scripts', 'stack', 'ferretdb-indexes.sql')),
     stdio: ['pipe', 'pipe', 'pipe'],
   }).toString();
   if (/ERROR:/.test(output)) throw new Error(`PostgreSQL: ferretdb-indexes.sql failed:\n${output}`);
