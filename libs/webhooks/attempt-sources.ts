@@ -16,8 +16,18 @@ export interface WebhookTarget {
   secrets: SendingSecrets;
 }
 
-/** Events kept after they are recorded or read: enough for every delivery in flight to find its own. */
+/**
+ * Events kept after they are recorded or read: enough for the deliveries in flight to find their
+ * own, bounded by count and by size (an event's sealed data may reach a few hundred kilobytes).
+ */
 const RECENT_EVENTS = 5_000;
+const RECENT_EVENTS_BYTES = 64 * 1024 * 1024;
+/** An event's weight in the cache: its data (sealed: the ciphertext's base64) and a little for the rest. */
+export function eventSize(event: WebhookEvent): number {
+  const ciphertext = (event.data as { ct?: unknown } | null)?.ct;
+  const data = typeof ciphertext === 'string' ? ciphertext.length : JSON.stringify(event.data ?? null).length;
+  return data + 512;
+}
 const CACHED_WEBHOOKS = 10_000;
 
 /**
@@ -29,7 +39,11 @@ const CACHED_WEBHOOKS = 10_000;
 @Injectable()
 export class AttemptSources {
   private readonly targets: LRUCache<string, WebhookTarget> | null;
-  private readonly events = new LRUCache<string, WebhookEvent>({ max: RECENT_EVENTS });
+  private readonly events = new LRUCache<string, WebhookEvent>({
+    max: RECENT_EVENTS,
+    maxSize: RECENT_EVENTS_BYTES,
+    sizeCalculation: eventSize,
+  });
 
   constructor(
     env: Environment,
