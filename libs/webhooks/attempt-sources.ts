@@ -57,6 +57,8 @@ export class AttemptSources {
         ? new LRUCache<string, WebhookTarget>({
             max: CACHED_WEBHOOKS,
             ttl: env.WEBHOOK_CACHE_TTL_MS,
+            // Expired entries leave memory at once: they hold signing secrets and header values in clear.
+            ttlAutopurge: true,
             // Concurrent attempts to one webhook share one load.
             fetchMethod: (webhookId) => this.loadTarget(webhookId),
           })
