@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DeliveryInput,
-  DispatchEventInput,
-  excludedWebhooksOf,
-  OperationalEvent,
-  Recorded,
-} from '../libs/domain/webhooks';
+import { DeliveryInput, DispatchEventInput, OperationalEvent, Recorded } from '../libs/domain/webhooks';
 import { EventIntake } from '../libs/webhooks/event-intake.service';
 
 /** The event dispatch's steps: record the event, open its deliveries; and raising operational events. */
@@ -28,20 +22,8 @@ export class WebhookEventsActivities {
     return this.openDeliveries(input);
   }
 
-  openDeliveries(
-    event: Recorded<{
-      eventId: string;
-      eventType: string;
-      applicationId: string;
-      excludeWebhookIds?: string[];
-    }>,
-  ): Promise<DeliveryInput[]> {
-    return this.intake.openDeliveries({
-      eventId: event.eventId,
-      eventType: event.eventType,
-      applicationId: event.applicationId,
-      excludeWebhookIds: excludedWebhooksOf(event),
-    });
+  openDeliveries(event: Parameters<EventIntake['openDeliveries']>[0]): Promise<DeliveryInput[]> {
+    return this.intake.openDeliveries(event);
   }
 
   /** Raises an operational event (WEBHOOK_ENDPOINT_DISABLED, APPLICATION_CRYPTO_KEY_ROTATED). */

@@ -97,12 +97,7 @@ export class EventIntake {
    */
   async dispatch(input: Recorded<DispatchEventInput>): Promise<number> {
     await this.record(input);
-    const deliveries = await this.openDeliveries({
-      eventId: input.eventId,
-      eventType: input.eventType,
-      applicationId: input.applicationId,
-      excludeWebhookIds: excludedWebhooksOf(input),
-    });
+    const deliveries = await this.openDeliveries(input);
     await Promise.all(deliveries.map((delivery) => this.startDelivery(delivery)));
     return deliveries.length;
   }
@@ -122,17 +117,22 @@ export class EventIntake {
     }
   }
 
-  /** One delivery per enabled webhook that wants the event, each opened once for good. */
-  async openDeliveries(event: {
-    eventId: string;
-    eventType: string;
-    applicationId: string;
-    excludeWebhookIds: string[];
-  }): Promise<DeliveryInput[]> {
+  /**
+   * One delivery per enabled webhook that wants the event (but those it excludes, as recorded by
+   * old or new histories), each opened once for good.
+   */
+  async openDeliveries(
+    event: Recorded<{
+      eventId: string;
+      eventType: string;
+      applicationId: string;
+      excludeWebhookIds?: string[];
+    }>,
+  ): Promise<DeliveryInput[]> {
     const subscribed = await this.webhooks.listSubscribed(
       event.applicationId,
       event.eventType,
-      event.excludeWebhookIds,
+      excludedWebhooksOf(event),
     );
     const opened = new Set(
       await this.deliveries.open(
