@@ -55,21 +55,25 @@ export class WebhookHealth {
    * retried activity announces the disabling once. `webhook` may be up to WEBHOOK_CACHE_TTL_MS old.
    */
   async failed(webhook: Webhook, statusCode: number | null, now: Date, occurrence: string): Promise<boolean> {
-    this.sources.forget(webhook._id);
-    // A 410 disables at once: its failure needs no noting.
-    const failingSince =
-      statusCode === 410
-        ? null
-        : ((await this.webhooks.recordFailure(webhook._id, now))?.failingSince ?? null);
-    const reason = disableReason(statusCode, failingSince, now, this.disableAfterMs);
-    if (reason === null) return false;
-    // A success seen through a stale webhook left failingSince in place: the failing starts again now.
-    if (failingSince && (await this.attempts.succeededSince(webhook._id, failingSince))) {
-      await this.webhooks.restartFailing(webhook._id, now);
-      return false;
+    try {
+      // A 410 disables at once: its failure needs no noting.
+      const failingSince =
+        statusCode === 410
+          ? null
+          : ((await this.webhooks.recordFailure(webhook._id, now))?.failingSince ?? null);
+      const reason = disableReason(statusCode, failingSince, now, this.disableAfterMs);
+      if (reason === null) return false;
+      // A success seen through a stale webhook left failingSince in place: the failing starts again now.
+      if (failingSince && (await this.attempts.succeededSince(webhook._id, failingSince))) {
+        await this.webhooks.restartFailing(webhook._id, now);
+        return false;
+      }
+      await this.disable(webhook, reason, occurrence);
+      return true;
+    } finally {
+      // After the writes, so that this worker's next attempt to the webhook reads them.
+      this.sources.forget(webhook._id);
     }
-    await this.disable(webhook, reason, occurrence);
-    return true;
   }
 
   /** After a successful attempt: a webhook that was failing is healthy again (no write otherwise). */

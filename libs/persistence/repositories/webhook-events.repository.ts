@@ -13,8 +13,10 @@ export class WebhookEventsRepository implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
-  /** Idempotent on the event ID (an insert that may find it there: cheaper than an upsert). */
-  /** Records the event once (a repeat finds it recorded); the record. */
+  /**
+   * Records the event once, idempotent on its ID (an insert that may find it there: cheaper than an
+   * upsert); returns the record.
+   */
   async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<WebhookEvent> {
     const record = { ...event, createdAt: new Date() };
     try {

@@ -36,7 +36,6 @@ export class WebhookSecretsRepository implements OnModuleInit {
       .exec();
   }
 
-  /** Newest first. */
   /** The webhook's secrets (of one kind, or all), newest first. */
   async list(webhookId: string, kind?: WebhookSecretKind): Promise<WebhookSecret[]> {
     return this.model
