@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, waitUntilListening } from './ports';
-import { RunningProcess, startProcess } from './processes';
+import { freePort } from './ports';
+import { RunningProcess, startProcess, untilListening } from './processes';
 
 export interface FerretDb {
   /** mongodb:// URI without a database; append `/<name>`. */
@@ -49,13 +49,6 @@ export async function startFerretDb(options: FerretDbOptions): Promise<FerretDb>
     ],
     logFile: options.logFile,
   });
-  await Promise.race([
-    waitUntilListening(port, 30_000, 'FerretDB'),
-    process.exited.then(({ code }) => {
-      throw new Error(
-        `FerretDB exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
-      );
-    }),
-  ]);
+  await untilListening(process, port, 30_000, 'FerretDB', options.logFile);
   return { uri: `mongodb://127.0.0.1:${port}`, port, process };
 }

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './paths';
-import { freePort, waitUntilListening } from './ports';
-import { RunningProcess, startProcess } from './processes';
+import { freePort } from './ports';
+import { RunningProcess, startProcess, untilListening } from './processes';
 import { localSecret } from './secrets';
 
 export interface Postgres {
@@ -74,14 +74,7 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
     logFile: options.logFile,
     stopSignal: 'SIGINT',
   });
-  await Promise.race([
-    waitUntilListening(port, 30_000, 'PostgreSQL'),
-    process.exited.then(({ code }) => {
-      throw new Error(
-        `PostgreSQL exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
-      );
-    }),
-  ]);
+  await untilListening(process, port, 30_000, 'PostgreSQL', options.logFile);
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, port, process };
 }
 

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { waitUntilListening } from './ports';
 
 export interface Exit {
   code: number | null;
@@ -111,4 +112,28 @@ export function startProcess(options: StartOptions): RunningProcess {
       clearTimeout(timer);
     },
   };
+}
+
+/** A server that exited before it listened (a bad setting, or its port taken meanwhile). */
+export class ExitedWhileStarting extends Error {}
+
+/**
+ * Resolves once `server` listens on 127.0.0.1:`port`; throws ExitedWhileStarting if it exits first,
+ * or an error after `timeoutMs`. `what` names it in the messages.
+ */
+export async function untilListening(
+  server: RunningProcess,
+  port: number,
+  timeoutMs: number,
+  what: string,
+  logFile?: string,
+): Promise<void> {
+  await Promise.race([
+    waitUntilListening(port, timeoutMs, what),
+    server.exited.then(({ code }) => {
+      throw new ExitedWhileStarting(
+        `${what} exited (code ${code}) while starting; see ${logFile ?? 'its output'}`,
+      );
+    }),
+  ]);
 }

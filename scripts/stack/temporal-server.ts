@@ -1,6 +1,6 @@
 import { SEARCH_ATTRIBUTE_NAMES } from '../../libs/temporal/search-attributes';
-import { freePort, waitUntilListening } from './ports';
-import { RunningProcess, startProcess } from './processes';
+import { freePort } from './ports';
+import { ExitedWhileStarting, RunningProcess, startProcess, untilListening } from './processes';
 
 export interface TemporalDevServer {
   address: string;
@@ -36,8 +36,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
 }
 
-class ExitedWhileStarting extends Error {}
-
 async function startOnce(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
@@ -57,14 +55,7 @@ async function startOnce(options: TemporalDevServerOptions): Promise<TemporalDev
   args.push('--metrics-port', String(await freePort()));
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
   const process = startProcess({ name: 'temporal', command: options.cli, args, logFile: options.logFile });
-  await Promise.race([
-    waitUntilListening(port, 60_000, 'Temporal dev server'),
-    process.exited.then(({ code }) => {
-      throw new ExitedWhileStarting(
-        `Temporal dev server exited (code ${code}) while starting; see ${options.logFile ?? 'its output'}`,
-      );
-    }),
-  ]);
+  await untilListening(process, port, 60_000, 'Temporal dev server', options.logFile);
   return {
     address: `127.0.0.1:${port}`,
     port,
