@@ -10,7 +10,7 @@ import { projectRoot } from './stack/paths';
 import { preferredOrFreePort } from './stack/ports';
 import { RunningProcess } from './stack/processes';
 import { localSecret } from './stack/secrets';
-import { startServers, startServices } from './stack/service-stack';
+import { startServers, startServices, storageFromEnvironment } from './stack/service-stack';
 
 const root = projectRoot();
 const dataDir = process.env.DATA_DIR ?? join(root, 'data');
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const ferretDir = join(dataDir, 'ferretdb');
   if (
     !process.env.MONGODB_URI &&
-    process.env.FERRETDB_STORAGE !== 'sqlite' &&
+    storageFromEnvironment() === 'postgresql' &&
     existsSync(join(ferretDir, 'sqlite')) &&
     !existsSync(join(ferretDir, 'postgres'))
   )

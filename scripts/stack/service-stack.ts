@@ -99,7 +99,8 @@ async function startDocumentStore(
   return ferret.uri;
 }
 
-function storageFromEnvironment(): FerretDbStorage {
+/** FERRETDB_STORAGE, checked: postgresql unless set. */
+export function storageFromEnvironment(): FerretDbStorage {
   const storage = process.env.FERRETDB_STORAGE ?? 'postgresql';
   if (storage !== 'postgresql' && storage !== 'sqlite')
     throw new Error(`FERRETDB_STORAGE must be postgresql or sqlite, not "${storage}"`);
