@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuMeter } from './cpu';
-import { projectRoot } from '../../scripts/stack/paths';
+import { projectRoot } from '../../libs/common/project-root';
 import { freePort } from '../../scripts/stack/ports';
 import { RunningProcess, startProcess } from '../../scripts/stack/processes';
 import { startServers, startServices } from '../../scripts/stack/service-stack';

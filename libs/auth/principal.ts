@@ -1,8 +1,14 @@
 /** Who is calling, as the auth guard established it. Services scope every query by it. */
 export type Principal =
   | { kind: 'operator' }
-  | { kind: 'workspace'; workspaceId: string }
+  | { kind: 'workspace'; workspaceId: string; portal?: PortalScope }
   | { kind: 'application'; workspaceId: string; applicationId: string };
+
+/** A console session opened by a portal link sees one application, with or without its keys. */
+export interface PortalScope {
+  applicationId: string;
+  keys: boolean;
+}
 
 export type PrincipalKind = Principal['kind'];
 

@@ -7,6 +7,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   MinLength,
@@ -142,6 +143,29 @@ export class Environment {
   @Min(0)
   @Max(60_000)
   API_WORKFLOW_WAIT_MS = 5_000;
+
+  /** How long a console sign-in lasts (ISO 8601 or 8h style); signing out ends it sooner. */
+  @Matches(/^(P[0-9WDTHMS]+|(\d+[smhdw])+)$/i, {
+    message: 'CONSOLE_SESSION_TTL must be a duration like PT8H or 8h',
+  })
+  CONSOLE_SESSION_TTL = 'PT8H';
+
+  /**
+   * The service's address as browsers see it (https://webhooks.example.com): portal links point to
+   * it, the console's CSRF check expects it as Origin, and https makes its cookie Secure. Unset: the
+   * request's own Host.
+   */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'PUBLIC_URL must be an http(s) URL like https://webhooks.example.com' },
+  )
+  PUBLIC_URL?: string;
+
+  /** The built console (`npm run build` writes it): served under /console. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
 }
 
 export class ConfigurationError extends Error {

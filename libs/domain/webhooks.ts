@@ -11,6 +11,7 @@ export const APPLICANT_EVENT_TYPES = [
 export const OPERATIONAL_EVENT_TYPES = [
   'WEBHOOK_ENDPOINT_DISABLED',
   'APPLICATION_CRYPTO_KEY_ROTATED',
+  'WEBHOOK_TEST',
 ] as const;
 export const EVENT_TYPES = [...APPLICANT_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -23,6 +24,7 @@ export const EVENT_TYPE_DESCRIPTIONS: Record<EventType, string> = {
   APPLICANT_VERIFICATION_STATUS_CHANGED: "An applicant's verification status changed",
   WEBHOOK_ENDPOINT_DISABLED: 'A webhook of the application was disabled after failing for too long',
   APPLICATION_CRYPTO_KEY_ROTATED: "The application's Crypto Key was rotated",
+  WEBHOOK_TEST: 'A test event, sent on request to one webhook whatever its event types',
 };
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
@@ -102,6 +104,8 @@ export interface DispatchEventInput {
   data?: unknown;
   /** Webhooks that must not get this event (the disabled webhook, for its own disabling event). */
   excludeWebhookIds?: string[];
+  /** Only this webhook, whatever event types it takes (a test event). */
+  onlyWebhookId?: string;
   requestedBy: ActorRef;
 }
 

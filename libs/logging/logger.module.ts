@@ -36,6 +36,7 @@ export const REDACTED_PATHS = [
   '*.apiToken',
   '*.privateAppKey',
   '*.cryptoKey',
+  '*.portalCode',
 ];
 
 /** Structured JSON logs (pino) with a request ID on every line of a request. */

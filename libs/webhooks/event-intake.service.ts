@@ -119,7 +119,7 @@ export class EventIntake {
 
   /**
    * One delivery per enabled webhook that wants the event (but those it excludes, as recorded by
-   * old or new histories), each opened once for good.
+   * old or new histories), or to the one webhook it names, each opened once for good.
    */
   async openDeliveries(
     event: Recorded<{
@@ -127,11 +127,12 @@ export class EventIntake {
       eventType: string;
       applicationId: string;
       excludeWebhookIds?: string[];
+      onlyWebhookId?: string;
     }>,
   ): Promise<DeliveryInput[]> {
     const subscribed = await this.webhooks.listSubscribed(
       event.applicationId,
-      event.eventType,
+      event.onlyWebhookId ? { only: event.onlyWebhookId } : event.eventType,
       excludedWebhooksOf(event),
     );
     const opened = new Set(

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from './paths';
+import { projectRoot } from '../../libs/common/project-root';
 
 export interface ServerBinaries {
   temporalCli: string;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './paths';
+import { projectRoot } from '../../libs/common/project-root';
 import { freePort } from './ports';
 import { RunningProcess, startProcess, untilListening } from './processes';
 import { localSecret } from './secrets';

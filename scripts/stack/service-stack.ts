@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ServerBinaries, serverBinaries } from './binaries';
 import { startFerretDb } from './ferretdb';
-import { projectRoot } from './paths';
+import { projectRoot } from '../../libs/common/project-root';
 import { waitUntilListening } from './ports';
 import { startPostgres } from './postgres';
 import { RunningProcess, startProcess } from './processes';

@@ -6,6 +6,7 @@ import { PersistenceModule } from '../../../libs/persistence/persistence.module'
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -24,6 +25,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     WorkspacesModule,
     ApplicationsModule,
     WebhooksModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

@@ -1,8 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId } from '../../../libs/logging/logger.module';
 import { ApiExceptionFilter } from '../../../libs/http/api-exception.filter';
+import { serveConsole } from './console/console-pages';
 import { jsonBody } from '../../../libs/http/json-body';
 import { createValidationPipe } from '../../../libs/http/validation';
 
@@ -22,11 +25,20 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // The request ID comes first, so even a body the parser rejects is answered with one.
   app.use(assignRequestId);
   app.use(...jsonBody());
+  // The console's session cookie (console/session-cookie.ts); nothing else reads cookies.
+  app.use(cookieParser());
+  serveConsole(app);
   app.setGlobalPrefix('v1');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+/** The OpenAPI document: served at /docs-json, and the console's typed client is generated from it. */
+export function apiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Applications and webhooks API')
@@ -46,6 +58,4 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       )
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return app;
 }

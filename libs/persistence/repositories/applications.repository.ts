@@ -21,6 +21,8 @@ export class NameTakenError extends Error {
 /** Names are unique in a workspace ignoring case and surrounding space. */
 export const nameKeyOf = (name: string) => name.trim().toLowerCase();
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export type ApplicationChanges = Partial<
   Pick<
     Application,
@@ -88,10 +90,12 @@ export class ApplicationsRepository implements OnModuleInit {
   /** Newest first, `limit` at a time. */
   async list(
     workspaceId: string,
-    options: { mode?: ApplicationMode; after?: PagePosition; limit: number },
+    options: { mode?: ApplicationMode; search?: string; after?: PagePosition; limit: number },
   ): Promise<KeysetPage<Application>> {
     const filter: FilterQuery<Application> = { workspaceId };
     if (options.mode) filter.mode = options.mode;
+    // nameKey is the name in lower case: a literal, case-insensitive "contains".
+    if (options.search) filter.nameKey = { $regex: escapeRegExp(nameKeyOf(options.search)) };
     return keysetPage(this.model, filter, 'createdAt', options);
   }
 

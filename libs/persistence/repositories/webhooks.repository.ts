@@ -43,19 +43,21 @@ export class WebhooksRepository implements OnModuleInit {
     return this.model.find({ applicationId }).sort({ createdAt: 1, _id: 1 }).lean().exec();
   }
 
-  /** Enabled webhooks that want this event type (an empty list wants all). */
+  /**
+   * The enabled webhooks that want this event type (an empty list wants all), or the one named
+   * whatever its types (a test event); never those excluded.
+   */
   async listSubscribed(
     applicationId: string,
-    eventType: string,
+    to: string | { only: string },
     excludeIds: string[] = [],
   ): Promise<Webhook[]> {
+    const which =
+      typeof to === 'string'
+        ? { _id: { $nin: excludeIds }, $or: [{ eventTypes: { $size: 0 } }, { eventTypes: to }] }
+        : { _id: { $eq: to.only, $nin: excludeIds } };
     return this.model
-      .find({
-        applicationId,
-        enabled: true,
-        _id: { $nin: excludeIds },
-        $or: [{ eventTypes: { $size: 0 } }, { eventTypes: eventType }],
-      })
+      .find({ applicationId, enabled: true, ...which })
       .sort({ _id: 1 })
       .lean()
       .exec();

@@ -24,7 +24,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
+import { Auth, CurrentPrincipal, PortalAllowed } from '../auth/auth.decorator';
 import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { ApplicationsService } from './applications.service';
 import {
@@ -50,7 +50,7 @@ export class ApplicationsController {
       'Answers 201 with `credentials` when provisioning finishes within a few seconds, else with ' +
       '`status: provisioning` (poll GET). The same Idempotency-Key returns the same application.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1 to 200 printable characters' })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: '1 to 200 printable characters' })
   @ApiCreatedResponse({ type: ApplicationResponse })
   @ApiConflictResponse({ description: 'NAME_TAKEN: the workspace has an application of that name' })
   create(
@@ -73,6 +73,7 @@ export class ApplicationsController {
 
   @Get(':id')
   @Auth('workspace', 'application')
+  @PortalAllowed()
   @ApiOperation({
     summary: 'One application, with its rotation schedule and next run',
     description: 'Also readable with the application’s own Private App Key.',

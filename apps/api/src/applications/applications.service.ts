@@ -132,7 +132,8 @@ export class ApplicationsService {
     const page = await this.cursors.page(
       { name: 'applications', scope: principal.workspaceId },
       query,
-      (options) => this.applications.list(principal.workspaceId, { mode: query.mode, ...options }),
+      (options) =>
+        this.applications.list(principal.workspaceId, { mode: query.mode, search: query.search, ...options }),
     );
     return { items: page.items.map((a) => applicationView(a)), nextCursor: page.nextCursor };
   }

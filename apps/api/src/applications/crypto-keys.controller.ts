@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
+import { Auth, CurrentPrincipal, PortalAllowed } from '../auth/auth.decorator';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { CryptoKeysService } from './crypto-keys.service';
 import {
@@ -32,6 +32,7 @@ export class CryptoKeysController {
   constructor(private readonly keys: CryptoKeysService) {}
 
   @Get('credentials')
+  @PortalAllowed('keys')
   @ApiOperation({ summary: 'The Application ID, Crypto Key and Private App Key (leaves an audit record)' })
   @ApiOkResponse({ type: CredentialsResponse })
   credentials(
@@ -71,6 +72,7 @@ export class CryptoKeysController {
   }
 
   @Get('crypto-key/versions')
+  @PortalAllowed()
   @ApiOperation({
     summary: 'Crypto Key versions and their status (current, retiring until, revoked); no key material',
   })
@@ -107,6 +109,7 @@ export class CryptoKeysController {
   }
 
   @Get('audit-events')
+  @PortalAllowed()
   @ApiOperation({
     summary: 'Who did what to the application: creation, credential reads, rotations (newest first)',
   })

@@ -19,6 +19,16 @@ export const Auth = (...kinds: PrincipalKind[]) =>
     }),
   );
 
+export const PORTAL_ACCESS = 'auth:portal';
+export type PortalAccess = 'application' | 'keys';
+
+/**
+ * Opens a workspace route to console sessions of a portal link, for its one application (the
+ * route's `appId`, else `id`, parameter must name it). `keys`: only when the link shows keys.
+ * Routes without it refuse portal sessions.
+ */
+export const PortalAllowed = (access: PortalAccess = 'application') => SetMetadata(PORTAL_ACCESS, access);
+
 export type RequestWithPrincipal = Request & { principal?: Principal };
 
 /** The caller, as the guard established it. */

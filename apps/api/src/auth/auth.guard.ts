@@ -1,16 +1,27 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { bearerToken, secretsEqual } from '../../../../libs/auth/constant-time';
-import { CREDENTIAL_NAMES, Principal, PrincipalKind } from '../../../../libs/auth/principal';
-import { tokenPrefix } from '../../../../libs/auth/tokens';
+import { CREDENTIAL_NAMES, PortalScope, Principal, PrincipalKind } from '../../../../libs/auth/principal';
+import { tokenHash, tokenPrefix } from '../../../../libs/auth/tokens';
 import { Environment } from '../../../../libs/config/environment';
 import { CredentialsService } from '../../../../libs/credentials/credentials.service';
 import { ApiError } from '../../../../libs/http/api-error';
+import { fromOwnPages, isSafeMethod } from '../../../../libs/http/same-origin';
+import { ConsoleSessionsRepository } from '../../../../libs/persistence/repositories/console-sessions.repository';
 import { ApplicationsRepository } from '../../../../libs/persistence/repositories/applications.repository';
 import { WorkspacesRepository } from '../../../../libs/persistence/repositories/workspaces.repository';
-import { AUTH_KINDS, RequestWithPrincipal } from './auth.decorator';
+import type { Request } from 'express';
+import { sessionIdOf } from '../console/session-cookie';
+import { AUTH_KINDS, PORTAL_ACCESS, PortalAccess, RequestWithPrincipal } from './auth.decorator';
 
 const unauthorized = (message: string) => new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
+
+export const crossSite = () =>
+  new ApiError(
+    HttpStatus.FORBIDDEN,
+    'CROSS_SITE_REQUEST',
+    "Refused: a change made with the console's cookie must come from the console's own pages",
+  );
 
 /** Establishes who calls (operator, workspace or application) and whether the route takes them. */
 @Injectable()
@@ -21,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly workspaces: WorkspacesRepository,
     private readonly applications: ApplicationsRepository,
     private readonly credentials: CredentialsService,
+    private readonly sessions: ConsoleSessionsRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,9 +43,7 @@ export class AuthGuard implements CanActivate {
     if (!kinds) return true;
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
     const expected = kinds.map((k) => CREDENTIAL_NAMES[k]).join(' or ');
-    const token = bearerToken(request.headers.authorization);
-    if (!token) throw unauthorized(`Send "Authorization: Bearer <token>" with ${expected}`);
-    const principal = await this.identify(token);
+    const principal = await this.principalOf(request, expected);
     if (!kinds.includes(principal.kind)) {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
@@ -41,8 +51,49 @@ export class AuthGuard implements CanActivate {
         `This route takes ${expected}, not ${CREDENTIAL_NAMES[principal.kind]}`,
       );
     }
+    if (principal.kind === 'workspace' && principal.portal)
+      this.checkPortal(context, request, principal.portal);
     request.principal = principal;
     return true;
+  }
+
+  /** By the Authorization header when there is one, else by the console's session cookie. */
+  private async principalOf(request: Request, expected: string): Promise<Principal> {
+    const sessionId = sessionIdOf(request);
+    if (request.headers.authorization === undefined && sessionId)
+      return this.sessionPrincipal(request, sessionId);
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw unauthorized(`Send "Authorization: Bearer <token>" with ${expected}`);
+    return this.identify(token);
+  }
+
+  private async sessionPrincipal(request: Request, sessionId: string): Promise<Principal> {
+    const session = await this.sessions.findActive(tokenHash(sessionId));
+    if (!session)
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
+    if (!isSafeMethod(request.method) && !fromOwnPages(request, this.env.PUBLIC_URL)) throw crossSite();
+    return {
+      kind: 'workspace',
+      workspaceId: session.workspaceId,
+      ...(session.portal && { portal: session.portal }),
+    };
+  }
+
+  /** A portal session reaches only the routes opened to it, and only for its application. */
+  private checkPortal(context: ExecutionContext, request: Request, portal: PortalScope): void {
+    const access = this.reflector.getAllAndOverride<PortalAccess | undefined>(PORTAL_ACCESS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const params = request.params as Record<string, string | undefined>;
+    const applicationId = params.appId ?? params.id;
+    if (!access || applicationId !== portal.applicationId || (access === 'keys' && !portal.keys)) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'OUTSIDE_PORTAL',
+        'This portal link opens one application, and not this part of it',
+      );
+    }
   }
 
   private async identify(token: string): Promise<Principal> {

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { CustomerPrincipal } from '../../../../libs/auth/principal';
-import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
+import { Auth, CurrentPrincipal, PortalAllowed } from '../auth/auth.decorator';
 import { DeliveriesService } from './deliveries.service';
 import {
   DeliveriesQuery,
@@ -21,6 +21,7 @@ import { AppParams } from './dto/webhook.dto';
 
 @ApiTags('deliveries')
 @Auth('workspace', 'application')
+@PortalAllowed()
 @ApiNotFoundResponse({ description: 'No such application or delivery for this caller' })
 @Controller('applications/:appId/deliveries')
 export class DeliveriesController {

@@ -11,6 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -19,8 +20,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { CustomerPrincipal } from '../../../../libs/auth/principal';
-import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
+import type { CustomerPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
+import { Auth, CurrentPrincipal, PortalAllowed } from '../auth/auth.decorator';
 import { DeliveriesService } from './deliveries.service';
 import {
   WebhookFailedDeliveriesQuery,
@@ -35,6 +36,7 @@ import {
   RecoverResponse,
   RotateSecretDto,
   SecretResponse,
+  TestEventResponse,
   UpdateWebhookDto,
   WebhookListResponse,
   WebhookResponse,
@@ -43,6 +45,7 @@ import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
 @Auth('workspace')
+@PortalAllowed()
 @ApiNotFoundResponse({ description: 'No such application or webhook for this caller' })
 @Controller('applications/:appId/webhooks')
 export class WebhooksController {
@@ -133,6 +136,18 @@ export class WebhooksController {
     @Body() body: RotateSecretDto,
   ) {
     return this.webhooks.rotateSecret(p, appId, id, body.overlap);
+  }
+
+  @Post(':id/test')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Send a WEBHOOK_TEST event to this webhook alone, whatever its event types',
+    description: 'Delivered, signed, retried and recorded like any event: follow it by its deliveryId.',
+  })
+  @ApiAcceptedResponse({ type: TestEventResponse })
+  @ApiConflictResponse({ description: 'WEBHOOK_DISABLED' })
+  sendTest(@CurrentPrincipal() p: WorkspacePrincipal, @Param() { appId, id }: WebhookParams) {
+    return this.webhooks.sendTest(p, appId, id);
   }
 
   @Get(':id/failed-deliveries')

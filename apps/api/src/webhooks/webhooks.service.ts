@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { CustomerPrincipal } from '../../../../libs/auth/principal';
+import type { CustomerPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
@@ -10,6 +10,7 @@ import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
 import { invalidFields, rejectNulls } from '../../../../libs/http/validation';
+import { deliveryIdOf } from '../../../../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../../../../libs/persistence/repositories/webhooks.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import type { Webhook } from '../../../../libs/persistence/schemas/webhook.schema';
@@ -18,6 +19,7 @@ import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { customHeaderProblems } from '../../../../libs/webhooks/custom-headers';
 import { DeliveryControl } from '../../../../libs/webhooks/delivery-control.service';
+import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { assertPublicTarget, TargetRefusedError } from '../../../../libs/webhooks/target-guard';
 import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets.service';
 import { webhookRecovery } from '../../../../workflows';
@@ -27,6 +29,7 @@ import type {
   RecoverResponse,
   RetryPolicyDto,
   SecretResponse,
+  TestEventResponse,
   UpdateWebhookDto,
   WebhookResponse,
 } from './dto/webhook.dto';
@@ -61,6 +64,7 @@ export class WebhooksService {
     private readonly webhooks: WebhooksRepository,
     private readonly secrets: WebhookSecretsService,
     private readonly deliveries: DeliveryControl,
+    private readonly intake: EventIntake,
   ) {}
 
   async create(principal: CustomerPrincipal, appId: string, dto: CreateWebhookDto): Promise<WebhookResponse> {
@@ -179,6 +183,23 @@ export class WebhooksService {
       this.env.API_WORKFLOW_WAIT_MS,
     );
     return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
+  }
+
+  /** Sends a WEBHOOK_TEST event to this webhook alone; its delivery is followed like any other. */
+  async sendTest(principal: WorkspacePrincipal, appId: string, id: string): Promise<TestEventResponse> {
+    const webhook = await this.owned(principal, appId, id);
+    if (!webhook.enabled) throw new WebhookDisabledError(id);
+    const eventId = `evt_${base62(randomBytes(16))}`;
+    await this.intake.accept({
+      eventId,
+      applicationId: webhook.applicationId,
+      eventType: 'WEBHOOK_TEST',
+      occurredAt: new Date().toISOString(),
+      data: { test: true, webhookId: id },
+      onlyWebhookId: id,
+      requestedBy: { kind: 'workspace', id: principal.workspaceId },
+    });
+    return { eventId, deliveryId: deliveryIdOf(eventId, id) };
   }
 
   async owned(principal: CustomerPrincipal, appId: string, id: string): Promise<Webhook> {

@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiError } from '../../../../libs/http/api-error';
+import { ConsoleSessionsRepository } from '../../../../libs/persistence/repositories/console-sessions.repository';
 import { WorkspacesRepository } from '../../../../libs/persistence/repositories/workspaces.repository';
 import { Workspace } from '../../../../libs/persistence/schemas/workspace.schema';
 import { Auth } from '../auth/auth.decorator';
@@ -28,7 +29,10 @@ const view = (workspace: Workspace, apiToken?: string): WorkspaceResponse => ({
 @Auth('operator')
 @Controller('workspaces')
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspacesRepository) {}
+  constructor(
+    private readonly workspaces: WorkspacesRepository,
+    private readonly sessions: ConsoleSessionsRepository,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a workspace and its API token (shown once)' })
@@ -47,12 +51,16 @@ export class WorkspacesController {
 
   @Post(':id/api-token/rotate')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'A new API token for the workspace; the old one stops working at once' })
+  @ApiOperation({
+    summary: 'A new API token for the workspace; the old one, and console sessions it opened, stop at once',
+  })
   @ApiOkResponse({ type: WorkspaceResponse })
   @ApiNotFoundResponse()
   async rotateApiToken(@Param() { id }: WorkspaceParams): Promise<WorkspaceResponse> {
     const rotated = await this.workspaces.rotateApiToken(id);
     if (!rotated) throw new ApiError(HttpStatus.NOT_FOUND, 'WORKSPACE_NOT_FOUND', `No workspace ${id}`);
+    // A console signed in with the old token is signed out with it.
+    await this.sessions.revokeWorkspace(id);
     return view(rotated.workspace, rotated.apiToken);
   }
 }

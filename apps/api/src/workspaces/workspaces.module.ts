@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsPersistenceModule } from '../../../../libs/persistence/applications-persistence.module';
+import { ConsolePersistenceModule } from '../../../../libs/persistence/console-persistence.module';
 import { WorkspacesController } from './workspaces.controller';
 
 @Module({
-  imports: [ApplicationsPersistenceModule],
+  imports: [ApplicationsPersistenceModule, ConsolePersistenceModule],
   controllers: [WorkspacesController],
 })
 export class WorkspacesModule {}

@@ -14,6 +14,8 @@ import {
   ValidationArguments,
 } from 'class-validator';
 import {
+  ACTOR_KINDS,
+  ActorKind,
   APPLICATION_MODES,
   APPLICATION_STATUSES,
   ApplicationMode,
@@ -67,13 +69,14 @@ class ApplicationFields {
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(1000, { message: 'description must be at most 1000 characters' })
   description?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'https://example.com/verified',
     nullable: true,
     description: 'Absolute https URL (http://localhost allowed in test mode)',
@@ -117,7 +120,7 @@ export class CreateApplicationDto extends ApplicationFields {
 /** Every field optional; `mode` cannot change (an unknown field here is refused). */
 export class UpdateApplicationDto extends PartialType(OmitType(ApplicationFields, ['redirectUrl'] as const)) {
   /** Checked against the application's mode by the service. */
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @Transform(({ value }) => normalizedHttpUrl(value))
   @IsString({ message: 'redirectUrl must be an absolute URL, or null to remove it' })
@@ -135,13 +138,23 @@ export class ListApplicationsQuery extends PageQuery {
   @IsOptional()
   @IsIn(APPLICATION_MODES, { message: `mode must be one of ${APPLICATION_MODES.join(', ')}` })
   mode?: ApplicationMode;
+
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description: 'Only applications whose name contains it, ignoring case',
+  })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(100, { message: 'search must be at most 100 characters' })
+  search?: string;
 }
 
 export class RotationScheduleView {
   @ApiProperty({ example: 'P30D' }) every: string;
   @ApiProperty({ example: 'P1D' }) graceWindow: string;
   @ApiPropertyOptional({ example: 'crypto-key-rotation-schedule:app_4fQ…' }) scheduleId?: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) nextRunAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) nextRunAt?: string | null;
 }
 
 export class CredentialsResponse {
@@ -213,10 +226,16 @@ export class PrivateAppKeyResponse {
   @ApiProperty({ example: 'pak_test_…' }) privateAppKey: string;
 }
 
+export class ActorView {
+  @ApiProperty({ enum: ACTOR_KINDS }) kind: ActorKind;
+  @ApiProperty({ type: String, nullable: true, example: 'ws_…', description: 'Never a credential' }) id:
+    string | null;
+}
+
 export class AuditEventView {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'crypto_key.rotated' }) action: string;
-  @ApiProperty({ example: { kind: 'workspace', id: 'ws_…' } }) actor: { kind: string; id: string | null };
+  @ApiProperty({ type: ActorView }) actor: ActorView;
   @ApiProperty({ type: Object }) details: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) at: string;
 }

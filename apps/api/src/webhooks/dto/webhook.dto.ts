@@ -162,6 +162,11 @@ export class RecoverDto {
   since: Date;
 }
 
+export class TestEventResponse {
+  @ApiProperty({ example: 'evt_3Fa…' }) eventId: string;
+  @ApiProperty({ description: 'Follow the result at GET …/deliveries/{deliveryId}' }) deliveryId: string;
+}
+
 export class RecoverResponse {
   @ApiProperty({ description: 'Find the recovery in the Temporal UI by it' }) workflowId: string;
   @ApiPropertyOptional({ description: 'Deliveries retried; present when the recovery ended in time' })
@@ -191,6 +196,13 @@ export class WebhookResponse {
   @ApiProperty({ type: [String], description: 'Empty: every event type' }) eventTypes: string[];
   @ApiProperty() enabled: boolean;
   @ApiProperty({ nullable: true, type: String }) disabledReason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Health: since when every delivery has failed (null: healthy); it is disabled after a while',
+  })
+  failingSince: string | null;
   @ApiProperty({ type: RetryPolicyView }) retryPolicy: RetryPolicyView;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({ example: 'whsec_…', description: 'Only when created; later at GET …/secret' })

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import type { CookieOptions, Request, Response } from 'express';
+
+/** The console's session cookie: a random ID, HttpOnly, SameSite=Strict, Secure over https. */
+export const SESSION_COOKIE = 'aw_session';
+
+/** 256 random bits; only its SHA-256 (tokenHash) is stored. */
+export const newSessionId = () => randomBytes(32).toString('base64url');
+
+export const sessionIdOf = (request: Request): string | undefined => {
+  const value: unknown = (request.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+  return typeof value === 'string' && /^[\w-]{43}$/.test(value) ? value : undefined;
+};
+
+function cookieOptions(secure: boolean): CookieOptions {
+  return { httpOnly: true, sameSite: 'strict', secure, path: '/' };
+}
+
+export function setSessionCookie(response: Response, id: string, expiresAt: Date, secure: boolean): void {
+  response.cookie(SESSION_COOKIE, id, { ...cookieOptions(secure), expires: expiresAt });
+}
+
+export function clearSessionCookie(response: Response, secure: boolean): void {
+  response.clearCookie(SESSION_COOKIE, cookieOptions(secure));
+}
