@@ -1,0 +1,74 @@
+import { Button, Group, Paper, Text } from '@mantine/core';
+import { useClipboard } from '@mantine/hooks';
+import { useState, type ReactNode } from 'react';
+
+const MASK = '••••••••••••••••••••••••';
+
+/**
+ * A key or secret shown masked, with Reveal and Copy. `load` fetches it on first use (the API
+ * audits each read), so a page that is only looked at reads no secret.
+ */
+export function SecretField(props: { label: string; load: () => Promise<string>; actions?: ReactNode }) {
+  const [value, setValue] = useState<string>();
+  const [shown, setShown] = useState(false);
+  const [error, setError] = useState<string>();
+  const clipboard = useClipboard({ timeout: 1500 });
+  const fetchValue = async () => {
+    if (value !== undefined) return value;
+    try {
+      const loaded = await props.load();
+      setValue(loaded);
+      setError(undefined);
+      return loaded;
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  };
+  return (
+    <Paper withBorder p="sm" component="section" aria-label={props.label}>
+      <Text fw={600} size="sm">
+        {props.label}
+      </Text>
+      <Group justify="space-between" wrap="nowrap" mt={4}>
+        <Text
+          ff="monospace"
+          size="sm"
+          style={{ wordBreak: 'break-all' }}
+          aria-live="polite"
+          data-testid="secret-value"
+        >
+          {shown && value !== undefined ? value : MASK}
+        </Text>
+        <Group gap="xs" wrap="nowrap">
+          <Button
+            size="xs"
+            variant="default"
+            onClick={async () => {
+              if (shown) return setShown(false);
+              if ((await fetchValue()) !== undefined) setShown(true);
+            }}
+          >
+            {shown ? 'Hide' : 'Reveal'}
+          </Button>
+          <Button
+            size="xs"
+            variant="default"
+            onClick={async () => {
+              const loaded = await fetchValue();
+              if (loaded !== undefined) clipboard.copy(loaded);
+            }}
+          >
+            {clipboard.copied ? 'Copied' : 'Copy'}
+          </Button>
+          {props.actions}
+        </Group>
+      </Group>
+      {error && (
+        <Text c="red" size="sm" role="alert">
+          {error}
+        </Text>
+      )}
+    </Paper>
+  );
+}

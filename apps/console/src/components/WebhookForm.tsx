@@ -1,0 +1,176 @@
+import { Alert, Button, Checkbox, CloseButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { FormEvent, useState } from 'react';
+import { api, ApiFailure, call, errorText, Schemas } from '../api/client';
+
+type Webhook = Schemas['WebhookResponse'];
+
+/**
+ * Add a webhook, or edit one. Custom headers are Key / Value rows; a header whose value looks like
+ * a credential comes back masked, so the rows are sent only when they were changed.
+ */
+export function WebhookForm(props: {
+  applicationId: string;
+  webhook?: Webhook;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const { applicationId, webhook } = props;
+  const client = useQueryClient();
+  const [name, setName] = useState(webhook?.name ?? '');
+  const [url, setUrl] = useState(webhook?.url ?? '');
+  const [eventTypes, setEventTypes] = useState<string[]>(webhook?.eventTypes ?? []);
+  const [headers, setHeaders] = useState(webhook?.headers.map((h) => ({ ...h })) ?? []);
+  const [headersChanged, setHeadersChanged] = useState(false);
+  const types = useQuery({
+    queryKey: ['event-types'],
+    queryFn: () => call(api.GET('/v1/event-types')),
+    staleTime: Infinity,
+  });
+  const editHeaders = (next: typeof headers) => {
+    setHeaders(next);
+    setHeadersChanged(true);
+  };
+  const save = useMutation({
+    mutationFn: () => {
+      const body = { name, url, eventTypes, ...((headersChanged || !webhook) && { headers }) };
+      return webhook
+        ? call(
+            api.PATCH('/v1/applications/{appId}/webhooks/{id}', {
+              params: { path: { appId: applicationId, id: webhook.id } },
+              body,
+            }),
+          )
+        : call(
+            api.POST('/v1/applications/{appId}/webhooks', {
+              params: { path: { appId: applicationId } },
+              body,
+            }),
+          );
+    },
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['webhooks', applicationId] });
+      props.onClose();
+    },
+  });
+  const failure = save.error instanceof ApiFailure ? save.error : undefined;
+  const placed = [
+    'name',
+    'url',
+    'eventTypes',
+    'headers',
+    ...headers.flatMap((_, i) => [`headers.${i}`, `headers.${i}.key`, `headers.${i}.value`]),
+  ];
+  const unplaced = save.error && !(failure && failure.fields.some((f) => placed.includes(f.field)));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={webhook ? `Edit ${webhook.name}` : 'Add notifications via webhook'}
+      size="lg"
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {unplaced && <Alert color="red">{errorText(save.error)}</Alert>}
+          <TextInput
+            label="Webhook Name"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={failure?.fieldError('name')}
+          />
+          <TextInput
+            label="Webhook URL"
+            required
+            placeholder="https://example.com/webhooks"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            error={failure?.fieldError('url')}
+          />
+          <Checkbox.Group
+            label="Event types"
+            description="None checked: every event type"
+            value={eventTypes}
+            onChange={setEventTypes}
+            error={failure?.fieldError('eventTypes')}
+          >
+            <Stack gap={6} mt="xs">
+              {types.data?.items
+                .filter((t) => t.type !== 'WEBHOOK_TEST')
+                .map((t) => (
+                  <Checkbox key={t.type} value={t.type} label={t.type} description={t.description} />
+                ))}
+            </Stack>
+          </Checkbox.Group>
+          <Stack gap="xs">
+            <Text fw={500} size="sm">
+              Custom headers
+            </Text>
+            {webhook && webhook.headers.length > 0 && !headersChanged && (
+              <Text size="xs" c="dimmed">
+                Values that look like credentials are masked: type them again if you change the headers.
+              </Text>
+            )}
+            {failure?.fieldError('headers') && (
+              <Text c="red" size="sm" role="alert">
+                {failure.fieldError('headers')}
+              </Text>
+            )}
+            {headers.map((header, index) => (
+              <Group key={index} align="start" wrap="nowrap" role="group" aria-label={`Header ${index + 1}`}>
+                <TextInput
+                  label="Key"
+                  value={header.key}
+                  onChange={(e) =>
+                    editHeaders(
+                      headers.map((h, i) => (i === index ? { ...h, key: e.currentTarget.value } : h)),
+                    )
+                  }
+                  error={
+                    failure?.fieldError(`headers.${index}.key`) ?? failure?.fieldError(`headers.${index}`)
+                  }
+                  style={{ flex: 1 }}
+                />
+                <TextInput
+                  label="Value"
+                  value={header.value}
+                  onChange={(e) =>
+                    editHeaders(
+                      headers.map((h, i) => (i === index ? { ...h, value: e.currentTarget.value } : h)),
+                    )
+                  }
+                  error={failure?.fieldError(`headers.${index}.value`)}
+                  style={{ flex: 1 }}
+                />
+                <CloseButton
+                  mt={26}
+                  aria-label={`Remove header ${index + 1}`}
+                  onClick={() => editHeaders(headers.filter((_, i) => i !== index))}
+                />
+              </Group>
+            ))}
+            <Button
+              variant="light"
+              onClick={() => editHeaders([...headers, { key: '', value: '' }])}
+              style={{ alignSelf: 'start' }}
+            >
+              Add response headers
+            </Button>
+          </Stack>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={props.onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              Save changes
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
