@@ -1,7 +1,7 @@
 /** Bundles workflows/ into dist/workflow-bundle.js, which the worker loads (TEMPORAL_WORKFLOW_BUNDLE). */
 import { join } from 'node:path';
 import { bundleWorkflows } from '../libs/temporal/workflow-bundle';
-import { projectRoot } from './stack/paths';
+import { projectRoot } from '../libs/common/project-root';
 
 const outFile = join(projectRoot(), 'dist', 'workflow-bundle.js');
 bundleWorkflows(outFile)

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './stack/paths';
+import { projectRoot } from '../libs/common/project-root';
 import { preferredOrFreePort } from './stack/ports';
 import { RunningProcess } from './stack/processes';
 import { localSecret } from './stack/secrets';
