@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API          ${apiUrl}/v1   (health: ${apiUrl}/v1/health/ready)`);
   say(`  API docs     ${apiUrl}/docs   (OpenAPI JSON: ${apiUrl}/docs-json)`);
+  say(`  Console      ${apiUrl}/console   (sign in with a workspace API token)`);
   if (servers.temporalUi) say(`  Temporal UI  ${servers.temporalUi}/namespaces/default/workflows`);
   say(
     `  operator token (Authorization: Bearer ...): ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : adminToken}`,

@@ -1,6 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { generateToken } from '../../libs/auth/tokens';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 
@@ -10,6 +12,8 @@ interface Route {
   path: (appId: string, workspaceId: string) => string;
   takes: Kind[];
   body?: object;
+  /** What a console session opened by a portal link may do here (nothing when absent). */
+  portal?: 'application' | 'keys';
 }
 
 /**
@@ -28,14 +32,19 @@ const ROUTES: Route[] = [
     body: { name: 'm', encryptionMethod: 'AES-256-GCM' },
   },
   { method: 'get', path: () => '/v1/applications', takes: ['workspace'] },
-  { method: 'get', path: (id) => `/v1/applications/${id}`, takes: ['workspace', 'application'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}`,
+    takes: ['workspace', 'application'],
+    portal: 'application',
+  },
   {
     method: 'patch',
     path: (id) => `/v1/applications/${id}`,
     takes: ['workspace'],
     body: { description: 'd' },
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/credentials`, takes: ['workspace'] },
+  { method: 'get', path: (id) => `/v1/applications/${id}/credentials`, takes: ['workspace'], portal: 'keys' },
   { method: 'post', path: (id) => `/v1/applications/${id}/private-app-key/regenerate`, takes: ['workspace'] },
   {
     method: 'post',
@@ -43,7 +52,12 @@ const ROUTES: Route[] = [
     takes: ['workspace'],
     body: {},
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/crypto-key/versions`, takes: ['workspace'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/crypto-key/versions`,
+    takes: ['workspace'],
+    portal: 'application',
+  },
   {
     method: 'put',
     path: (id) => `/v1/applications/${id}/crypto-key/rotation-schedule`,
@@ -55,61 +69,111 @@ const ROUTES: Route[] = [
     path: (id) => `/v1/applications/${id}/crypto-key/rotation-schedule`,
     takes: ['workspace'],
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/audit-events`, takes: ['workspace'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/audit-events`,
+    takes: ['workspace'],
+    portal: 'application',
+  },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/portal-sessions`,
+    takes: ['workspace'],
+    body: {},
+  },
   {
     method: 'post',
     path: (id) => `/v1/applications/${id}/webhooks`,
     takes: ['workspace'],
     body: { name: 'n', url: 'http://127.0.0.1:9/h' },
+    portal: 'application',
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/webhooks`, takes: ['workspace'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/webhooks`,
+    takes: ['workspace'],
+    portal: 'application',
+  },
   {
     method: 'get',
     path: (id) => `/v1/applications/${id}/webhooks/failed-deliveries`,
     takes: ['workspace', 'application'],
+    portal: 'application',
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/webhooks/${WH}`, takes: ['workspace'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}`,
+    takes: ['workspace'],
+    portal: 'application',
+  },
   {
     method: 'patch',
     path: (id) => `/v1/applications/${id}/webhooks/${WH}`,
     takes: ['workspace'],
     body: { name: 'm' },
+    portal: 'application',
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/webhooks/${WH}/secret`, takes: ['workspace'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}/secret`,
+    takes: ['workspace'],
+    portal: 'application',
+  },
   {
     method: 'post',
     path: (id) => `/v1/applications/${id}/webhooks/${WH}/secret/rotate`,
     takes: ['workspace'],
     body: {},
+    portal: 'application',
+  },
+  {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}/test`,
+    takes: ['workspace'],
+    portal: 'application',
   },
   {
     method: 'get',
     path: (id) => `/v1/applications/${id}/webhooks/${WH}/failed-deliveries`,
     takes: ['workspace', 'application'],
+    portal: 'application',
   },
   {
     method: 'post',
     path: (id) => `/v1/applications/${id}/webhooks/${WH}/recover`,
     takes: ['workspace'],
     body: { since: '2026-01-01T00:00:00Z' },
+    portal: 'application',
   },
-  { method: 'delete', path: (id) => `/v1/applications/${id}/webhooks/${WH}`, takes: ['workspace'] },
+  {
+    method: 'delete',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}`,
+    takes: ['workspace'],
+    portal: 'application',
+  },
   {
     method: 'post',
     path: (id) => `/v1/applications/${id}/events`,
     takes: ['workspace', 'application'],
     body: { eventType: 'APPLICANT_CREATED' },
   },
-  { method: 'get', path: (id) => `/v1/applications/${id}/deliveries`, takes: ['workspace', 'application'] },
+  {
+    method: 'get',
+    path: (id) => `/v1/applications/${id}/deliveries`,
+    takes: ['workspace', 'application'],
+    portal: 'application',
+  },
   {
     method: 'get',
     path: (id) => `/v1/applications/${id}/deliveries/evt_x:${WH}`,
     takes: ['workspace', 'application'],
+    portal: 'application',
   },
   {
     method: 'post',
     path: (id) => `/v1/applications/${id}/deliveries/evt_x:${WH}/retry`,
     takes: ['workspace', 'application'],
+    portal: 'application',
   },
   { method: 'delete', path: (id) => `/v1/applications/${id}`, takes: ['workspace'] },
 ];
@@ -246,5 +310,62 @@ describe('access matrix', () => {
     const rotated = await client.operator.post(`/v1/workspaces/${workspace.id}/api-token/rotate`).expect(200);
     await client.as(workspace.apiToken).get('/v1/applications').expect(401);
     await client.as(rotated.body.apiToken).get('/v1/applications').expect(200);
+  });
+
+  /** A console session (cookie) opened by a portal link to my application. */
+  async function portalSession(showKeys: boolean): Promise<string> {
+    const link = await client
+      .as(mine.workspace.apiToken)
+      .post(`/v1/applications/${mine.app.id}/portal-sessions`, { showKeys })
+      .expect(201);
+    const code = new URL(link.body.url).hash.replace('#code=', '');
+    const origin = `http://${new URL(link.body.url).host}`;
+    const opened = await request(client.server)
+      .post('/v1/console/session')
+      .set('origin', origin)
+      .send({ portalCode: code })
+      .expect(201);
+    return String(opened.headers['set-cookie'][0]).split(';')[0];
+  }
+  const callWithCookie = (route: Route, cookie: string, appId: string) => {
+    const path = route.path(appId, mine.workspace.id);
+    const host = (client.server.address() as AddressInfo).port;
+    const call = request(client.server)
+      [route.method](path)
+      .set('cookie', cookie)
+      .set('origin', `http://127.0.0.1:${host}`);
+    return route.body ? call.send(route.body) : call;
+  };
+  const isOutsidePortal = (res: { status: number; body: { code?: string } }) =>
+    res.status === 403 && res.body.code === 'OUTSIDE_PORTAL';
+
+  it('a portal session reaches only the routes opened to portals, for its one application', async () => {
+    const cookie = await portalSession(false);
+    const refused: string[] = [];
+    const reached: string[] = [];
+    for (const route of ROUTES.filter((r) => r.takes.includes('workspace'))) {
+      const res = await callWithCookie(route, cookie, mine.app.id);
+      (isOutsidePortal(res) ? refused : reached).push(describeRoute(route));
+      const other = await callWithCookie(route, cookie, theirs.app.id);
+      expect([describeRoute(route), other.status]).toEqual([describeRoute(route), 403]);
+    }
+    const opened = (r: Route) => r.portal === 'application';
+    expect(reached.sort()).toEqual(ROUTES.filter(opened).map(describeRoute).sort());
+    // The application still exists: the portal's DELETE was refused.
+    await client.as(mine.workspace.apiToken).get(`/v1/applications/${mine.app.id}`).expect(200);
+  });
+
+  it('a portal link that shows keys lets its session read them, and nothing more', async () => {
+    const cookie = await portalSession(true);
+    for (const route of ROUTES.filter((r) => r.portal === 'keys')) {
+      const res = await callWithCookie(route, cookie, mine.app.id);
+      expect([describeRoute(route), res.status]).toEqual([describeRoute(route), 200]);
+    }
+    const list = await callWithCookie(
+      ROUTES.find((r) => describeRoute(r) === 'GET /v1/applications')!,
+      cookie,
+      mine.app.id,
+    );
+    expect(isOutsidePortal(list)).toBe(true);
   });
 });
