@@ -113,7 +113,8 @@ interface BodyRoute {
   name: string;
   method: 'post' | 'patch' | 'put';
   path: () => string;
-  who: 'operator' | 'workspace';
+  /** Whose token goes in Authorization; `console`: none needed, sent with the console's Origin. */
+  who: 'operator' | 'workspace' | 'console';
   /** The fields a valid body must have. */
   required: string[];
   /** Every field the route knows, with a valid value (JSON text) where the fuzzer can make one. */
@@ -485,6 +486,22 @@ describe('fuzzing every route', () => {
       generators: { since: dateValue },
     },
     {
+      name: 'portal sessions',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/portal-sessions`,
+      who: 'workspace',
+      required: [],
+      fields: { linkExpiresIn: str('PT10M'), sessionDuration: str('PT1H'), showKeys: 'false' },
+    },
+    {
+      name: 'console session',
+      method: 'post',
+      path: () => '/v1/console/session',
+      who: 'console',
+      required: [],
+      fields: { token: fc.constant(null).map(() => str(token)), portalCode: null },
+    },
+    {
       name: 'events',
       method: 'post',
       path: () => `/v1/applications/${appId}/events`,
@@ -527,6 +544,7 @@ describe('fuzzing every route', () => {
             auth,
             body: how.encode(bytes),
             headers: {
+              ...(route.who === 'console' ? { origin: await api.getUrl() } : {}),
               ...(how.contentType !== undefined ? { 'content-type': how.contentType } : {}),
               ...(how.contentEncoding ? { 'content-encoding': how.contentEncoding } : {}),
             },
