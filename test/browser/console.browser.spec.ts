@@ -252,6 +252,17 @@ describe('console (in Chromium)', () => {
     );
     expect(delivered?.headers).toMatchObject({ 'x-tenant': 'acme', 'x-source': 'applications-console' });
 
+    // The webhook from its tab: a test event to it alone, its result shown; disabled and enabled again.
+    await page.getByRole('tab', { name: 'Webhook', exact: true }).click();
+    const webhookRow = page.getByRole('row').filter({ hasText: 'CRM' });
+    await webhookRow.getByRole('button', { name: 'Send test event' }).click();
+    await webhookRow.getByRole('status').getByText('Test event delivered (200)').waitFor({ timeout: 30_000 });
+    expect(receiver.requests.some((r) => JSON.parse(r.body).type === 'WEBHOOK_TEST')).toBe(true);
+    await webhookRow.getByRole('button', { name: 'Disable' }).click();
+    await webhookRow.getByText('disabled', { exact: true }).waitFor();
+    await webhookRow.getByRole('button', { name: 'Enable' }).click();
+    await webhookRow.getByText('enabled', { exact: true }).waitFor();
+
     // The audit log shows the key reads and the rotation.
     await page.getByRole('tab', { name: 'Audit log', exact: true }).click();
     await page.getByRole('cell', { name: 'crypto_key.rotated' }).first().waitFor();
