@@ -11,17 +11,10 @@ import { ConsoleSessionsRepository } from '../../../../libs/persistence/reposito
 import { ApplicationsRepository } from '../../../../libs/persistence/repositories/applications.repository';
 import { WorkspacesRepository } from '../../../../libs/persistence/repositories/workspaces.repository';
 import type { Request } from 'express';
-import { sessionIdOf } from '../console/session-cookie';
+import { crossSite, sessionEnded, sessionIdOf } from '../console/session-cookie';
 import { AUTH_KINDS, PORTAL_ACCESS, PortalAccess, RequestWithPrincipal } from './auth.decorator';
 
 const unauthorized = (message: string) => new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
-
-export const crossSite = () =>
-  new ApiError(
-    HttpStatus.FORBIDDEN,
-    'CROSS_SITE_REQUEST',
-    "Refused: a change made with the console's cookie must come from the console's own pages",
-  );
 
 /** Establishes who calls (operator, workspace or application) and whether the route takes them. */
 @Injectable()
@@ -69,8 +62,7 @@ export class AuthGuard implements CanActivate {
 
   private async sessionPrincipal(request: Request, sessionId: string): Promise<Principal> {
     const session = await this.sessions.findActive(tokenHash(sessionId));
-    if (!session)
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
+    if (!session) throw sessionEnded();
     if (!isSafeMethod(request.method) && !fromOwnPages(request, this.env.PUBLIC_URL)) throw crossSite();
     return {
       kind: 'workspace',

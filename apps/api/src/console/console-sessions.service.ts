@@ -16,13 +16,10 @@ import type {
 } from '../../../../libs/persistence/schemas/console-session.schema';
 import { ApplicationsService } from '../applications/applications.service';
 import { CreatePortalSessionDto, PortalSessionResponse, SessionResponse, SignInDto } from './dto/session.dto';
-import { newSessionId } from './session-cookie';
+import { newSessionId, sessionEnded } from './session-cookie';
 
 const DEFAULT_LINK_LIFETIME = 10 * 60_000;
 const DEFAULT_PORTAL_SESSION = 60 * 60_000;
-
-const sessionEnded = () =>
-  new ApiError(HttpStatus.UNAUTHORIZED, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
 
 export interface OpenedSession {
   /** For the cookie only: never stored, never logged. */

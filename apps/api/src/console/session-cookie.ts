@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { HttpStatus } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
+import { ApiError } from '../../../../libs/http/api-error';
 
-/** The console's session cookie: a random ID, HttpOnly, SameSite=Strict, Secure over https. */
+/** The console's session cookie (a random ID, HttpOnly, SameSite=Strict, Secure over https) and the refusals about it. */
 export const SESSION_COOKIE = 'aw_session';
 
 /** 256 random bits; only its SHA-256 (tokenHash) is stored. */
@@ -23,3 +25,14 @@ export function setSessionCookie(response: Response, id: string, expiresAt: Date
 export function clearSessionCookie(response: Response, secure: boolean): void {
   response.clearCookie(SESSION_COOKIE, cookieOptions(secure));
 }
+
+export const sessionEnded = () =>
+  new ApiError(HttpStatus.UNAUTHORIZED, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
+
+/** A change made with the cookie from anywhere but the console's own pages (CSRF). */
+export const crossSite = () =>
+  new ApiError(
+    HttpStatus.FORBIDDEN,
+    'CROSS_SITE_REQUEST',
+    "Refused: a change made with the console's cookie must come from the console's own pages",
+  );

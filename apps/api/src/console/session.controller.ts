@@ -11,10 +11,9 @@ import {
 import type { Request, Response } from 'express';
 import { Environment } from '../../../../libs/config/environment';
 import { fromOwnPages, ownOrigin } from '../../../../libs/http/same-origin';
-import { crossSite } from '../auth/auth.guard';
 import { ConsoleSessionsService } from './console-sessions.service';
 import { SessionResponse, SignInDto } from './dto/session.dto';
-import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, crossSite, sessionIdOf, setSessionCookie } from './session-cookie';
 
 /**
  * The console's own session: a workspace API token (or a portal link's code) is exchanged once

@@ -11,12 +11,12 @@ import {
   Title,
   UnstyledButton,
 } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, errorText, EventType, Schemas } from '../api/client';
+import { useDelivery, useEventTypes, useWebhooks } from '../api/queries';
 import { formatTime } from './dates';
 import { StatusBadge } from './StatusBadge';
-import { useDelivery } from './useDelivery';
 
 type FailedDelivery = Schemas['FailedDeliveryView'];
 
@@ -31,15 +31,8 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [opened, setOpened] = useState<string>();
-  const webhooks = useQuery({
-    queryKey: ['webhooks', appId],
-    queryFn: () => call(api.GET('/v1/applications/{appId}/webhooks', { params: { path: { appId } } })),
-  });
-  const types = useQuery({
-    queryKey: ['event-types'],
-    queryFn: () => call(api.GET('/v1/event-types')),
-    staleTime: Infinity,
-  });
+  const webhooks = useWebhooks(appId);
+  const types = useEventTypes();
   const failed = useInfiniteQuery({
     queryKey: ['failed-deliveries', appId, eventType, webhookId, from, to],
     initialPageParam: undefined as string | undefined,

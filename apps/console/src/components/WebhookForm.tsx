@@ -1,7 +1,8 @@
 import { Alert, Button, Checkbox, CloseButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
 import { api, ApiFailure, call, errorText, Schemas } from '../api/client';
+import { useEventTypes, webhooksKey } from '../api/queries';
 
 type Webhook = Schemas['WebhookResponse'];
 
@@ -22,11 +23,7 @@ export function WebhookForm(props: {
   const [eventTypes, setEventTypes] = useState<string[]>(webhook?.eventTypes ?? []);
   const [headers, setHeaders] = useState(webhook?.headers.map((h) => ({ ...h })) ?? []);
   const [headersChanged, setHeadersChanged] = useState(false);
-  const types = useQuery({
-    queryKey: ['event-types'],
-    queryFn: () => call(api.GET('/v1/event-types')),
-    staleTime: Infinity,
-  });
+  const types = useEventTypes();
   const editHeaders = (next: typeof headers) => {
     setHeaders(next);
     setHeadersChanged(true);
@@ -49,7 +46,7 @@ export function WebhookForm(props: {
           );
     },
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['webhooks', applicationId] });
+      await client.invalidateQueries({ queryKey: webhooksKey(applicationId) });
       props.onClose();
     },
   });

@@ -1,12 +1,12 @@
 import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, errorText, Schemas } from '../api/client';
+import { useDelivery, useWebhooks, webhooksKey } from '../api/queries';
 import { ConfirmButton } from './ConfirmButton';
 import { formatTime } from './dates';
 import { SecretField } from './SecretField';
-import { useDelivery } from './useDelivery';
 import { WebhookForm } from './WebhookForm';
 
 type Webhook = Schemas['WebhookResponse'];
@@ -15,11 +15,7 @@ type Webhook = Schemas['WebhookResponse'];
 export function WebhooksPanel({ application }: { application: Schemas['ApplicationResponse'] }) {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Webhook>();
-  const webhooks = useQuery({
-    queryKey: ['webhooks', application.id],
-    queryFn: () =>
-      call(api.GET('/v1/applications/{appId}/webhooks', { params: { path: { appId: application.id } } })),
-  });
+  const webhooks = useWebhooks(application.id);
   if (application.status !== 'active')
     return <Text c="dimmed">Webhooks can be added once provisioning has finished.</Text>;
   return (
@@ -64,7 +60,7 @@ function WebhookRow({ webhook, onEdit }: { webhook: Webhook; onEdit: () => void 
   const path = { appId: webhook.applicationId, id: webhook.id };
   const [testDelivery, setTestDelivery] = useState<string>();
   const [secretOpened, secret] = useDisclosure(false);
-  const refresh = () => client.invalidateQueries({ queryKey: ['webhooks', webhook.applicationId] });
+  const refresh = () => client.invalidateQueries({ queryKey: webhooksKey(webhook.applicationId) });
   const toggle = useMutation({
     mutationFn: () =>
       call(
