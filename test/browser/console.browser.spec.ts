@@ -18,6 +18,7 @@ import {
 } from '../support/browser';
 import { pollUntil } from '../support/poll';
 import { Receivers } from '../support/receiver';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
  * The console in a real browser (Debian's Chromium through playwright-core), against the real API,
@@ -37,7 +38,12 @@ describe('console (in Chromium)', () => {
 
   /** A fresh browser profile: no cookie, nothing stored. */
   async function freshPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 860 } });
+    const context = await browser.newContext({
+      baseURL: base,
+      viewport: { width: 1280, height: 860 },
+      // datetime-local inputs are in the browser's zone: UTC, as the test computes them.
+      timezoneId: 'UTC',
+    });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     contexts.push(context);
     const page = await context.newPage();
@@ -270,6 +276,118 @@ describe('console (in Chromium)', () => {
     await record(page, 'audit-log');
   });
 
+  it('manages webhooks, their signing secret, the key schedule, and the failed deliveries from the console', async () => {
+    const { workspace, app, as } = await tenantWithApplication(client);
+    const good = await receivers.start();
+    const failing = await receivers.start();
+    failing.answer({ status: 503, body: 'maintenance' });
+    const page = await freshPage();
+    await signIn(page, workspace.apiToken);
+    await page.goto(`/console/applications/${app.id}/webhook`);
+
+    // Add, edit.
+    await page.getByRole('button', { name: 'Add notifications via webhook' }).click();
+    const add = page.getByRole('dialog', { name: 'Add notifications via webhook' });
+    await add.getByLabel('Webhook Name').fill('Billing');
+    await add.getByLabel('Webhook URL').fill(good.url);
+    await add.getByRole('checkbox', { name: 'APPLICANT_COMPLETED' }).check();
+    await add.getByRole('button', { name: 'Save changes' }).click();
+    const billing = page.getByRole('row').filter({ hasText: 'Billing' });
+    await billing.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Billing' });
+    await edit.getByLabel('Webhook Name').fill('Billing v2');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('cell', { name: 'Billing v2', exact: true }).waitFor();
+    const [stored] = (await as.get(`/v1/applications/${app.id}/webhooks`).expect(200)).body.items;
+    expect(stored).toMatchObject({ name: 'Billing v2', url: good.url, eventTypes: ['APPLICANT_COMPLETED'] });
+
+    // The signing secret: revealed, rotated (a new one shows).
+    await billing.getByRole('button', { name: 'Signing secret' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Signing secret of Billing v2' });
+    const secret = secretDialog.getByRole('region', { name: 'Signing secret' });
+    await secret.waitFor();
+    await record(page, 'signing-secret');
+    const before = await reveal(secret);
+    expect(before).toMatch(/^whsec_/);
+    await secret.getByRole('button', { name: 'Rotate' }).click();
+    await page
+      .getByRole('dialog', { name: 'Rotate the signing secret?' })
+      .getByRole('button', { name: 'Rotate' })
+      .click();
+    const after = await reveal(secret);
+    expect(after).toMatch(/^whsec_/);
+    expect(after).not.toBe(before);
+    await page.keyboard.press('Escape');
+    await secretDialog.waitFor({ state: 'hidden' });
+
+    // The Crypto Key's rotation schedule: set, shown, stopped.
+    await page.getByRole('tab', { name: 'Keys', exact: true }).click();
+    await page.getByLabel('Rotate every').fill('30d');
+    await page.getByLabel('Grace window').fill('1d');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText(/rotates every P30D \(grace window P1D\)/).waitFor();
+    await page.getByRole('button', { name: 'Stop rotating' }).click();
+    await page.getByText('The Crypto Key rotates only when you regenerate it.').waitFor();
+
+    // Failed deliveries: filtered by event type, then recovered since a time for one webhook.
+    const since = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
+    const broken = await addWebhook(as, app.id, {
+      name: 'Warehouse',
+      url: failing.url,
+      retryPolicy: { schedule: ['PT1S'] },
+    });
+    const events = await Promise.all(
+      ['APPLICANT_CREATED', 'APPLICANT_COMPLETED'].map((eventType) => sendEvent(as, app.id, { eventType })),
+    );
+    await Promise.all(events.map((eventId) => finishedDelivery(as, app.id, eventId, broken.id)));
+    await page.getByRole('tab', { name: 'Failed Webhook Deliveries', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Failed Webhook Deliveries' });
+    await table.getByText(events[0]).waitFor();
+    await table.getByText(events[1]).waitFor();
+    await page.getByRole('combobox', { name: 'Event type' }).click();
+    await page.getByRole('option', { name: 'APPLICANT_CREATED', exact: true }).click();
+    await pollUntil(
+      async () => (await Promise.all(events.map((id) => table.getByText(id).count()))).join(),
+      (counts) => counts === '1,0',
+    );
+    failing.answer({ status: 200 });
+    await page.getByRole('combobox', { name: 'Webhook to recover' }).click();
+    await page.getByRole('option', { name: 'Warehouse', exact: true }).click();
+    await page.getByLabel('Since', { exact: true }).fill(since);
+    await page.getByRole('button', { name: 'Recover since' }).click();
+    await page
+      .getByRole('region', { name: 'Recover since' })
+      .getByRole('status')
+      .getByText(/2 retried|under way/)
+      .waitFor();
+    await Promise.all(
+      events.map((eventId) =>
+        pollUntil(
+          async () =>
+            (await as.get(`/v1/applications/${app.id}/deliveries/${eventId}:${broken.id}`)).body.status,
+          (status) => status === 'succeeded',
+        ),
+      ),
+    );
+
+    // Delete, confirmed.
+    await page.getByRole('tab', { name: 'Webhook', exact: true }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'Billing v2' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Delete the webhook Billing v2?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await pollUntil(
+      async () => page.getByRole('cell', { name: 'Billing v2', exact: true }).count(),
+      (n) => n === 0,
+    );
+    await as.get(`/v1/applications/${app.id}/webhooks/${stored.id}`).expect(404);
+  });
+
   it('signs out on the server: the old cookie opens nothing', async () => {
     const workspace = await client.createWorkspace('Signing out');
     const page = await freshPage();
@@ -384,6 +502,7 @@ describe('console (in Chromium)', () => {
         'delivery',
         'audit-log',
         'portal',
+        'signing-secret',
       ].sort(),
     );
     expect(blocking(findings)).toEqual([]);

@@ -11,7 +11,7 @@ import {
   Title,
   UnstyledButton,
 } from '@mantine/core';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, errorText, EventType, Schemas } from '../api/client';
 import { useDelivery, useEventTypes, useWebhooks } from '../api/queries';
@@ -53,6 +53,8 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
         }),
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
+    // A changed filter keeps the rows shown until the new ones arrive.
+    placeholderData: keepPreviousData,
   });
   const rows = failed.data?.pages.flatMap((p) => p.items) ?? [];
   const webhookOptions = webhooks.data?.items.map((w) => ({ value: w.id, label: w.name })) ?? [];
