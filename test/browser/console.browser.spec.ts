@@ -473,6 +473,11 @@ describe('console (in Chromium)', () => {
     await page.goto(`${url.pathname}${url.hash}`);
     await page.getByRole('heading', { name: 'Customer portal app' }).waitFor();
     expect(page.url()).not.toContain('code=');
+    expect(await page.getByRole('tab', { name: 'Webhook', exact: true }).getAttribute('aria-selected')).toBe(
+      'true',
+    );
+    await page.getByRole('button', { name: 'Add notifications via webhook' }).waitFor();
+    await page.getByRole('tab', { name: 'Keys', exact: true }).click();
     await page.getByText('This portal link does not show the application’s keys.').waitFor();
     expect(await page.getByRole('link', { name: 'Applications' }).count()).toBe(0);
     await record(page, 'portal');

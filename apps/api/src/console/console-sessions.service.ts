@@ -1,11 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { tokenHash, tokenPrefix } from '../../../../libs/auth/tokens';
 import { Environment } from '../../../../libs/config/environment';
 import { parseDuration } from '../../../../libs/domain/duration';
 import { ApiError } from '../../../../libs/http/api-error';
-import { ownOrigin } from '../../../../libs/http/same-origin';
 import { invalidField } from '../../../../libs/http/validation';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
 import { ConsoleSessionsRepository } from '../../../../libs/persistence/repositories/console-sessions.repository';
@@ -55,12 +53,12 @@ export class ConsoleSessionsService {
     if (sessionId) await this.sessions.revoke(tokenHash(sessionId));
   }
 
-  /** A one-time link that opens the console on this application alone. */
+  /** A one-time link, on the service's public `origin`, that opens the console on this application alone. */
   async createPortalLink(
     principal: WorkspacePrincipal,
     applicationId: string,
     dto: CreatePortalSessionDto,
-    request: Request,
+    origin: string,
   ): Promise<PortalSessionResponse> {
     const application = await this.applications.owned(principal, applicationId);
     const code = newSessionId();
@@ -86,7 +84,7 @@ export class ConsoleSessionsService {
       details: { showKeys: portal.keys, expiresAt },
     });
     return {
-      url: `${ownOrigin(request, this.env.PUBLIC_URL)}/console/portal#code=${code}`,
+      url: `${origin}/console/portal#code=${code}`,
       expiresAt: expiresAt.toISOString(),
     };
   }

@@ -2,6 +2,8 @@ import { Body, Controller, Param, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
+import { Environment } from '../../../../libs/config/environment';
+import { ownOrigin } from '../../../../libs/http/same-origin';
 import { ApplicationParams } from '../applications/dto/application.dto';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { ConsoleSessionsService } from './console-sessions.service';
@@ -11,7 +13,10 @@ import { CreatePortalSessionDto, PortalSessionResponse } from './dto/session.dto
 @Auth('workspace')
 @Controller('applications/:id/portal-sessions')
 export class PortalSessionsController {
-  constructor(private readonly sessions: ConsoleSessionsService) {}
+  constructor(
+    private readonly sessions: ConsoleSessionsService,
+    private readonly env: Environment,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -28,6 +33,6 @@ export class PortalSessionsController {
     @Body() body: CreatePortalSessionDto,
     @Req() request: Request,
   ): Promise<PortalSessionResponse> {
-    return this.sessions.createPortalLink(principal, id, body, request);
+    return this.sessions.createPortalLink(principal, id, body, ownOrigin(request, this.env.PUBLIC_URL));
   }
 }

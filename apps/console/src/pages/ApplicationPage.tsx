@@ -18,10 +18,13 @@ const TABS = [
 
 /** One application: its keys, webhooks, failed deliveries and audit log, one tab each. */
 export function ApplicationPage() {
-  const { id, tab = 'keys' } = useParams();
+  const { id, tab: chosen } = useParams();
   const navigate = useNavigate();
   const session = useSession();
   const portal = isSignedIn(session.data) ? session.data.portal : null;
+  // A portal that hides the keys opens on what it is for: the webhooks.
+  const opening = portal && !portal.keys ? 'webhook' : 'keys';
+  const tab = TABS.some((t) => t.value === chosen) ? chosen! : opening;
   const application = useQuery({
     queryKey: ['application', id],
     queryFn: () => call(api.GET('/v1/applications/{id}', { params: { path: { id: id! } } })),
@@ -51,11 +54,7 @@ export function ApplicationPage() {
           Generating the Application ID, Crypto Key and Private App Key: this page updates by itself.
         </Alert>
       )}
-      <Tabs
-        value={TABS.some((t) => t.value === tab) ? tab : 'keys'}
-        onChange={(t) => navigate(`/applications/${app.id}/${t}`)}
-        keepMounted={false}
-      >
+      <Tabs value={tab} onChange={(t) => navigate(`/applications/${app.id}/${t}`)} keepMounted={false}>
         <Tabs.List>
           {TABS.map((t) => (
             <Tabs.Tab key={t.value} value={t.value}>
