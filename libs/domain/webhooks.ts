@@ -27,6 +27,14 @@ export const EVENT_TYPE_DESCRIPTIONS: Record<EventType, string> = {
   WEBHOOK_TEST: 'A test event, sent on request to one webhook whatever its event types',
 };
 
+/**
+ * Who an event is about (an applicant's ID): opaque to the service, stored in clear and a Temporal
+ * search attribute, so an ID, never personal data itself. Letters, digits and `._:-`, 1 to 128.
+ */
+export const SUBJECT_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SUBJECT_RULE =
+  "subject must be 1 to 128 letters, digits, '.', '_', ':' or '-' (an applicant's ID, not personal data)";
+
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -42,6 +50,8 @@ export interface DeliveryInput {
   eventType: string;
   webhookId: string;
   applicationId: string;
+  /** The event's subject, when it has one. */
+  subject?: string;
   /** Delays between attempts, fixed when the delivery starts. */
   retryScheduleMs: number[];
   /** Which series of attempts: 1 for the first delivery, +1 for each retry of it. */
@@ -106,6 +116,8 @@ export interface DispatchEventInput {
   excludeWebhookIds?: string[];
   /** Only this webhook, whatever event types it takes (a test event). */
   onlyWebhookId?: string;
+  /** Who the event is about, when the sender said (SUBJECT_PATTERN). */
+  subject?: string;
   requestedBy: ActorRef;
 }
 

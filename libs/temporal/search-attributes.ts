@@ -11,6 +11,8 @@ export const SearchAttributes = {
   EventType: defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD),
   EventId: defineSearchAttributeKey('EventId', SearchAttributeType.KEYWORD),
   DeliveryStatus: defineSearchAttributeKey('DeliveryStatus', SearchAttributeType.KEYWORD),
+  /** Who an event is about (an applicant's ID, never personal data itself). */
+  Subject: defineSearchAttributeKey('Subject', SearchAttributeType.KEYWORD),
 } as const;
 
 export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SearchAttributes) as (keyof typeof SearchAttributes)[];
@@ -23,5 +25,10 @@ export function deliverySearchAttributes(input: DeliveryInput) {
     { key: SearchAttributes.EventType, value: input.eventType },
     { key: SearchAttributes.EventId, value: input.eventId },
     { key: SearchAttributes.DeliveryStatus, value: 'pending' },
+    ...subjectSearchAttribute(input.subject),
   ];
 }
+
+/** The Subject search attribute, for workflows of an event that has one. */
+export const subjectSearchAttribute = (subject: string | undefined) =>
+  subject ? [{ key: SearchAttributes.Subject, value: subject }] : [];

@@ -114,6 +114,7 @@ export class DeliveryAttempts {
       type: event.eventType,
       occurredAt: event.occurredAt,
       applicationId: event.applicationId,
+      subject: event.subject,
       ...(application.encryptWebhooks
         ? { encryptedData: await this.credentials.encrypt(application, data) }
         : { data }),

@@ -5,7 +5,9 @@ import type { Webhook } from '../persistence/schemas/webhook.schema';
 
 /** The delivery workflow's input for a delivery to a webhook, its retry schedule fixed now. */
 export function deliveryInput(
-  delivery: Pick<WebhookDelivery, '_id' | 'eventId' | 'eventType' | 'applicationId'>,
+  delivery: Pick<WebhookDelivery, '_id' | 'eventId' | 'eventType' | 'applicationId'> & {
+    subject?: string | null;
+  },
   webhook: Webhook,
   series: number,
 ): DeliveryInput {
@@ -15,6 +17,7 @@ export function deliveryInput(
     eventType: delivery.eventType,
     webhookId: webhook._id,
     applicationId: delivery.applicationId,
+    ...(delivery.subject ? { subject: delivery.subject } : {}),
     retryScheduleMs: retrySchedule(webhook.retryPolicy),
     series,
   };

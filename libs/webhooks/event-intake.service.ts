@@ -15,7 +15,11 @@ import {
 } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
-import { deliverySearchAttributes, SearchAttributes } from '../temporal/search-attributes';
+import {
+  deliverySearchAttributes,
+  SearchAttributes,
+  subjectSearchAttribute,
+} from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
 import { eventDispatch } from '../../workflows/event-dispatch.workflow';
@@ -61,6 +65,7 @@ export class EventIntake {
         { key: SearchAttributes.ApplicationId, value: input.applicationId },
         { key: SearchAttributes.EventType, value: input.eventType },
         { key: SearchAttributes.EventId, value: input.eventId },
+        ...subjectSearchAttribute(input.subject),
       ],
     });
   }
@@ -86,6 +91,7 @@ export class EventIntake {
       applicationId: input.applicationId,
       eventType: input.eventType,
       occurredAt: new Date(input.occurredAt),
+      subject: input.subject ?? null,
       data: input.sealedData ?? sealEventData(this.keyring, input.eventId, input.data),
     });
     this.sources.remember(recorded);
@@ -128,6 +134,7 @@ export class EventIntake {
       applicationId: string;
       excludeWebhookIds?: string[];
       onlyWebhookId?: string;
+      subject?: string;
     }>,
   ): Promise<DeliveryInput[]> {
     const subscribed = await this.webhooks.listSubscribed(
@@ -137,7 +144,12 @@ export class EventIntake {
     );
     const opened = new Set(
       await this.deliveries.open(
-        { eventId: event.eventId, eventType: event.eventType, applicationId: event.applicationId },
+        {
+          eventId: event.eventId,
+          eventType: event.eventType,
+          applicationId: event.applicationId,
+          subject: event.subject ?? null,
+        },
         subscribed.map((e) => e._id),
       ),
     );

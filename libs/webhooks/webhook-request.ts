@@ -9,12 +9,22 @@ export function webhookBody(event: {
   type: string;
   occurredAt: Date;
   applicationId: string;
+  /** Only events that have one carry it: bodies of events without stay as they were. */
+  subject?: string | null;
   data?: unknown;
   encryptedData?: Envelope;
 }): string {
   const { id, type, occurredAt, applicationId } = event;
+  const about = event.subject ? { subject: event.subject } : {};
   const payload = event.encryptedData ? { encryptedData: event.encryptedData } : { data: event.data ?? null };
-  return JSON.stringify({ id, type, timestamp: occurredAt.toISOString(), applicationId, ...payload });
+  return JSON.stringify({
+    id,
+    type,
+    timestamp: occurredAt.toISOString(),
+    applicationId,
+    ...about,
+    ...payload,
+  });
 }
 
 /** Headers of one attempt: the webhook's own, then ours, which custom ones can never override. */

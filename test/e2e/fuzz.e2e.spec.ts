@@ -512,6 +512,7 @@ describe('fuzzing every route', () => {
         data: '{"applicantId":"appl_1"}',
         // Unique, or a repeated key would answer the first event's ID for other data.
         idempotencyKey: fc.uuid().map(str),
+        subject: str('appl_42'),
         encryptedData: null,
       },
       generators: { data: dataValue },

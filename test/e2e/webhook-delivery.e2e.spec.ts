@@ -175,6 +175,7 @@ describe('webhook delivery', () => {
       {
         eventId,
         eventType: 'APPLICANT_DUPLICATE_DOCUMENT',
+        subject: null,
         errorMessage: 'HTTP 422: Unknown applicant',
         deliveryId: `${eventId}:${webhook.id}`,
         webhookId: webhook.id,

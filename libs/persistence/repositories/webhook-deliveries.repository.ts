@@ -13,6 +13,7 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   eventType?: string;
   webhookId?: string;
+  subject?: string;
   /** On lastAttemptAt (failed view) or createdAt (list). */
   from?: Date;
   to?: Date;
@@ -32,13 +33,14 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
    * with the unique _id, an event is never delivered twice to a webhook, whatever Temporal remembers.
    */
   async open(
-    event: { eventId: string; eventType: string; applicationId: string },
+    event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
     webhookIds: string[],
   ): Promise<string[]> {
     const createdAt = new Date();
     const docs = webhookIds.map((webhookId) => ({
       _id: deliveryIdOf(event.eventId, webhookId),
       ...event,
+      subject: event.subject ?? null,
       webhookId,
       status: 'pending',
       series: 1,
@@ -159,6 +161,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     if (filter.status) query.status = filter.status;
     if (filter.eventType) query.eventType = filter.eventType;
     if (filter.webhookId) query.webhookId = filter.webhookId;
+    if (filter.subject) query.subject = filter.subject;
     if (filter.from || filter.to) {
       query[field] = {
         ...(filter.from ? { $gte: filter.from } : {}),

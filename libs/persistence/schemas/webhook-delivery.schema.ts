@@ -22,6 +22,10 @@ export class WebhookDelivery {
   @Prop({ required: true })
   eventType: string;
 
+  /** Who the event is about, when it said (an applicant's ID). */
+  @Prop({ type: String, default: null })
+  subject: string | null;
+
   @Prop({ type: String, required: true, enum: DELIVERY_STATUSES })
   status: DeliveryStatus;
 
@@ -54,3 +58,4 @@ WebhookDeliverySchema.index({ applicationId: 1, status: 1, lastAttemptAt: -1, _i
 WebhookDeliverySchema.index({ applicationId: 1, status: 1, eventType: 1, lastAttemptAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ webhookId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, createdAt: -1, _id: -1 });
+WebhookDeliverySchema.index({ applicationId: 1, subject: 1, createdAt: -1, _id: -1 });

@@ -14,6 +14,10 @@ export class WebhookEvent {
   @Prop({ required: true })
   eventType: string;
 
+  /** Who the event is about, when it said (an applicant's ID). */
+  @Prop({ type: String, default: null })
+  subject?: string | null;
+
   /** When it happened: the body's `timestamp`, fixed for the event. */
   @Prop({ required: true })
   occurredAt: Date;

@@ -22,6 +22,7 @@ const deliveryView = (d: WebhookDelivery): DeliveryView => ({
   id: d._id,
   eventId: d.eventId,
   eventType: d.eventType,
+  subject: d.subject ?? null,
   webhookId: d.webhookId,
   status: d.status,
   series: d.series,
@@ -50,6 +51,7 @@ export class DeliveriesService {
     appId: string,
     query: {
       eventType?: string;
+      subject?: string;
       webhookId?: string;
       from?: Date;
       to?: Date;
@@ -63,6 +65,7 @@ export class DeliveriesService {
       {
         status: 'failed',
         eventType: query.eventType,
+        subject: query.subject,
         webhookId: query.webhookId,
         from: query.from,
         to: query.to,
@@ -79,6 +82,7 @@ export class DeliveriesService {
       items: page.items.map((d) => ({
         eventId: d.eventId,
         eventType: d.eventType,
+        subject: d.subject ?? null,
         errorMessage: d.lastError ?? '',
         deliveryId: d._id,
         webhookId: d.webhookId,
@@ -98,6 +102,7 @@ export class DeliveriesService {
     query: {
       status?: WebhookDelivery['status'];
       eventType?: string;
+      subject?: string;
       webhookId?: string;
       limit?: number;
       cursor?: string;
@@ -106,7 +111,12 @@ export class DeliveriesService {
     const application = await this.applications.owned(principal, appId);
     const page = await this.page(
       application._id,
-      { status: query.status, eventType: query.eventType, webhookId: query.webhookId },
+      {
+        status: query.status,
+        eventType: query.eventType,
+        subject: query.subject,
+        webhookId: query.webhookId,
+      },
       query,
     );
     return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };

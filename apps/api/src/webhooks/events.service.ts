@@ -4,7 +4,7 @@ import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
-import { invalidField } from '../../../../libs/http/validation';
+import { invalidField, rejectNulls } from '../../../../libs/http/validation';
 import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { ApplicationsService } from '../applications/applications.service';
 import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
@@ -24,6 +24,7 @@ export class EventsService {
     appId: string,
     dto: CreateEventDto,
   ): Promise<EventAcceptedResponse> {
+    rejectNulls(dto, ['subject']);
     const application = await this.applications.owned(principal, appId);
     if (application.status !== 'active') throw new NotProvisionedError(application._id);
     if (dto.data !== undefined && dto.encryptedData !== undefined) {
@@ -50,6 +51,7 @@ export class EventsService {
       applicationId: application._id,
       eventType: dto.eventType,
       occurredAt: new Date().toISOString(),
+      ...(dto.subject !== undefined ? { subject: dto.subject } : {}),
       data,
       requestedBy:
         principal.kind === 'workspace'

@@ -11,6 +11,7 @@ import {
   Title,
   UnstyledButton,
 } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, errorText, EventType, Schemas } from '../api/client';
@@ -28,13 +29,15 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
   const appId = application.id;
   const [eventType, setEventType] = useState<string | null>(null);
   const [webhookId, setWebhookId] = useState<string | null>(null);
+  const [subject, setSubject] = useState('');
+  const [subjectFilter] = useDebouncedValue(subject.trim(), 300);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [opened, setOpened] = useState<string>();
   const webhooks = useWebhooks(appId);
   const types = useEventTypes();
   const failed = useInfiniteQuery({
-    queryKey: ['failed-deliveries', appId, eventType, webhookId, from, to],
+    queryKey: ['failed-deliveries', appId, eventType, webhookId, subjectFilter, from, to],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       call(
@@ -46,6 +49,7 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
               limit: 25,
               eventType: (eventType ?? undefined) as EventType | undefined,
               webhookId: webhookId ?? undefined,
+              subject: subjectFilter || undefined,
               from: isoOf(from),
               to: isoOf(to),
             },
@@ -81,6 +85,12 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
           onChange={setWebhookId}
         />
         <TextInput
+          label="Subject"
+          placeholder="appl_…"
+          value={subject}
+          onChange={(e) => setSubject(e.currentTarget.value)}
+        />
+        <TextInput
           label="From"
           type="datetime-local"
           value={from}
@@ -103,6 +113,7 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
             <Table.Tr>
               <Table.Th>EVENT_ID</Table.Th>
               <Table.Th>EVENT_TYPE</Table.Th>
+              <Table.Th>SUBJECT</Table.Th>
               <Table.Th>ERROR_MESSAGE</Table.Th>
               <Table.Th>WEBHOOK</Table.Th>
               <Table.Th>ATTEMPTS</Table.Th>
@@ -124,7 +135,7 @@ export function FailedDeliveriesPanel({ application }: { application: Schemas['A
       </Table.ScrollContainer>
       {failed.isSuccess && rows.length === 0 && (
         <Text c="dimmed">
-          No failed deliveries{eventType || webhookId || from || to ? ' match these filters' : ''}.
+          No failed deliveries{eventType || webhookId || subject || from || to ? ' match these filters' : ''}.
         </Text>
       )}
       {failed.hasNextPage && (
@@ -163,6 +174,7 @@ function FailedRow({ appId, row, onOpen }: { appId: string; row: FailedDelivery;
         </UnstyledButton>
       </Table.Td>
       <Table.Td>{row.eventType}</Table.Td>
+      <Table.Td>{row.subject ?? '—'}</Table.Td>
       <Table.Td>
         <Text size="sm" style={{ wordBreak: 'break-word' }}>
           {row.errorMessage}

@@ -1,19 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus, EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import {
+  DELIVERY_STATUSES,
+  DeliveryStatus,
+  EVENT_TYPES,
+  SUBJECT_PATTERN,
+  SUBJECT_RULE,
+} from '../../../../../libs/domain/webhooks';
 import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { PageQuery } from '../../../../../libs/http/page-query';
 import { AppParams } from './webhook.dto';
 
-class EventTypeQuery extends PageQuery {
+/** What every deliveries list filters by: the event's type and subject. */
+class EventFilterQuery extends PageQuery {
   @ApiPropertyOptional({ enum: EVENT_TYPES })
   @IsOptional()
   @IsIn(EVENT_TYPES, { message: 'eventType must be a known event type (GET /v1/event-types)' })
   eventType?: string;
+
+  @ApiPropertyOptional({ example: 'appl_42', description: 'Only events about this subject' })
+  @IsOptional()
+  @Matches(SUBJECT_PATTERN, { message: SUBJECT_RULE })
+  subject?: string;
 }
 
 /** The failed view of one webhook: a time range of last attempts. */
-export class WebhookFailedDeliveriesQuery extends EventTypeQuery {
+export class WebhookFailedDeliveriesQuery extends EventFilterQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt at or after' })
   @IsOptional()
   @IsDateTime()
@@ -33,7 +45,7 @@ export class FailedDeliveriesQuery extends WebhookFailedDeliveriesQuery {
   webhookId?: string;
 }
 
-export class DeliveriesQuery extends EventTypeQuery {
+export class DeliveriesQuery extends EventFilterQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
@@ -56,6 +68,8 @@ export class DeliveryParams extends AppParams {
 export class FailedDeliveryView {
   @ApiProperty() eventId: string;
   @ApiProperty() eventType: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who the event is about' }) subject:
+    string | null;
   @ApiProperty({ example: 'HTTP 500: Expired document' }) errorMessage: string;
   @ApiProperty() deliveryId: string;
   @ApiProperty() webhookId: string;
@@ -88,6 +102,8 @@ export class DeliveryView {
   @ApiProperty() id: string;
   @ApiProperty() eventId: string;
   @ApiProperty() eventType: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who the event is about' }) subject:
+    string | null;
   @ApiProperty() webhookId: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
   @ApiProperty({ description: '1, then +1 for each retry of the delivery' }) series: number;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
-import { APPLICANT_EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { APPLICANT_EVENT_TYPES, SUBJECT_PATTERN, SUBJECT_RULE } from '../../../../../libs/domain/webhooks';
 import { OpaqueJson } from '../../../../../libs/http/validation';
 
 export class CreateEventDto {
@@ -31,6 +31,16 @@ export class CreateEventDto {
   @IsOptional()
   @IsObject({ message: 'encryptedData must be an envelope object { alg, kid, iv, ciphertext, tag | mac }' })
   encryptedData?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: 'appl_42',
+    description:
+      'Who the event is about (an applicant’s ID): in the webhook body, filterable, a search attribute. Not personal data',
+  })
+  @IsOptional()
+  @IsString({ message: SUBJECT_RULE })
+  @Matches(SUBJECT_PATTERN, { message: SUBJECT_RULE })
+  subject?: string;
 
   @ApiPropertyOptional({ description: 'The same key gives the same event, delivered once' })
   @IsOptional()
