@@ -221,7 +221,11 @@ describe('console (in Chromium)', () => {
     const eventIds: string[] = [];
     for (const applicantId of ['appl_1', 'appl_2']) {
       const sent = await pak
-        .post(`/v1/applications/${appId}/events`, { eventType: 'APPLICANT_COMPLETED', data: { applicantId } })
+        .post(`/v1/applications/${appId}/events`, {
+          eventType: 'APPLICANT_COMPLETED',
+          subject: applicantId,
+          data: { applicantId },
+        })
         .expect(202);
       eventIds.push(sent.body.eventId);
     }
@@ -241,6 +245,7 @@ describe('console (in Chromium)', () => {
     }
     const row = table.getByRole('row').filter({ hasText: eventIds[0] });
     await row.getByText('APPLICANT_COMPLETED').waitFor();
+    await row.getByRole('cell', { name: 'appl_1', exact: true }).waitFor();
     expect(await row.textContent()).toMatch(/500/);
     await record(page, 'failed-deliveries');
     await row.getByRole('button', { name: `Open delivery of ${eventIds[0]}` }).click();
