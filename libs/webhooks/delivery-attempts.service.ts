@@ -134,14 +134,18 @@ export class DeliveryAttempts {
     };
   }
 
-  /** Records the attempt (once), keeps the webhook's health, and ends the delivery if this was its end. */
+  /**
+   * Records the attempt (once), keeps the webhook's health, and ends the delivery if this was its end.
+   * An attempt recorded already (made before a crash the workflow did not see the end of, and made
+   * again now) keeps its first record, and the workflow goes by that: record and workflow agree.
+   */
   private async handle(
     { req, applicationId, webhook }: PreparedAttempt,
     now: Date,
     answer: HttpAttemptResult,
   ): Promise<AttemptOutcome> {
     const succeeded = answer.error === null;
-    await this.attempts.record({
+    const first = await this.attempts.record({
       deliveryId: req.deliveryId,
       applicationId,
       webhookId: webhook._id,
@@ -155,6 +159,7 @@ export class DeliveryAttempts {
       error: answer.error,
       succeeded,
     });
+    if (!first) return (await this.finishRecorded(req))!;
     const disabled =
       !succeeded &&
       (await this.health.failed(

@@ -16,13 +16,18 @@ export class WebhookAttemptsRepository implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
-  /** Idempotent: a replayed activity finds its attempt recorded and records nothing new. */
-  async record(attempt: Omit<WebhookAttempt, '_id'>): Promise<void> {
+  /**
+   * Records an attempt once for good: false, and nothing written, when it is recorded already (a
+   * re-run after a crash that made the request again).
+   */
+  async record(attempt: Omit<WebhookAttempt, '_id'>): Promise<boolean> {
     const _id = attemptIdOf(attempt.deliveryId, attempt.series, attempt.attempt);
     try {
       await this.model.collection.insertOne({ _id, ...attempt } as never);
+      return true;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      return false;
     }
   }
 
