@@ -24,6 +24,16 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('takes a duration setting only when it parses (a bare PT did pass a pattern, then read as no duration)', () => {
+    expect(validateEnvironment({ ...minimal, CONSOLE_SESSION_TTL: '12h' }).CONSOLE_SESSION_TTL).toBe('12h');
+    const attempt = () =>
+      validateEnvironment({ ...minimal, CONSOLE_SESSION_TTL: 'PT', WEBHOOK_ENDPOINT_DISABLE_AFTER: '5x' });
+    expect(attempt).toThrow(/CONSOLE_SESSION_TTL: CONSOLE_SESSION_TTL must be a duration like PT8H or 8h/);
+    expect(attempt).toThrow(
+      /WEBHOOK_ENDPOINT_DISABLE_AFTER: WEBHOOK_ENDPOINT_DISABLE_AFTER must be a duration like P5D or 5d/,
+    );
+  });
+
   it('names every bad variable and what it should be, at once', () => {
     const attempt = () =>
       validateEnvironment({

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { parseMasterKey } from '../crypto/master-keyring';
+import { parseDuration } from '../domain/duration';
 import {
   IsBoolean,
   IsIn,
@@ -12,11 +13,29 @@ import {
   Max,
   MinLength,
   Min,
+  registerDecorator,
   validateSync,
 } from 'class-validator';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/**
+ * A duration setting, checked by the parser that reads it (parseDuration), so what passes here is
+ * what the service can use.
+ */
+function IsDurationSetting(example: string): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isDurationSetting',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: ({ property }) => `${property} must be a duration like ${example}` },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parseDuration(value) !== undefined,
+      },
+    });
+}
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
@@ -132,9 +151,7 @@ export class Environment {
   WEBHOOK_CACHE_TTL_MS = 1_000;
 
   /** A webhook whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
-  @Matches(/^(P[0-9WDTHMS]+|(\d+[smhdw])+)$/i, {
-    message: 'WEBHOOK_ENDPOINT_DISABLE_AFTER must be a duration like P5D or 5d',
-  })
+  @IsDurationSetting('P5D or 5d')
   WEBHOOK_ENDPOINT_DISABLE_AFTER = 'P5D';
 
   /** How long creating or deleting an application waits for its workflow before answering "in progress". */
@@ -145,9 +162,7 @@ export class Environment {
   API_WORKFLOW_WAIT_MS = 5_000;
 
   /** How long a console sign-in lasts (ISO 8601 or 8h style); signing out ends it sooner. */
-  @Matches(/^(P[0-9WDTHMS]+|(\d+[smhdw])+)$/i, {
-    message: 'CONSOLE_SESSION_TTL must be a duration like PT8H or 8h',
-  })
+  @IsDurationSetting('PT8H or 8h')
   CONSOLE_SESSION_TTL = 'PT8H';
 
   /**
