@@ -28,13 +28,18 @@ export interface OpenedSession {
 /** Console sign-ins (a workspace token or a portal link's code, exchanged for a session) and portal links. */
 @Injectable()
 export class ConsoleSessionsService {
+  private readonly sessionTtlMs: number;
+
   constructor(
-    private readonly env: Environment,
+    env: Environment,
     private readonly sessions: ConsoleSessionsRepository,
     private readonly workspaces: WorkspacesRepository,
     private readonly applications: ApplicationsService,
     private readonly audit: AuditEventsRepository,
-  ) {}
+  ) {
+    // Checked at start to parse (libs/config/environment.ts).
+    this.sessionTtlMs = parseDuration(env.CONSOLE_SESSION_TTL)!;
+  }
 
   async signIn({ token, portalCode }: SignInDto): Promise<OpenedSession> {
     if ((token === undefined) === (portalCode === undefined)) {
@@ -96,7 +101,7 @@ export class ConsoleSessionsService {
         { field: 'token', problems: ['is not a valid workspace API token: check it was copied whole'] },
       ]);
     }
-    return this.open(workspace._id, null, parseDuration(this.env.CONSOLE_SESSION_TTL)!);
+    return this.open(workspace._id, null, this.sessionTtlMs);
   }
 
   private async signInWithPortalCode(code: string): Promise<OpenedSession> {
