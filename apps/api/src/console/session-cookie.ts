@@ -6,12 +6,14 @@ import { ApiError } from '../../../../libs/http/api-error';
 /** The console's session cookie (a random ID, HttpOnly, SameSite=Strict, Secure over https) and the refusals about it. */
 export const SESSION_COOKIE = 'aw_session';
 
-/** 256 random bits; only its SHA-256 (tokenHash) is stored. */
+/** 256 random bits (a session's ID, a portal link's code); only its SHA-256 (tokenHash) is stored. */
 export const newSessionId = () => randomBytes(32).toString('base64url');
+/** What newSessionId makes: 43 base64url characters. */
+export const SESSION_ID_PATTERN = /^[\w-]{43}$/;
 
 export const sessionIdOf = (request: Request): string | undefined => {
   const value: unknown = (request.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
-  return typeof value === 'string' && /^[\w-]{43}$/.test(value) ? value : undefined;
+  return typeof value === 'string' && SESSION_ID_PATTERN.test(value) ? value : undefined;
 };
 
 function cookieOptions(secure: boolean): CookieOptions {

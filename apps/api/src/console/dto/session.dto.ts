@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Durations } from '../../../../../libs/domain/duration';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
+import { SESSION_ID_PATTERN } from '../session-cookie';
 
 /** Sign in with a workspace API token, or with a portal link's code: one of the two. */
 export class SignInDto {
@@ -14,7 +15,7 @@ export class SignInDto {
   @ApiPropertyOptional({ description: 'The code a portal link carries after #code=' })
   @IsOptional()
   @IsString({ message: 'portalCode must be the code of a portal link' })
-  @Matches(/^[\w-]{43}$/, { message: 'portalCode must be the code of a portal link, copied whole' })
+  @Matches(SESSION_ID_PATTERN, { message: 'portalCode must be the code of a portal link, copied whole' })
   portalCode?: string;
 }
 
