@@ -148,7 +148,7 @@ export class EventIntake {
           eventId: event.eventId,
           eventType: event.eventType,
           applicationId: event.applicationId,
-          subject: event.subject ?? null,
+          subject: event.subject,
         },
         subscribed.map((e) => e._id),
       ),
