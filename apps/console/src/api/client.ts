@@ -37,6 +37,21 @@ export class ApiFailure extends Error {
   fieldError(field: string): string | undefined {
     return this.fields.find((f) => f.field === field)?.problems.join('; ');
   }
+
+  /** Whether a form shows this failure under one of its fields (else the form shows it whole). */
+  namesAny(fields: string[]): boolean {
+    return this.fields.some((f) => fields.includes(f.field));
+  }
+}
+
+/**
+ * The fields an error names: validation errors list them (`[{ field, problems }]`); a conflict on
+ * one field (NAME_TAKEN) names it alone (`{ field }`), its message being the problem.
+ */
+function fieldProblems(details: unknown, message: string): FieldProblem[] {
+  if (Array.isArray(details)) return details as FieldProblem[];
+  const field = (details as { field?: unknown } | undefined)?.field;
+  return typeof field === 'string' ? [{ field, problems: [message] }] : [];
 }
 
 /** openapi-fetch's `{ data, error, response }`, as data or a thrown ApiFailure. */
@@ -46,11 +61,12 @@ export async function call<T>(
   const { data, error, response } = await request;
   if (response.ok) return data as T;
   const body = (error ?? {}) as { code?: string; message?: string; details?: unknown };
+  const message = body.message ?? response.statusText;
   throw new ApiFailure(
     response.status,
     body.code ?? `HTTP_${response.status}`,
-    body.message ?? response.statusText,
-    Array.isArray(body.details) ? (body.details as FieldProblem[]) : [],
+    message,
+    fieldProblems(body.details, message),
   );
 }
 

@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useState, type ReactNode } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { errorText } from '../api/client';
 
 /**
@@ -17,20 +18,8 @@ export function ConfirmButton(props: {
   onConfirm: () => Promise<unknown>;
 }) {
   const [opened, { open, close }] = useDisclosure(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
-  const confirm = async () => {
-    setPending(true);
-    setError(undefined);
-    try {
-      await props.onConfirm();
-      close();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setPending(false);
-    }
-  };
+  // A mutation like every other change: its pending state and error, and an ended session, handled alike.
+  const confirm = useMutation({ mutationFn: props.onConfirm, onSuccess: close });
   return (
     <>
       <Button size="xs" variant="light" color={props.color ?? 'red'} onClick={open}>
@@ -40,16 +29,16 @@ export function ConfirmButton(props: {
         <Stack>
           <Text size="sm">{props.message}</Text>
           {props.children}
-          {error && (
+          {confirm.isError && (
             <Text c="red" size="sm" role="alert">
-              {error}
+              {errorText(confirm.error)}
             </Text>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button color={props.color ?? 'red'} onClick={confirm} loading={pending}>
+            <Button color={props.color ?? 'red'} onClick={() => confirm.mutate()} loading={confirm.isPending}>
               {props.confirmLabel ?? props.label}
             </Button>
           </Group>

@@ -8,17 +8,19 @@ import { SecretField } from './SecretField';
 
 type Application = Schemas['ApplicationResponse'];
 
-/** The Application ID and its two keys (masked, revealed on demand, audited), versions and schedule. */
+/**
+ * The Application ID and its two keys (masked, revealed on demand, audited), versions and schedule.
+ * A portal session changes nothing here, and sees the keys only when its link shows them.
+ */
 export function KeysPanel({
   application,
-  keysHidden,
   portal,
 }: {
   application: Application;
-  keysHidden: boolean;
-  portal: boolean;
+  portal: Schemas['PortalScopeView'] | null;
 }) {
   const client = useQueryClient();
+  const readOnly = portal !== null;
   const id = application.id;
   const [graceWindow, setGraceWindow] = useState('');
   const [privateKeyGeneration, setPrivateKeyGeneration] = useState(0);
@@ -35,7 +37,7 @@ export function KeysPanel({
   return (
     <Stack>
       <SecretField label="Application ID" load={async () => id} />
-      {keysHidden ? (
+      {portal && !portal.keys ? (
         <Alert color="gray">This portal link does not show the application’s keys.</Alert>
       ) : (
         <>
@@ -44,7 +46,7 @@ export function KeysPanel({
             label="Crypto Key"
             load={async () => (await credentials()).cryptoKey}
             actions={
-              !portal && (
+              !readOnly && (
                 <ConfirmButton
                   label="Regenerate"
                   title="Regenerate the Crypto Key?"
@@ -75,7 +77,7 @@ export function KeysPanel({
             label="Private App Key"
             load={async () => (await credentials()).privateAppKey}
             actions={
-              !portal && (
+              !readOnly && (
                 <ConfirmButton
                   label="Regenerate"
                   title="Regenerate the Private App Key?"
@@ -95,7 +97,7 @@ export function KeysPanel({
         </>
       )}
       <CryptoKeyVersions applicationId={id} version={application.cryptoKeyVersion} />
-      <RotationSchedule application={application} readOnly={portal} />
+      <RotationSchedule application={application} readOnly={readOnly} />
     </Stack>
   );
 }

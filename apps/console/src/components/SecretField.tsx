@@ -1,6 +1,8 @@
 import { Button, Group, Paper, Text } from '@mantine/core';
 import { useClipboard } from '@mantine/hooks';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { errorText } from '../api/client';
 
 const MASK = '••••••••••••••••••••••••';
 
@@ -9,22 +11,12 @@ const MASK = '••••••••••••••••••••••
  * audits each read), so a page that is only looked at reads no secret.
  */
 export function SecretField(props: { label: string; load: () => Promise<string>; actions?: ReactNode }) {
-  const [value, setValue] = useState<string>();
+  // Loaded once, on first use; its error shown below (an ended session leads back to sign-in).
+  const secret = useMutation({ mutationFn: props.load });
+  const value = secret.data;
   const [shown, setShown] = useState(false);
-  const [error, setError] = useState<string>();
   const clipboard = useClipboard({ timeout: 1500 });
-  const fetchValue = async () => {
-    if (value !== undefined) return value;
-    try {
-      const loaded = await props.load();
-      setValue(loaded);
-      setError(undefined);
-      return loaded;
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      return undefined;
-    }
-  };
+  const fetchValue = async () => value ?? (await secret.mutateAsync().catch(() => undefined));
   return (
     <Paper withBorder p="sm" component="section" aria-label={props.label}>
       <Text fw={600} size="sm">
@@ -64,9 +56,9 @@ export function SecretField(props: { label: string; load: () => Promise<string>;
           {props.actions}
         </Group>
       </Group>
-      {error && (
+      {secret.isError && (
         <Text c="red" size="sm" role="alert">
-          {error}
+          {errorText(secret.error)}
         </Text>
       )}
     </Paper>

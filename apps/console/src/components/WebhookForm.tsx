@@ -58,7 +58,7 @@ export function WebhookForm(props: {
     'headers',
     ...headers.flatMap((_, i) => [`headers.${i}`, `headers.${i}.key`, `headers.${i}.value`]),
   ];
-  const unplaced = save.error && !(failure && failure.fields.some((f) => placed.includes(f.field)));
+  const unplaced = save.error && !failure?.namesAny(placed);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate();

@@ -79,12 +79,9 @@ export function ApplicationFormPage() {
     },
   });
   const failure = save.error instanceof ApiFailure ? save.error : undefined;
-  const errorOf = (field: keyof Fields) =>
-    failure?.fieldError(field) ??
-    (field === 'name' && failure?.code === 'NAME_TAKEN' ? failure.message : undefined);
+  const errorOf = (field: keyof Fields) => failure?.fieldError(field);
   const unplaced =
-    save.error &&
-    !(['name', 'description', 'redirectUrl', 'encryptionMethod', 'mode'] as const).some(errorOf);
+    save.error && !failure?.namesAny(['name', 'description', 'redirectUrl', 'encryptionMethod', 'mode']);
   const set = (field: keyof Fields) => (value: string) => setFields((f) => ({ ...f, [field]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();

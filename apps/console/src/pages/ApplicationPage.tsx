@@ -63,11 +63,7 @@ export function ApplicationPage() {
           ))}
         </Tabs.List>
         <Tabs.Panel value="keys" pt="md">
-          <KeysPanel
-            application={app}
-            keysHidden={portal !== null && !portal.keys}
-            portal={portal !== null}
-          />
+          <KeysPanel application={app} portal={portal} />
         </Tabs.Panel>
         <Tabs.Panel value="webhook" pt="md">
           <WebhooksPanel application={app} />
