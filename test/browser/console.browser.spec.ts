@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
@@ -16,6 +15,7 @@ import {
   launchChromium,
   screenshot,
 } from '../support/browser';
+import { expireNow } from '../support/console-sessions';
 import { pollUntil } from '../support/poll';
 import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
@@ -411,11 +411,7 @@ describe('console (in Chromium)', () => {
     const page = await freshPage();
     await signIn(page, workspace.apiToken);
     const [cookie] = await page.context().cookies();
-    const idHash = createHash('sha256').update(cookie.value).digest('hex');
-    const ended = await db()
-      .collection('console_sessions')
-      .updateOne({ _id: idHash as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(ended.modifiedCount).toBe(1);
+    expect(await expireNow(db(), 'console_sessions', cookie.value)).toBe(1);
     await page.getByRole('button', { name: 'Create application' }).click();
     await page.getByLabel('Application Name').fill('After expiry');
     await page.getByRole('button', { name: 'Save changes' }).click();

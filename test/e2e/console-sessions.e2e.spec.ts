@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { createHash } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +6,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
+import { expireNow } from '../support/console-sessions';
 import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, tenantWithApplication } from '../support/webhooks';
 
@@ -121,10 +121,7 @@ describe('console sessions and portal links', () => {
     expect((await current(signedOut).expect(401)).body.code).toBe('SESSION_EXPIRED');
 
     const expiring = await session();
-    const idHash = createHash('sha256').update(expiring.split('=')[1]).digest('hex');
-    await db()
-      .collection('console_sessions')
-      .updateOne({ _id: idHash as never }, { $set: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await expireNow(db(), 'console_sessions', expiring.split('=')[1])).toBe(1);
     await current(expiring).expect(401);
     await request(client.server).get('/v1/applications').set('cookie', expiring).expect(401);
 
@@ -150,12 +147,7 @@ describe('console sessions and portal links', () => {
       .expect(201);
     expect(Date.parse(link.body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     const code = new URL(link.body.url).hash.slice('#code='.length);
-    await db()
-      .collection('portal_links')
-      .updateOne(
-        { _id: createHash('sha256').update(code).digest('hex') as never },
-        { $set: { expiresAt: new Date(Date.now() - 1) } },
-      );
+    expect(await expireNow(db(), 'portal_links', code)).toBe(1);
     expect((await signIn({ portalCode: code }).expect(401)).body.code).toBe('PORTAL_LINK_INVALID');
     const audit = await as.get(`/v1/applications/${app.id}/audit-events`).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('portal_link.issued');
