@@ -141,6 +141,8 @@ describe('console (in Chromium)', () => {
     await page.getByRole('heading', { name: 'KYC onboarding' }).waitFor();
     const cryptoKey = page.getByRole('region', { name: 'Crypto Key' });
     await cryptoKey.waitFor({ timeout: 30_000 });
+    // Checked with a light button hovered: its text must hold its contrast on the hover background too.
+    await cryptoKey.getByRole('button', { name: 'Regenerate' }).hover();
     await record(page, 'application-keys');
     const appId = page.url().split('/applications/')[1].split('/')[0];
     expect(appId).toMatch(/^app_/);
@@ -203,6 +205,7 @@ describe('console (in Chromium)', () => {
     await form.getByText(/url must/i).waitFor();
     await form.getByText('Webhook-Signature is set by the service and cannot be a custom header').waitFor();
     expect(await form.getByLabel('Key', { exact: true }).nth(1).getAttribute('aria-invalid')).toBe('true');
+    await form.getByRole('button', { name: 'Add response headers' }).hover();
     await record(page, 'webhook-form');
     await form.getByLabel('Webhook URL').fill(receiver.url);
     await form.getByLabel('Key', { exact: true }).nth(1).fill('X-Source');

@@ -26,6 +26,10 @@ const contrast: CSSVariablesResolver = () => ({
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
     '--mantine-color-error': 'var(--mantine-color-red-9)',
+    // Light buttons and links: darker text, and for blue a paler hover, so the text holds 4.5:1 hovered too.
+    '--mantine-color-red-light-color': 'color-mix(in srgb, var(--mantine-color-red-9) 85%, black)',
+    '--mantine-color-blue-light-color': 'var(--mantine-color-blue-9)',
+    '--mantine-color-blue-light-hover': 'var(--mantine-color-blue-1)',
   },
   dark: {},
 });
