@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryInput, DispatchEventInput, OperationalEvent, Recorded } from '../libs/domain/webhooks';
+import { DeliverySequences } from '../libs/webhooks/delivery-sequences';
 import { EventIntake } from '../libs/webhooks/event-intake.service';
 
 /** The event dispatch's steps: record the event, open its deliveries; and raising operational events. */
 @Injectable()
 export class WebhookEventsActivities {
-  constructor(private readonly intake: EventIntake) {}
+  constructor(
+    private readonly intake: EventIntake,
+    private readonly sequences: DeliverySequences,
+  ) {}
 
   async recordEvent(input: DispatchEventInput): Promise<void> {
     await this.intake.record(input);
@@ -24,6 +28,11 @@ export class WebhookEventsActivities {
 
   openDeliveries(event: Parameters<EventIntake['openDeliveries']>[0]): Promise<DeliveryInput[]> {
     return this.intake.openDeliveries(event);
+  }
+
+  /** Whether an event's dispatch is over (a delivery sequence asks, about an event it still waits for). */
+  dispatchEnded(eventId: string): Promise<boolean> {
+    return this.sequences.dispatchEnded(eventId);
   }
 
   /** Raises an operational event (WEBHOOK_ENDPOINT_DISABLED, APPLICATION_CRYPTO_KEY_ROTATED). */

@@ -2,6 +2,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -12,7 +13,9 @@ import type { WebhookAttemptsActivities } from '../activities/webhook-attempts.a
 import { jittered } from '../libs/domain/retry-policy';
 import { DeliveryInput, DeliveryState, statusAfterAttempt } from '../libs/domain/webhooks';
 import { SearchAttributes } from '../libs/temporal/search-attributes';
+import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { heartbeatingWebhookAttempt, webhookAttempt } from './activity-options';
+import { deliveryEndedSignal } from './delivery-sequence.signals';
 
 const { attemptDelivery, cancelDelivery } =
   proxyActivities<WebhookAttemptsActivities>(heartbeatingWebhookAttempt);
@@ -73,5 +76,18 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
     await cancelDelivery({ deliveryId: input.deliveryId, series: input.series });
   }
   upsertSearchAttributes([{ key: SearchAttributes.DeliveryStatus, value: state.status }]);
+  if (input.inSequence && input.subject) await letNextGo(input.webhookId, input.subject, input.eventId);
   return state;
+}
+
+/** Tells the subject's delivery sequence that this delivery ended, so that the next may go. */
+async function letNextGo(webhookId: string, subject: string, eventId: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(WorkflowIds.deliverySequence(webhookId, subject)).signal(
+      deliveryEndedSignal,
+      eventId,
+    );
+  } catch {
+    // No sequence runs (terminated by hand): nothing waits for this one.
+  }
 }

@@ -35,6 +35,13 @@ export const SUBJECT_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const SUBJECT_RULE =
   "subject must be 1 to 128 letters, digits, '.', '_', ':' or '-' (an applicant's ID, not personal data)";
 
+/**
+ * How a webhook takes events: `none`, as they come (the fastest); `subject`, one at a time per
+ * subject in the order the events were accepted (see deliverySequence).
+ */
+export const WEBHOOK_ORDERINGS = ['none', 'subject'] as const;
+export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
+
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -56,6 +63,8 @@ export interface DeliveryInput {
   retryScheduleMs: number[];
   /** Which series of attempts: 1 for the first delivery, +1 for each retry of it. */
   series: number;
+  /** Made in its subject's delivery sequence, which it tells when it ends (never for a retry). */
+  inSequence?: boolean;
 }
 
 /** One attempt, as the delivery workflow asks for it. */
@@ -118,7 +127,39 @@ export interface DispatchEventInput {
   onlyWebhookId?: string;
   /** Who the event is about, when the sender said (SUBJECT_PATTERN). */
   subject?: string;
+  /**
+   * Webhooks that take the event in its subject's sequence (ordering `subject`), as found when it
+   * was accepted: their sequences have it in line, and the dispatch tells them its delivery.
+   */
+  orderedWebhookIds?: string[];
   requestedBy: ActorRef;
+}
+
+/** An event in line in a delivery sequence. */
+export interface SequencedEvent {
+  eventId: string;
+  /** Its delivery once opened; null when it does not go to this webhook after all. */
+  delivery?: DeliveryInput | null;
+  /** Its delivery workflow was started: the sequence waits for it to end. */
+  started?: boolean;
+  /** Its delivery workflow ended: the next event may go. */
+  ended?: boolean;
+}
+
+/** The deliveries of one webhook for one subject, one at a time (carried over continue-as-new). */
+export interface DeliverySequenceInput {
+  applicationId: string;
+  webhookId: string;
+  subject: string;
+  line?: SequencedEvent[];
+  /** The last events through the line, so that a repeated signal about one is ignored. */
+  recent?: string[];
+}
+
+/** What a delivery sequence shows an operator (its `state` query). */
+export interface DeliverySequenceState {
+  waiting: number;
+  head: SequencedEvent | null;
 }
 
 /** An event the service itself raises about an application (not one a client sent). */

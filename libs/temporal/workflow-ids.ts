@@ -14,6 +14,8 @@ export const WorkflowIds = {
   eventDispatch: (eventId: string) => `event-dispatch:${eventId}`,
   /** One per (event, webhook); a retry of a failed delivery is a new run under the same ID. */
   webhookDelivery: (eventId: string, webhookId: string) => `webhook-delivery:${eventId}:${webhookId}`,
+  /** The deliveries of one webhook for one subject, made one at a time (ordering `subject`). */
+  deliverySequence: (webhookId: string, subject: string) => `delivery-sequence:${webhookId}:${subject}`,
   webhookRecovery: (webhookId: string, since: string) => `webhook-recovery:${webhookId}:${since}`,
 } as const;
 

@@ -96,6 +96,31 @@ export class WorkflowStarter {
     }
   }
 
+  /** Signals a workflow, starting it first (with these options) if none runs under its ID. */
+  async signalWithStart<W extends Workflow, Args extends unknown[]>(
+    workflow: W,
+    options: Omit<StartOptions<W>, 'workflowIdConflictPolicy'> & {
+      signal: SignalDefinition<Args>;
+      signalArgs: Args;
+    },
+  ): Promise<void> {
+    await this.client.workflow.signalWithStart(workflow, {
+      ...options,
+      taskQueue: this.taskQueue,
+    } as Parameters<Client['workflow']['signalWithStart']>[1]);
+  }
+
+  /** Whether a workflow has ended, or never ran (none runs under its ID). */
+  async ended(workflowId: string): Promise<boolean> {
+    try {
+      const { status } = await this.client.workflow.getHandle(workflowId).describe();
+      return status.name !== 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return true;
+      throw err;
+    }
+  }
+
   /** Signals a running workflow; false when there is none (finished, or never started). */
   async signal<Args extends unknown[]>(
     workflowId: string,

@@ -26,6 +26,7 @@ import { eventDispatch } from '../../workflows/event-dispatch.workflow';
 import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
 import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
+import { DeliverySequences } from './delivery-sequences';
 import { sealEventData } from './event-data';
 
 /** An event as accepted, its data in clear (sealed before it goes anywhere). */
@@ -44,16 +45,22 @@ export class EventIntake {
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly sources: AttemptSources,
+    private readonly sequences: DeliverySequences,
   ) {}
 
   /**
    * Accepts an event: starts its dispatch workflow, or finds the one already started for the same
-   * event ID (an idempotent repeat). Either way the event is durably accepted when this returns.
+   * event ID (an idempotent repeat). Either way the event is durably accepted when this returns,
+   * and in line in the delivery sequences of its subject, so that the order of acceptance holds.
    */
   async accept({ data, ...event }: AcceptedEvent): Promise<void> {
+    const ordered = event.subject
+      ? await this.webhooks.listOrdered(event.applicationId, event.eventType)
+      : [];
     const input: DispatchEventInput = {
       ...event,
       sealedData: sealEventData(this.keyring, event.eventId, data),
+      ...(ordered.length > 0 ? { orderedWebhookIds: ordered } : {}),
     };
     await this.workflows.start(eventDispatch, {
       workflowId: WorkflowIds.eventDispatch(input.eventId),
@@ -68,6 +75,8 @@ export class EventIntake {
         ...subjectSearchAttribute(input.subject),
       ],
     });
+    if (event.subject && ordered.length > 0)
+      await this.sequences.lineUp({ ...event, subject: event.subject }, ordered);
   }
 
   /** Raises an operational event: dispatched like any other, once per occurrence. */
@@ -104,7 +113,18 @@ export class EventIntake {
   async dispatch(input: Recorded<DispatchEventInput>): Promise<number> {
     await this.record(input);
     const deliveries = await this.openDeliveries(input);
-    await Promise.all(deliveries.map((delivery) => this.startDelivery(delivery)));
+    const ordered = input.orderedWebhookIds ?? [];
+    await Promise.all([
+      ...deliveries.filter((d) => !ordered.includes(d.webhookId)).map((d) => this.startDelivery(d)),
+      // Each sequence that has the event in line hears of it, even when it no longer goes there.
+      ...ordered.map((webhookId) =>
+        this.sequences.opened(
+          { ...input, subject: input.subject! },
+          webhookId,
+          deliveries.find((d) => d.webhookId === webhookId) ?? null,
+        ),
+      ),
+    ]);
     return deliveries.length;
   }
 

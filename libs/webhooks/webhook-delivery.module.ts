@@ -5,6 +5,7 @@ import { AttemptSources } from './attempt-sources';
 import { ApplicationWebhooksCleanup } from './application-webhooks-cleanup.service';
 import { DeliveryAttempts } from './delivery-attempts.service';
 import { DeliveryControl } from './delivery-control.service';
+import { DeliverySequences } from './delivery-sequences';
 import { WebhookHealth } from './webhook-health';
 import { EventIntake } from './event-intake.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
@@ -15,6 +16,7 @@ const services = [
   DeliveryAttempts,
   WebhookHealth,
   DeliveryControl,
+  DeliverySequences,
   WebhookSecretsService,
   ApplicationWebhooksCleanup,
 ];

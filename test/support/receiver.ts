@@ -25,6 +25,9 @@ export interface ReceiverOptions {
   port?: number;
   /** Share of requests answered 500 instead of as told (0 to 1): a flaky receiver. */
   failShare?: number;
+  /** Share of requests answered only after a random delay of up to `slowMs` (default 500): a slow one. */
+  slowShare?: number;
+  slowMs?: number;
   /** Key first receipts by path and message ID, for many webhooks on one receiver (`/hook/7`). */
   byPath?: boolean;
   /** Keep every request in full (default); benchmarks keep only the first receipt of each message. */
@@ -51,6 +54,8 @@ export class Receiver {
 
   /** Judges each request as it arrives, while its timestamp is fresh. */
   check?: (request: ReceivedRequest) => boolean;
+  /** How to answer this request, when it decides (else as told by `answer`). */
+  answerFor?: (request: ReceivedRequest) => Behaviour | undefined;
   /** What a receiver on the same port recorded before this one took over. */
   previous: ReceivedRequest[] = [];
 
@@ -95,10 +100,13 @@ export class Receiver {
     received.verdict = this.check?.(received);
     if (this.options.keepRequests ?? true) this.requests.push(received);
     const index = Math.min(this.requestCount++, this.behaviours.length - 1);
-    let behaviour = this.behaviours[index] ?? { status: 200, body: 'ok' };
+    let behaviour = this.answerFor?.(received) ?? this.behaviours[index] ?? { status: 200, body: 'ok' };
     if (this.options.failShare && Math.random() < this.options.failShare) {
       this.refused++;
       behaviour = { status: 500, body: 'failing on purpose' };
+    }
+    if (this.options.slowShare && Math.random() < this.options.slowShare) {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * (this.options.slowMs ?? 500)));
     }
     if ('destroy' in behaviour) return void req.socket.destroy();
     if ('hangMs' in behaviour) {
@@ -155,8 +163,8 @@ export class Receiver {
 export class Receivers {
   private readonly started: Receiver[] = [];
 
-  async start(): Promise<Receiver> {
-    const receiver = await Receiver.start();
+  async start(options: ReceiverOptions = {}): Promise<Receiver> {
+    const receiver = await Receiver.start(options);
     this.started.push(receiver);
     return receiver;
   }

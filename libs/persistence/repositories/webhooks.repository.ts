@@ -7,7 +7,15 @@ import { Webhook } from '../schemas/webhook.schema';
 export type WebhookChanges = Partial<
   Pick<
     Webhook,
-    'name' | 'url' | 'headers' | 'eventTypes' | 'enabled' | 'disabledReason' | 'retryPolicy' | 'failingSince'
+    | 'name'
+    | 'url'
+    | 'headers'
+    | 'eventTypes'
+    | 'enabled'
+    | 'disabledReason'
+    | 'retryPolicy'
+    | 'ordering'
+    | 'failingSince'
   >
 >;
 
@@ -61,6 +69,24 @@ export class WebhooksRepository implements OnModuleInit {
       .sort({ _id: 1 })
       .lean()
       .exec();
+  }
+
+  /** The IDs of the enabled webhooks that take this event type one at a time per subject. */
+  async listOrdered(applicationId: string, eventType: string): Promise<string[]> {
+    const ordered = await this.model
+      .find(
+        {
+          applicationId,
+          enabled: true,
+          ordering: 'subject',
+          $or: [{ eventTypes: { $size: 0 } }, { eventTypes: eventType }],
+        },
+        { _id: 1 },
+      )
+      .sort({ _id: 1 })
+      .lean()
+      .exec();
+    return ordered.map((w) => w._id);
   }
 
   async update(applicationId: string, id: string, changes: WebhookChanges): Promise<Webhook | null> {

@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 import type { RetryPolicySpec } from '../../domain/retry-policy';
+import { WEBHOOK_ORDERINGS, WebhookOrdering } from '../../domain/webhooks';
 
 @Schema({ _id: false, versionKey: false })
 export class WebhookHeader {
@@ -41,6 +42,10 @@ export class Webhook {
 
   @Prop({ type: String, default: null })
   disabledReason: string | null;
+
+  /** `subject`: one delivery at a time per subject, in acceptance order (absent in webhooks made before: none). */
+  @Prop({ type: String, enum: WEBHOOK_ORDERINGS, default: 'none' })
+  ordering: WebhookOrdering;
 
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
   retryPolicy: RetryPolicySpec | null;

@@ -18,6 +18,7 @@ export function webhookView(webhook: Webhook, sensitiveValues: Record<string, st
     eventTypes: webhook.eventTypes,
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
+    ordering: webhook.ordering ?? 'none',
     failingSince: webhook.failingSince?.toISOString() ?? null,
     retryPolicy: { schedule: retrySchedule(webhook.retryPolicy).map(formatDuration) },
     createdAt: webhook.createdAt.toISOString(),

@@ -68,7 +68,7 @@ export class WebhooksService {
   ) {}
 
   async create(principal: CustomerPrincipal, appId: string, dto: CreateWebhookDto): Promise<WebhookResponse> {
-    rejectNulls(dto, ['enabled']);
+    rejectNulls(dto, ['enabled', 'ordering']);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy = dto.retryPolicy ? retryPolicySpec(dto.retryPolicy) : null;
     await this.check(application.mode, { url: dto.url, headers: dto.headers, retryPolicy });
@@ -86,6 +86,7 @@ export class WebhooksService {
       enabled: dto.enabled ?? true,
       disabledReason: null,
       retryPolicy,
+      ordering: dto.ordering ?? 'none',
       failingSince: null,
       lastSuccessAt: null,
     });
@@ -107,7 +108,7 @@ export class WebhooksService {
     id: string,
     dto: UpdateWebhookDto,
   ): Promise<WebhookResponse> {
-    rejectNulls(dto, ['name', 'url', 'enabled']);
+    rejectNulls(dto, ['name', 'url', 'enabled', 'ordering']);
     const webhook = await this.owned(principal, appId, id);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy =
@@ -124,6 +125,7 @@ export class WebhooksService {
       ...(headers ? { headers } : {}),
       ...(dto.eventTypes !== undefined ? { eventTypes: [...new Set(dto.eventTypes)] } : {}),
       ...(retryPolicy !== undefined ? { retryPolicy } : {}),
+      ...(dto.ordering !== undefined ? { ordering: dto.ordering } : {}),
       ...(dto.enabled !== undefined ? switchedByCustomer(dto.enabled) : {}),
     });
     if (!updated) throw this.notFound(id);

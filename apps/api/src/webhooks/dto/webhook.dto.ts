@@ -19,7 +19,7 @@ import {
 } from 'class-validator';
 import { Durations } from '../../../../../libs/domain/duration';
 import { MAX_URL_LENGTH, normalizedHttpUrl } from '../../../../../libs/domain/http-url';
-import { EVENT_TYPES } from '../../../../../libs/domain/webhooks';
+import { EVENT_TYPES, WEBHOOK_ORDERINGS, WebhookOrdering } from '../../../../../libs/domain/webhooks';
 import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
 import { trimmed } from '../../../../../libs/http/transforms';
@@ -115,6 +115,16 @@ class WebhookFields {
   enabled?: boolean;
 
   @ApiPropertyOptional({
+    enum: WEBHOOK_ORDERINGS,
+    default: 'none',
+    description:
+      '`subject`: the events about one subject go one at a time, in the order they were accepted (the next once the one before succeeded or finally failed); `none`: as they come, the fastest',
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_ORDERINGS, { message: "ordering must be 'none' or 'subject'" })
+  ordering?: WebhookOrdering;
+
+  @ApiPropertyOptional({
     type: RetryPolicyDto,
     description: 'Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h',
   })
@@ -196,6 +206,8 @@ export class WebhookResponse {
   @ApiProperty({ type: [String], description: 'Empty: every event type' }) eventTypes: string[];
   @ApiProperty() enabled: boolean;
   @ApiProperty({ nullable: true, type: String }) disabledReason: string | null;
+  @ApiProperty({ enum: WEBHOOK_ORDERINGS, description: '`subject`: one at a time per subject, in order' })
+  ordering: WebhookOrdering;
   @ApiProperty({
     nullable: true,
     type: String,

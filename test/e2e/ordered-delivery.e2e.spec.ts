@@ -1,0 +1,95 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ApiClient } from '../support/api-client';
+import { dropDatabase, startApi } from '../support/app';
+import { pollUntil } from '../support/poll';
+import { Receiver, Receivers } from '../support/receiver';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
+
+const SUBJECTS = 20;
+const EVENTS_PER_SUBJECT = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Ordering `subject`: a webhook gets the events about one subject one at a time, in the order they
+ * were accepted, whatever its receiver and the worker do meanwhile; a webhook without ordering
+ * gets the same events as they come.
+ */
+describe('ordered delivery per subject', () => {
+  let api: NestExpressApplication;
+  let worker: ServiceProcess | undefined;
+  const receivers = new Receivers();
+
+  const startWorkerProcess = async () => {
+    const started = startServiceProcess('worker');
+    await started.waitFor(/Worker polling task queue/, 60_000);
+    return started;
+  };
+  const killWorker = async () => {
+    worker!.child.kill('SIGKILL');
+    await worker!.exited;
+    worker = await startWorkerProcess();
+  };
+
+  beforeAll(async () => {
+    api = await startApi();
+    worker = await startWorkerProcess();
+  }, 90_000);
+
+  afterAll(async () => {
+    worker?.child.kill('SIGKILL');
+    await receivers.stopAll();
+    await dropDatabase(api);
+    await api?.close();
+  });
+
+  it(`delivers ${SUBJECTS} subjects × ${EVENTS_PER_SUBJECT} events in acceptance order while the receiver fails and the worker dies twice`, async () => {
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const flaky = await receivers.start({ failShare: 0.25, slowShare: 0.3, slowMs: 400 });
+    const steady = await receivers.start();
+    const retryPolicy = { schedule: Array(12).fill('PT1S') };
+    await addWebhook(as, app.id, { url: flaky.url, ordering: 'subject', retryPolicy });
+    await addWebhook(as, app.id, { url: steady.url, retryPolicy });
+
+    // Each subject's events are sent one after the other (each accepted before the next is sent),
+    // the subjects side by side.
+    const accepted = new Map<string, string[]>();
+    const started = performance.now();
+    const sending = Promise.all(
+      Array.from({ length: SUBJECTS }, async (_, s) => {
+        const subject = `appl_${s}`;
+        accepted.set(subject, []);
+        for (let i = 0; i < EVENTS_PER_SUBJECT; i++) {
+          const eventId = await sendEvent(as, app.id, { subject, data: { applicantId: subject, step: i } });
+          accepted.get(subject)!.push(eventId);
+          await sleep(Math.random() * 100);
+        }
+      }),
+    );
+    await sleep(2_000);
+    await killWorker();
+    await sleep(3_000);
+    await killWorker();
+    await sending;
+
+    const all = [...accepted.values()].flat();
+    const everyOne = (receiver: Receiver) => () =>
+      pollUntil(
+        async () => all.filter((id) => receiver.received.has(id)).length,
+        (n) => n === all.length,
+        { timeoutMs: 240_000, intervalMs: 500 },
+      ).then(() => performance.now() - started);
+    const [steadyDone, flakyDone] = await Promise.all([everyOne(steady)(), everyOne(flaky)()]);
+
+    // Every subject's first successful receipts came in the order its events were accepted.
+    for (const [subject, ids] of accepted) {
+      const byReceipt = [...ids].sort((a, b) => flaky.received.get(a)! - flaky.received.get(b)!);
+      expect({ subject, order: byReceipt }).toEqual({ subject, order: ids });
+    }
+    // The webhook without ordering was not held back by the other's failures.
+    expect(steadyDone).toBeLessThan(flakyDone);
+    process.stdout.write(
+      `ordered delivery: ${all.length} events, every one received by both; unordered webhook done after ${(steadyDone / 1000).toFixed(1)} s, ordered after ${(flakyDone / 1000).toFixed(1)} s (${flaky.refused} requests failed on purpose, worker killed twice)\n`,
+    );
+  }, 420_000);
+});

@@ -1,0 +1,110 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  condition,
+  continueAsNew,
+  ParentClosePolicy,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
+import type { DeliveryInput, DeliverySequenceInput, SequencedEvent } from '../libs/domain/webhooks';
+import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
+import { WorkflowIds } from '../libs/temporal/workflow-ids';
+import { quickStep } from './activity-options';
+import {
+  deliveryEndedSignal,
+  deliveryOpenedSignal,
+  eventAcceptedSignal,
+  sequenceStateQuery,
+} from './delivery-sequence.signals';
+import { webhookDelivery } from './webhook-delivery.workflow';
+
+const { dispatchEnded } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
+
+/** An idle sequence closes after this; the next event about the subject starts it again. */
+const IDLE_MS = 60_000;
+/** An event accepted but not yet opened: first look whether its dispatch is still coming, then less often. */
+const FIRST_LOOK_MS = 5_000;
+const LAST_LOOK_MS = 60_000;
+/** How many events through the line are remembered, to ignore repeated signals about them. */
+const RECENT = 256;
+/** History length at which a run hands over to the next (well under Temporal's limits). */
+const LONG_HISTORY = 4_000;
+
+/**
+ * Delivery sequence of one webhook for one subject (ordering `subject`): the events about the
+ * subject are delivered one at a time, in the order they were accepted. Each takes its place in
+ * line when the API accepts it; its dispatch opens its delivery; its delivery workflow starts when
+ * the one before it has ended, succeeded or finally failed. Other subjects have sequences of their own.
+ */
+export async function deliverySequence(input: DeliverySequenceInput): Promise<void> {
+  const line: SequencedEvent[] = input.line ?? [];
+  const recent: string[] = input.recent ?? [];
+  const inLine = (eventId: string) => line.find((e) => e.eventId === eventId);
+  const tooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > LONG_HISTORY;
+
+  setHandler(eventAcceptedSignal, (eventId) => {
+    if (!inLine(eventId) && !recent.includes(eventId)) line.push({ eventId });
+  });
+  setHandler(deliveryOpenedSignal, ({ eventId, delivery }) => {
+    const event = inLine(eventId);
+    if (event) event.delivery ??= delivery;
+    // Opened without a place yet (the API stopped before it told us): it goes last.
+    else if (!recent.includes(eventId)) line.push({ eventId, delivery });
+  });
+  setHandler(deliveryEndedSignal, (eventId) => ended(eventId));
+  setHandler(sequenceStateQuery, () => ({ waiting: line.length, head: line[0] ?? null }));
+
+  function ended(eventId: string): void {
+    const event = inLine(eventId);
+    if (event) event.ended = true;
+  }
+
+  /** Waits for the event's delivery to be opened, or for its dispatch to be found over without it. */
+  async function opened(event: SequencedEvent): Promise<void> {
+    for (let look = FIRST_LOOK_MS; event.delivery === undefined && !tooLong();) {
+      if (await condition(() => event.delivery !== undefined || tooLong(), look)) continue;
+      // Its dispatch ended without a word for us (a repeated request, a webhook changed since): skip it.
+      if ((await dispatchEnded(event.eventId)) && event.delivery === undefined) event.delivery = null;
+      look = Math.min(look * 2, LAST_LOOK_MS);
+    }
+  }
+
+  async function start(event: SequencedEvent, delivery: DeliveryInput): Promise<void> {
+    event.started = true;
+    try {
+      const child = await startChild(webhookDelivery, {
+        workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
+        args: [delivery],
+        // The delivery outlives this run: a long line hands over to the next run meanwhile.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: deliverySearchAttributes(delivery),
+      });
+      // The delivery tells the sequence when it ends; its result also covers one terminated by hand.
+      const end = () => ended(event.eventId);
+      child.result().then(end, end);
+    } catch (err) {
+      // Started before (a signal repeated after this sequence forgot the event): its turn is over.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      event.ended = true;
+    }
+  }
+
+  for (;;) {
+    if (tooLong()) await continueAsNew<typeof deliverySequence>({ ...input, line, recent });
+    if (line.length === 0 && !(await condition(() => line.length > 0 || tooLong(), IDLE_MS))) return;
+    const head = line[0];
+    if (!head) continue;
+    await opened(head);
+    if (head.delivery && !head.started) await start(head, head.delivery);
+    if (head.started) await condition(() => head.ended === true || tooLong());
+    if (head.delivery === null || head.ended) {
+      line.shift();
+      recent.push(head.eventId);
+      if (recent.length > RECENT) recent.shift();
+    }
+  }
+}
