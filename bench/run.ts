@@ -6,6 +6,7 @@ import { deliveryThroughput } from './delivery-throughput';
 import { failedView } from './failed-view';
 import { fanOut } from './fan-out';
 import { intake } from './intake';
+import { ordered } from './ordered';
 import { soak } from './soak';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'fan-out': fanOut,
   intake,
   'failed-view': failedView,
+  ordered,
   soak,
 };
 

@@ -304,10 +304,17 @@ describe('console (in Chromium)', () => {
     await billing.getByRole('button', { name: 'Edit' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit Billing' });
     await edit.getByLabel('Webhook Name').fill('Billing v2');
+    await edit.getByRole('radio', { name: 'One at a time per subject' }).check();
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('cell', { name: 'Billing v2', exact: true }).waitFor();
+    await billing.getByText('One at a time per subject').waitFor();
     const [stored] = (await as.get(`/v1/applications/${app.id}/webhooks`).expect(200)).body.items;
-    expect(stored).toMatchObject({ name: 'Billing v2', url: good.url, eventTypes: ['APPLICANT_COMPLETED'] });
+    expect(stored).toMatchObject({
+      name: 'Billing v2',
+      url: good.url,
+      eventTypes: ['APPLICANT_COMPLETED'],
+      ordering: 'subject',
+    });
 
     // The signing secret: revealed, rotated (a new one shows).
     await billing.getByRole('button', { name: 'Signing secret' }).click();

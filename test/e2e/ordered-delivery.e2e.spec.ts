@@ -4,7 +4,7 @@ import { dropDatabase, startApi } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receiver, Receivers } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
-import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 const SUBJECTS = 20;
 const EVENTS_PER_SUBJECT = 20;
@@ -92,4 +92,64 @@ describe('ordered delivery per subject', () => {
       `ordered delivery: ${all.length} events, every one received by both; unordered webhook done after ${(steadyDone / 1000).toFixed(1)} s, ordered after ${(flakyDone / 1000).toFixed(1)} s (${flaky.refused} requests failed on purpose, worker killed twice)\n`,
     );
   }, 420_000);
+
+  it('lets other subjects flow while one is stuck, and the next go once the stuck one finally fails', async () => {
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const target = await receivers.start();
+    // Events whose data says so fail until the receiver is mended.
+    let mended = false;
+    target.answerFor = (r) => (!mended && r.body.includes('"fail":true') ? { status: 500 } : undefined);
+    const webhook = await addWebhook(as, app.id, {
+      url: target.url,
+      ordering: 'subject',
+      retryPolicy: { schedule: ['PT2S', 'PT2S'] },
+    });
+
+    const stuck = await sendEvent(as, app.id, { subject: 'appl_stuck', data: { fail: true } });
+    const next = await sendEvent(as, app.id, { subject: 'appl_stuck', data: { step: 2 } });
+    const sentOthers = performance.now();
+    const others: string[] = [];
+    for (let i = 0; i < 5; i++) others.push(await sendEvent(as, app.id, { subject: 'appl_other' }));
+    await pollUntil(
+      async () => others.filter((id) => target.received.has(id)).length,
+      (n) => n === others.length,
+      { timeoutMs: 20_000 },
+    );
+    const othersTook = performance.now() - sentOthers;
+    // Meanwhile the stuck subject's next event waits its turn.
+    expect(target.received.has(next)).toBe(false);
+
+    const failed = await finishedDelivery(as, app.id, stuck, webhook.id);
+    expect(failed).toMatchObject({ status: 'failed', attemptCount: 3 });
+    const delivered = await finishedDelivery(as, app.id, next, webhook.id);
+    expect(delivered.status).toBe('succeeded');
+    type Attempt = { startedAt: string; durationMs: number };
+    const lastFailureEnd = Math.max(
+      ...failed.attempts.map((a: Attempt) => Date.parse(a.startedAt) + a.durationMs),
+    );
+    const nextStarted = Date.parse(delivered.attempts[0].startedAt);
+    expect(nextStarted).toBeGreaterThanOrEqual(lastFailureEnd);
+    expect(othersTook).toBeLessThan(nextStarted - Date.parse(failed.attempts[0].startedAt));
+
+    // A retry by hand goes at once, outside the sequence.
+    mended = true;
+    await as.post(`/v1/applications/${app.id}/deliveries/${stuck}:${webhook.id}/retry`).expect(202);
+    const retried = await finishedDelivery(as, app.id, stuck, webhook.id);
+    expect(retried).toMatchObject({ status: 'succeeded', series: 2 });
+  }, 120_000);
+
+  it('takes ordering on a webhook, shows it, and refuses what it cannot be', async () => {
+    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const base = `/v1/applications/${app.id}/webhooks`;
+    const created = await as.post(base, { name: 'r', url: 'https://example.com/hook' }).expect(201);
+    expect(created.body.ordering).toBe('none');
+    const changed = await as.patch(`${base}/${created.body.id}`, { ordering: 'subject' }).expect(200);
+    expect(changed.body.ordering).toBe('subject');
+    for (const ordering of ['fifo', null, 1, ['subject'], 'Subject']) {
+      const refused = await as.patch(`${base}/${created.body.id}`, { ordering }).expect(400);
+      expect(refused.body.details).toEqual([expect.objectContaining({ field: 'ordering' })]);
+    }
+    const kept = await as.get(`${base}/${created.body.id}`).expect(200);
+    expect(kept.body.ordering).toBe('subject');
+  });
 });

@@ -1,4 +1,15 @@
-import { Alert, Button, Checkbox, CloseButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  CloseButton,
+  Group,
+  Modal,
+  Radio,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
 import { api, ApiFailure, call, errorText, Schemas } from '../api/client';
@@ -21,6 +32,7 @@ export function WebhookForm(props: {
   const [name, setName] = useState(webhook?.name ?? '');
   const [url, setUrl] = useState(webhook?.url ?? '');
   const [eventTypes, setEventTypes] = useState<string[]>(webhook?.eventTypes ?? []);
+  const [ordering, setOrdering] = useState<Webhook['ordering']>(webhook?.ordering ?? 'none');
   const [headers, setHeaders] = useState(webhook?.headers.map((h) => ({ ...h })) ?? []);
   const [headersChanged, setHeadersChanged] = useState(false);
   const types = useEventTypes();
@@ -30,7 +42,7 @@ export function WebhookForm(props: {
   };
   const save = useMutation({
     mutationFn: () => {
-      const body = { name, url, eventTypes, ...((headersChanged || !webhook) && { headers }) };
+      const body = { name, url, eventTypes, ordering, ...((headersChanged || !webhook) && { headers }) };
       return webhook
         ? call(
             api.PATCH('/v1/applications/{appId}/webhooks/{id}', {
@@ -55,6 +67,7 @@ export function WebhookForm(props: {
     'name',
     'url',
     'eventTypes',
+    'ordering',
     'headers',
     ...headers.flatMap((_, i) => [`headers.${i}`, `headers.${i}.key`, `headers.${i}.value`]),
   ];
@@ -103,6 +116,25 @@ export function WebhookForm(props: {
                 ))}
             </Stack>
           </Checkbox.Group>
+          <Radio.Group
+            label="Delivery order"
+            value={ordering}
+            onChange={(value) => setOrdering(value as Webhook['ordering'])}
+            error={failure?.fieldError('ordering')}
+          >
+            <Stack gap={6} mt="xs">
+              <Radio
+                value="none"
+                label="As they come"
+                description="The fastest: each event goes on its own"
+              />
+              <Radio
+                value="subject"
+                label="One at a time per subject"
+                description="Events about one applicant arrive in the order they were accepted; the next waits until the one before succeeded or finally failed"
+              />
+            </Stack>
+          </Radio.Group>
           <Stack gap="xs">
             <Text fw={500} size="sm">
               Custom headers

@@ -93,6 +93,11 @@ function WebhookRow({ webhook, onEdit }: { webhook: Webhook; onEdit: () => void 
             Headers: {webhook.headers.map((h) => h.key).join(', ')}
           </Text>
         )}
+        {webhook.ordering === 'subject' && (
+          <Text size="xs" c="dimmed">
+            One at a time per subject
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         {webhook.enabled ? (
