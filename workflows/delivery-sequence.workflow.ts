@@ -1,27 +1,32 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   condition,
   continueAsNew,
-  ParentClosePolicy,
+  defineQuery,
+  defineSignal,
+  executeChild,
   proxyLocalActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
-import type { DeliveryInput, DeliverySequenceInput, SequencedEvent } from '../libs/domain/webhooks';
-import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
-import { WorkflowIds } from '../libs/temporal/workflow-ids';
+import type {
+  DeliveryInput,
+  DeliverySequenceInput,
+  DeliverySequenceState,
+  SequencedEvent,
+} from '../libs/domain/webhooks';
 import { quickStep } from './activity-options';
-import {
-  deliveryEndedSignal,
-  deliveryOpenedSignal,
-  eventAcceptedSignal,
-  sequenceStateQuery,
-} from './delivery-sequence.signals';
-import { webhookDelivery } from './webhook-delivery.workflow';
+import { deliveryAsChild, webhookDelivery } from './webhook-delivery.workflow';
 
 const { dispatchEnded } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
+
+/** The API accepted an event about the subject: it takes its place in line, before the API answers. */
+export const eventAcceptedSignal = defineSignal<[eventId: string]>('eventAccepted');
+/** The event's dispatch opened its delivery to the webhook, or found it does not go there (null). */
+export const deliveryOpenedSignal =
+  defineSignal<[opened: { eventId: string; delivery: DeliveryInput | null }]>('deliveryOpened');
+export const sequenceStateQuery = defineQuery<DeliverySequenceState>('state');
 
 /** An idle sequence closes after this; the next event about the subject starts it again. */
 const IDLE_MS = 60_000;
@@ -54,13 +59,7 @@ export async function deliverySequence(input: DeliverySequenceInput): Promise<vo
     // Opened without a place yet (the API stopped before it told us): it goes last.
     else if (!recent.includes(eventId)) line.push({ eventId, delivery });
   });
-  setHandler(deliveryEndedSignal, (eventId) => ended(eventId));
   setHandler(sequenceStateQuery, () => ({ waiting: line.length, head: line[0] ?? null }));
-
-  function ended(eventId: string): void {
-    const event = inLine(eventId);
-    if (event) event.ended = true;
-  }
 
   /** Waits for the event's delivery to be opened, or for its dispatch to be found over without it. */
   async function opened(event: SequencedEvent): Promise<void> {
@@ -72,39 +71,29 @@ export async function deliverySequence(input: DeliverySequenceInput): Promise<vo
     }
   }
 
-  async function start(event: SequencedEvent, delivery: DeliveryInput): Promise<void> {
-    event.started = true;
-    try {
-      const child = await startChild(webhookDelivery, {
-        workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
-        args: [delivery],
-        // The delivery outlives this run: a long line hands over to the next run meanwhile.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: deliverySearchAttributes(delivery),
-      });
-      // The delivery tells the sequence when it ends; its result also covers one terminated by hand.
-      const end = () => ended(event.eventId);
-      child.result().then(end, end);
-    } catch (err) {
-      // Started before (a signal repeated after this sequence forgot the event): its turn is over.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      event.ended = true;
-    }
-  }
-
   for (;;) {
+    // Only between deliveries: a run hands over its line, never a delivery in flight.
     if (tooLong()) await continueAsNew<typeof deliverySequence>({ ...input, line, recent });
     if (line.length === 0 && !(await condition(() => line.length > 0 || tooLong(), IDLE_MS))) return;
     const head = line[0];
     if (!head) continue;
     await opened(head);
-    if (head.delivery && !head.started) await start(head, head.delivery);
-    if (head.started) await condition(() => head.ended === true || tooLong());
-    if (head.delivery === null || head.ended) {
-      line.shift();
-      recent.push(head.eventId);
-      if (recent.length > RECENT) recent.shift();
-    }
+    if (head.delivery === undefined) continue;
+    if (head.delivery) await deliverInTurn(head.delivery);
+    line.shift();
+    recent.push(head.eventId);
+    if (recent.length > RECENT) recent.shift();
+  }
+}
+
+/** Runs the event's delivery workflow to its end, however it ends. */
+async function deliverInTurn(delivery: DeliveryInput): Promise<void> {
+  try {
+    await executeChild(webhookDelivery, deliveryAsChild(delivery));
+  } catch (err) {
+    // Started before (a signal repeated after this sequence forgot the event), or terminated by
+    // hand: either way its turn is over.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError) && !(err instanceof ChildWorkflowFailure))
+      throw err;
   }
 }

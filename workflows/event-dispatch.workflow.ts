@@ -1,17 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import {
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  startChild,
-} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { patched, proxyActivities, proxyLocalActivities, startChild } from '@temporalio/workflow';
 import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
 import { deliveryInputOf, DispatchEventInput, excludedWebhooksOf, Recorded } from '../libs/domain/webhooks';
-import { deliverySearchAttributes } from '../libs/temporal/search-attributes';
-import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { quickStep } from './activity-options';
-import { webhookDelivery } from './webhook-delivery.workflow';
+import { deliveryAsChild, webhookDelivery } from './webhook-delivery.workflow';
 
 const { recordEvent, openDeliveries } = proxyActivities<WebhookEventsActivities>(quickStep);
 // One local activity: no task queue round trip, one marker in the history, one workflow task.
@@ -48,14 +40,7 @@ async function startedAsChildren(input: Recorded<DispatchEventInput>): Promise<{
   await Promise.all(
     deliveries.map(async (delivery) => {
       try {
-        await startChild(webhookDelivery, {
-          workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
-          args: [delivery],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          // A delivery that already ran (its dispatch re-run) is not run again; retries are the API's.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: deliverySearchAttributes(delivery),
-        });
+        await startChild(webhookDelivery, deliveryAsChild(delivery));
       } catch (err) {
         // Already delivering (a replayed dispatch after a crash): nothing to start.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,8 +1,10 @@
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import {
+  ChildWorkflowOptions,
   condition,
   defineQuery,
   defineSignal,
-  getExternalWorkflowHandle,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -12,10 +14,9 @@ import {
 import type { WebhookAttemptsActivities } from '../activities/webhook-attempts.activities';
 import { jittered } from '../libs/domain/retry-policy';
 import { DeliveryInput, DeliveryState, statusAfterAttempt } from '../libs/domain/webhooks';
-import { SearchAttributes } from '../libs/temporal/search-attributes';
+import { deliverySearchAttributes, SearchAttributes } from '../libs/temporal/search-attributes';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { heartbeatingWebhookAttempt, webhookAttempt } from './activity-options';
-import { deliveryEndedSignal } from './delivery-sequence.signals';
 
 const { attemptDelivery, cancelDelivery } =
   proxyActivities<WebhookAttemptsActivities>(heartbeatingWebhookAttempt);
@@ -30,6 +31,20 @@ export const retryNowSignal = defineSignal('retryNow');
 /** Stops the delivery (it ends cancelled). */
 export const cancelSignal = defineSignal('cancel');
 export const deliveryStateQuery = defineQuery<DeliveryState>('state');
+
+/** How another workflow starts a delivery as its child: it outlives its parent, and runs once for good. */
+export function deliveryAsChild(
+  delivery: DeliveryInput,
+): Omit<ChildWorkflowOptions, 'typeInfo'> & { args: [DeliveryInput] } {
+  return {
+    workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
+    args: [delivery],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    // A delivery that already ran is not run again; retries are the API's.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: deliverySearchAttributes(delivery),
+  };
+}
 
 /**
  * Webhook delivery: attempt, and until an attempt succeeds or the retry schedule runs out, wait
@@ -76,18 +91,5 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
     await cancelDelivery({ deliveryId: input.deliveryId, series: input.series });
   }
   upsertSearchAttributes([{ key: SearchAttributes.DeliveryStatus, value: state.status }]);
-  if (input.inSequence && input.subject) await letNextGo(input.webhookId, input.subject, input.eventId);
   return state;
-}
-
-/** Tells the subject's delivery sequence that this delivery ended, so that the next may go. */
-async function letNextGo(webhookId: string, subject: string, eventId: string): Promise<void> {
-  try {
-    await getExternalWorkflowHandle(WorkflowIds.deliverySequence(webhookId, subject)).signal(
-      deliveryEndedSignal,
-      eventId,
-    );
-  } catch {
-    // No sequence runs (terminated by hand): nothing waits for this one.
-  }
 }

@@ -63,8 +63,6 @@ export interface DeliveryInput {
   retryScheduleMs: number[];
   /** Which series of attempts: 1 for the first delivery, +1 for each retry of it. */
   series: number;
-  /** Made in its subject's delivery sequence, which it tells when it ends (never for a retry). */
-  inSequence?: boolean;
 }
 
 /** One attempt, as the delivery workflow asks for it. */
@@ -140,10 +138,6 @@ export interface SequencedEvent {
   eventId: string;
   /** Its delivery once opened; null when it does not go to this webhook after all. */
   delivery?: DeliveryInput | null;
-  /** Its delivery workflow was started: the sequence waits for it to end. */
-  started?: boolean;
-  /** Its delivery workflow ended: the next event may go. */
-  ended?: boolean;
 }
 
 /** The deliveries of one webhook for one subject, one at a time (carried over continue-as-new). */

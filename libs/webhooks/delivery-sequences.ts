@@ -4,8 +4,11 @@ import type { DeliveryInput } from '../domain/webhooks';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
-import { deliverySequence } from '../../workflows/delivery-sequence.workflow';
-import { deliveryOpenedSignal, eventAcceptedSignal } from '../../workflows/delivery-sequence.signals';
+import {
+  deliveryOpenedSignal,
+  deliverySequence,
+  eventAcceptedSignal,
+} from '../../workflows/delivery-sequence.workflow';
 
 /** What a sequence is of: one webhook of an application, one subject. */
 interface SequenceOf {
@@ -38,10 +41,7 @@ export class DeliverySequences {
     webhookId: string,
     delivery: DeliveryInput | null,
   ): Promise<void> {
-    const inSequence = delivery && { ...delivery, inSequence: true };
-    await this.tell({ ...event, webhookId }, deliveryOpenedSignal, [
-      { eventId: event.eventId, delivery: inSequence },
-    ]);
+    await this.tell({ ...event, webhookId }, deliveryOpenedSignal, [{ eventId: event.eventId, delivery }]);
   }
 
   /** Whether the event's dispatch is over: then it has told every sequence all it will. */

@@ -6,13 +6,12 @@ import type {
 } from '../../libs/domain/webhooks';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import {
-  deliveryEndedSignal,
   deliveryOpenedSignal,
+  deliverySequence,
   eventAcceptedSignal,
   sequenceStateQuery,
-} from '../../workflows/delivery-sequence.signals';
-import { deliverySequence } from '../../workflows/delivery-sequence.workflow';
-import { pollUntil } from '../support/poll';
+} from '../../workflows/delivery-sequence.workflow';
+import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
 import { WorkflowHarness } from '../support/workflow-harness';
 
 const succeeded: AttemptOutcome = { result: 'succeeded', statusCode: 200, error: null, retryAfterMs: null };
@@ -49,7 +48,6 @@ describe('deliverySequence workflow', () => {
       subject: of.subject,
       retryScheduleMs: [1_000],
       series: 1,
-      inSequence: true,
     });
     const activities = {
       attemptDelivery: async (req: AttemptRequest) => {
@@ -106,35 +104,42 @@ describe('deliverySequence workflow', () => {
     expect(s.attempted).toEqual(['evt_slow', 'evt_after']);
   });
 
-  it('takes over a line from the run before: waits for the started head to end, then goes on', async () => {
+  it('takes over a line from the run before (continue-as-new), ignoring the events it remembers as through', async () => {
     const s = sequence();
     await harness.withWorker(s.activities, async (taskQueue) => {
       const handle = await harness.env.client.workflow.start(deliverySequence, {
         workflowId: s.workflowId,
         taskQueue,
-        // As continue-as-new hands it over: the head's delivery runs (started by the run before).
         args: [
           {
             ...s.of,
-            line: [
-              { eventId: 'evt_1', delivery: s.delivery('evt_1'), started: true },
-              { eventId: 'evt_2', delivery: s.delivery('evt_2') },
-            ],
+            line: [{ eventId: 'evt_1', delivery: s.delivery('evt_1') }, { eventId: 'evt_2' }],
             recent: ['evt_0'],
           },
         ],
       });
       await handle.signal(deliveryOpenedSignal, { eventId: 'evt_0', delivery: s.delivery('evt_0') });
-      const waiting = await pollUntil(
-        () => handle.query(sequenceStateQuery),
-        (state) => state.waiting === 2,
-      );
-      expect(waiting.head).toMatchObject({ eventId: 'evt_1', started: true });
-      expect(s.attempted).toEqual([]);
-      await handle.signal(deliveryEndedSignal, 'evt_1');
+      await handle.signal(deliveryOpenedSignal, { eventId: 'evt_2', delivery: s.delivery('evt_2') });
       await handle.result();
     });
-    // evt_0 went before (remembered), evt_1 was the run before's: only evt_2 is delivered here.
-    expect(s.attempted).toEqual(['evt_2']);
+    expect(s.attempted).toEqual(['evt_1', 'evt_2']);
+  });
+
+  it('counts a delivery that already ran as through, without running it again', async () => {
+    const s = sequence();
+    await harness.withWorker(s.activities, async (taskQueue) => {
+      // The delivery ran before (its sequence forgot it, say), then its dispatch repeats the news.
+      await harness.env.client.workflow.execute(webhookDelivery, {
+        workflowId: WorkflowIds.webhookDelivery('evt_ran', s.of.webhookId),
+        taskQueue,
+        args: [s.delivery('evt_ran')],
+      });
+      const handle = await s.firstAccepted(taskQueue, 'evt_ran');
+      await handle.signal(deliveryOpenedSignal, { eventId: 'evt_ran', delivery: s.delivery('evt_ran') });
+      await handle.signal(eventAcceptedSignal, 'evt_next');
+      await handle.signal(deliveryOpenedSignal, { eventId: 'evt_next', delivery: s.delivery('evt_next') });
+      await handle.result();
+    });
+    expect(s.attempted).toEqual(['evt_ran', 'evt_next']);
   });
 });
