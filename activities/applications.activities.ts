@@ -13,7 +13,7 @@ import {
   NameTakenError,
 } from '../libs/persistence/repositories/applications.repository';
 import { AuditEventsRepository } from '../libs/persistence/repositories/audit-events.repository';
-import { deleteRotationSchedule, upsertRotationSchedule } from '../libs/temporal/rotation-schedules';
+import { deleteRotationSchedule, upsertRotationSchedule } from '../libs/temporal/schedules';
 import { InjectTemporalClient } from '../libs/temporal/temporal-client.module';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 

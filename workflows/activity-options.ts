@@ -40,6 +40,12 @@ export const roundtripStep: ActivityOptions = {
   retry: { initialInterval: '200 milliseconds', maximumInterval: '2 seconds' },
 };
 
+/** A batch of data retention: a few hundred documents read, erased or deleted. */
+export const retentionBatch: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+};
+
 /** Recording that a scheduled rotation was skipped. */
 export const scheduleBookkeeping: ActivityOptions = { startToCloseTimeout: '30 seconds' };
 

@@ -3,6 +3,7 @@
 export { applicationDeletion } from './application-deletion.workflow';
 export { applicationProvisioning } from './application-provisioning.workflow';
 export { cryptoKeyRotation } from './crypto-key-rotation.workflow';
+export { dataRetention } from './data-retention.workflow';
 export { deliverySequence } from './delivery-sequence.workflow';
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
 export { eventDispatch } from './event-dispatch.workflow';

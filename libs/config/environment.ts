@@ -24,15 +24,18 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
  * A duration setting, checked by the parser that reads it (parseDuration), so what passes here is
  * what the service can use.
  */
-function IsDurationSetting(example: string): PropertyDecorator {
+function IsDurationSetting(example: string, minMs = 0): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isDurationSetting',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: ({ property }) => `${property} must be a duration like ${example}` },
+      options: {
+        message: ({ property }) =>
+          `${property} must be a duration like ${example}${minMs ? `, at least ${minMs / 1000} s` : ''}`,
+      },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && parseDuration(value) !== undefined,
+        validate: (value: unknown) => typeof value === 'string' && (parseDuration(value) ?? -1) >= minMs,
       },
     });
 }
@@ -160,6 +163,10 @@ export class Environment {
   @Min(0)
   @Max(60_000)
   API_WORKFLOW_WAIT_MS = 5_000;
+
+  /** How often the data retention workflow runs (its Temporal Schedule; ISO 8601 or 1h style). */
+  @IsDurationSetting('PT1H or 1h', 60_000)
+  DATA_RETENTION_EVERY = 'PT1H';
 
   /** How long a console sign-in lasts (ISO 8601 or 8h style); signing out ends it sooner. */
   @IsDurationSetting('PT8H or 8h')

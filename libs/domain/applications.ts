@@ -1,4 +1,5 @@
-/** Workflow-safe types and constants of applications (no runtime imports). */
+/** Workflow-safe types and constants of applications (no runtime imports beyond libs/domain). */
+import { Durations } from './duration';
 export const ENCRYPTION_METHODS = ['AES-256-CBC', 'AES-256-GCM'] as const;
 export type EncryptionMethod = (typeof ENCRYPTION_METHODS)[number];
 
@@ -30,6 +31,30 @@ export interface CryptoKeyRotationSettings {
   graceWindowMs: number;
 }
 
+/**
+ * How long an application's webhook data is kept: event payloads and receivers' answers for
+ * `payloadsMs`; the metadata the failed view and audit need (IDs, type, subject, status, error,
+ * times) for `metadataMs`, then that too.
+ */
+export interface RetentionSettings {
+  payloadsMs: number;
+  metadataMs: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  payloadsMs: 30 * Durations.DAY,
+  metadataMs: 90 * Durations.DAY,
+};
+/** An application's retention, its own or the defaults. */
+export const retentionOf = (application: { retention?: RetentionSettings | null }): RetentionSettings =>
+  application.retention ?? DEFAULT_RETENTION;
+/** Payloads: 1 day to 1 year; metadata: as long as payloads or longer, up to 3 years. */
+export const RETENTION_BOUNDS = {
+  min: Durations.DAY,
+  payloadsMax: Durations.YEAR,
+  metadataMax: 3 * Durations.YEAR,
+};
+
 /** What the provisioning workflow is given: the application as the API validated it. No secrets. */
 export interface ProvisionApplicationInput {
   applicationId: string;
@@ -41,6 +66,8 @@ export interface ProvisionApplicationInput {
   mode: ApplicationMode;
   cryptoKeyRotation: CryptoKeyRotationSettings | null;
   encryptWebhooks: boolean;
+  /** Absent in provisionings started before retention existed (then the defaults). */
+  retention?: RetentionSettings;
   requestedBy: ActorRef;
 }
 

@@ -21,6 +21,22 @@ export class WebhookDisabledError extends DomainError {
   }
 }
 
+/** A delivery cannot be made again: its event's payload is gone (retention, or its subject erased). */
+export class PayloadErasedError extends DomainError {
+  readonly code = 'PAYLOAD_ERASED';
+  readonly kind = 'conflict';
+  override name = 'PayloadErasedError';
+
+  constructor(
+    readonly deliveryId: string,
+    readonly by: string,
+  ) {
+    super(
+      `Delivery ${deliveryId} cannot be retried: its event's payload was erased (${by === 'retention' ? "past the application's retention" : 'its subject was erased'})`,
+    );
+  }
+}
+
 /** A delivery cannot be retried while it is still being attempted. */
 export class DeliveryInProgressError extends DomainError {
   readonly code = 'DELIVERY_IN_PROGRESS';

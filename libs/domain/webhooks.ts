@@ -42,6 +42,10 @@ export const SUBJECT_RULE =
 export const WEBHOOK_ORDERINGS = ['none', 'subject'] as const;
 export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 
+/** Why an event's payload is gone: its application's retention ran out, or its subject was erased. */
+export const PAYLOAD_ERASURES = ['retention', 'erasure'] as const;
+export type PayloadErasure = (typeof PAYLOAD_ERASURES)[number];
+
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -181,6 +185,64 @@ export interface RecoveryResult {
   retried: number;
   skipped: number;
   stopped?: string;
+}
+
+/** What retention did (one batch, one application, or one run). */
+export interface RetentionCounts {
+  /** Events whose payload was erased (past `retention`). */
+  payloadsErased: number;
+  /** Attempts whose receiver's answer was erased with it. */
+  answersErased: number;
+  /** Past `metadataRetention`: events, deliveries and attempts deleted. */
+  eventsDeleted: number;
+  deliveriesDeleted: number;
+  attemptsDeleted: number;
+  /** Events due but left whole, a delivery of theirs still in progress. */
+  keptInProgress: number;
+}
+
+export const noRetentionCounts = (): RetentionCounts => ({
+  payloadsErased: 0,
+  answersErased: 0,
+  eventsDeleted: 0,
+  deliveriesDeleted: 0,
+  attemptsDeleted: 0,
+  keptInProgress: 0,
+});
+
+/** Whether retention erased or deleted anything (what it only looked at and kept does not count). */
+export const retentionChanged = ({ keptInProgress: _kept, ...changed }: RetentionCounts): boolean =>
+  Object.values(changed).some((n) => n > 0);
+
+/** Adds `more` into `into`. */
+export function addRetentionCounts(into: RetentionCounts, more: RetentionCounts): RetentionCounts {
+  for (const key of Object.keys(into) as (keyof RetentionCounts)[]) into[key] += more[key];
+  return into;
+}
+
+/** Where a retention run is in an application's events (oldest first): after this one. */
+export interface RetentionPosition {
+  _id: string;
+  /** ISO 8601 */
+  createdAt: string;
+}
+
+export interface RetentionBatch {
+  counts: RetentionCounts;
+  /** Where the next batch starts after; null when the application is done. */
+  next: RetentionPosition | null;
+}
+
+/** A retention run, as its schedule starts it ({}) or continue-as-new carries it over. */
+export interface DataRetentionInput {
+  /** ISO 8601: the run's "now", fixed for all of it. */
+  at?: string;
+  /** Applications up to this ID are done. */
+  doneUpTo?: string;
+  /** The application in progress: where in its events, and what was done to it so far. */
+  current?: { applicationId: string; after: RetentionPosition | null; counts: RetentionCounts } | null;
+  /** What the run did so far, in all. */
+  totals?: RetentionCounts;
 }
 
 /**

@@ -16,9 +16,13 @@ export const WorkflowIds = {
   webhookDelivery: (eventId: string, webhookId: string) => `webhook-delivery:${eventId}:${webhookId}`,
   /** The deliveries of one webhook for one subject, made one at a time (ordering `subject`). */
   deliverySequence: (webhookId: string, subject: string) => `delivery-sequence:${webhookId}:${subject}`,
+  /** The retention schedule's runs (Temporal appends the scheduled time). */
+  dataRetention: (taskQueue: string) => `data-retention:${taskQueue}`,
   webhookRecovery: (webhookId: string, since: string) => `webhook-recovery:${webhookId}:${since}`,
 } as const;
 
 export const ScheduleIds = {
   cryptoKeyRotation: (applicationId: string) => `crypto-key-rotation-schedule:${applicationId}`,
+  /** One per deployment (its task queue): retention of every application's webhook data. */
+  dataRetention: (taskQueue: string) => `data-retention-schedule:${taskQueue}`,
 } as const;

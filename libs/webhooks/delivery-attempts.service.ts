@@ -90,7 +90,7 @@ export class DeliveryAttempts {
       this.sources.event(of.eventId),
       this.sources.target(of.webhookId),
     ]);
-    if (!event || !target?.webhook.enabled || target.application?.status !== 'active') {
+    if (!event || event.erasedBy || !target?.webhook.enabled || target.application?.status !== 'active') {
       await this.deliveries.finish(req.deliveryId, req.series, 'cancelled');
       return null;
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { DeliveryInProgressError, WebhookDisabledError } from '../domain/errors';
+import { DeliveryInProgressError, PayloadErasedError, WebhookDisabledError } from '../domain/errors';
 import type { RecoveryBatch } from '../domain/webhooks';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
@@ -36,6 +36,7 @@ export class DeliveryControl {
    * its webhook is disabled or gone.
    */
   async retry(delivery: WebhookDelivery): Promise<{ series: number; workflowId: string }> {
+    if (delivery.payloadErasedBy) throw new PayloadErasedError(delivery._id, delivery.payloadErasedBy);
     const webhook = await this.webhooks.findById(delivery.webhookId);
     if (!webhook || !webhook.enabled) throw new WebhookDisabledError(delivery.webhookId);
     const series = await this.deliveries.startSeries(delivery._id);

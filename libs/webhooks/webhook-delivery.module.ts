@@ -5,6 +5,7 @@ import { AttemptSources } from './attempt-sources';
 import { ApplicationWebhooksCleanup } from './application-webhooks-cleanup.service';
 import { DeliveryAttempts } from './delivery-attempts.service';
 import { DeliveryControl } from './delivery-control.service';
+import { DataRetention } from './data-retention';
 import { DeliverySequences } from './delivery-sequences';
 import { WebhookHealth } from './webhook-health';
 import { EventIntake } from './event-intake.service';
@@ -17,6 +18,7 @@ const services = [
   WebhookHealth,
   DeliveryControl,
   DeliverySequences,
+  DataRetention,
   WebhookSecretsService,
   ApplicationWebhooksCleanup,
 ];

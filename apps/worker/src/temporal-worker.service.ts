@@ -5,11 +5,13 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Environment } from '../../../libs/config/environment';
+import { parseDuration } from '../../../libs/domain/duration';
 import { activityFunctions } from '../../../libs/temporal/activities';
 import { registerSearchAttributes } from '../../../libs/temporal/register-search-attributes';
+import { upsertRetentionSchedule } from '../../../libs/temporal/schedules';
 import { workflowSource } from '../../../libs/temporal/workflow-bundle';
 import { closeHttpDelivery } from '../../../libs/webhooks/http-delivery';
 
@@ -62,7 +64,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
   private async run(): Promise<void> {
     this.connection = await this.connectWhenAvailable();
     if (this.stopping) return;
-    if (this.env.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES) await this.ensureSearchAttributes();
+    await this.prepareTemporal();
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.env.TEMPORAL_NAMESPACE,
@@ -99,11 +101,19 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async ensureSearchAttributes(): Promise<void> {
+  /** What the worker sets up on Temporal before it polls: search attributes (if asked), the retention schedule. */
+  private async prepareTemporal(): Promise<void> {
     const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS });
     try {
-      const added = await registerSearchAttributes(connection, this.env.TEMPORAL_NAMESPACE);
-      if (added.length > 0) this.logger.log(`Registered search attributes: ${added.join(', ')}`);
+      if (this.env.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES) {
+        const added = await registerSearchAttributes(connection, this.env.TEMPORAL_NAMESPACE);
+        if (added.length > 0) this.logger.log(`Registered search attributes: ${added.join(', ')}`);
+      }
+      await upsertRetentionSchedule(
+        new Client({ connection, namespace: this.env.TEMPORAL_NAMESPACE }),
+        this.env.TEMPORAL_TASK_QUEUE,
+        parseDuration(this.env.DATA_RETENTION_EVERY)!,
+      );
     } finally {
       await connection.close();
     }

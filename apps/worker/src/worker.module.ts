@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsActivities } from '../../../activities/applications.activities';
 import { CryptoKeysActivities } from '../../../activities/crypto-keys.activities';
+import { DataRetentionActivities } from '../../../activities/data-retention.activities';
 import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
 import { WebhookAttemptsActivities } from '../../../activities/webhook-attempts.activities';
 import { WebhookCleanupActivities } from '../../../activities/webhook-cleanup.activities';
@@ -25,6 +26,7 @@ const activities = [
   WebhookAttemptsActivities,
   WebhookRecoveryActivities,
   WebhookCleanupActivities,
+  DataRetentionActivities,
 ];
 
 @Module({

@@ -26,7 +26,13 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export type ApplicationChanges = Partial<
   Pick<
     Application,
-    'name' | 'description' | 'redirectUrl' | 'encryptionMethod' | 'cryptoKeyRotation' | 'encryptWebhooks'
+    | 'name'
+    | 'description'
+    | 'redirectUrl'
+    | 'encryptionMethod'
+    | 'cryptoKeyRotation'
+    | 'encryptWebhooks'
+    | 'retention'
   >
 >;
 
@@ -46,6 +52,7 @@ export function newApplicationRecord(
     status: 'provisioning',
     cryptoKeyRotation: input.cryptoKeyRotation,
     encryptWebhooks: input.encryptWebhooks,
+    retention: input.retention ?? null,
     currentCryptoKeyVersion: null,
   };
 }
@@ -70,6 +77,17 @@ export class ApplicationsRepository implements OnModuleInit {
       if (await this.model.exists({ _id: input.applicationId })) return;
       throw new NameTakenError(input.name);
     }
+  }
+
+  /** Every application's ID after this one, in order, a page at a time. */
+  async idsAfter(afterId: string, limit: number): Promise<string[]> {
+    const page = await this.model
+      .find({ _id: { $gt: afterId } }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+    return page.map((a) => a._id);
   }
 
   async findById(id: string): Promise<Application | null> {

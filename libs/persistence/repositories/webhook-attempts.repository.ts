@@ -49,6 +49,22 @@ export class WebhookAttemptsRepository implements OnModuleInit {
     return this.model.find({ deliveryId }).sort({ series: 1, attempt: 1 }).lean().exec();
   }
 
+  /** Drops the receivers' answers kept with these deliveries' attempts; how many there were. */
+  async eraseAnswers(deliveryIds: string[]): Promise<number> {
+    const { modifiedCount } = await this.model
+      .updateMany(
+        { deliveryId: { $in: deliveryIds }, responseBody: { $ne: null } },
+        { $set: { responseBody: null } },
+      )
+      .exec();
+    return modifiedCount;
+  }
+
+  async deleteForDeliveries(deliveryIds: string[]): Promise<number> {
+    const { deletedCount } = await this.model.deleteMany({ deliveryId: { $in: deliveryIds } }).exec();
+    return deletedCount;
+  }
+
   async deleteForApplication(applicationId: string): Promise<void> {
     await this.model.deleteMany({ applicationId }).exec();
   }

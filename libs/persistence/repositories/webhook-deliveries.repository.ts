@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model } from 'mongoose';
-import type { DeliveryStatus } from '../../domain/webhooks';
+import type { DeliveryStatus, PayloadErasure } from '../../domain/webhooks';
 import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
@@ -192,6 +192,26 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         .lean()
         .exec()
     ).map((d) => d._id);
+  }
+
+  /** The deliveries of these events: which, and whether they are still in progress. */
+  async ofEvents(eventIds: string[]): Promise<Pick<WebhookDelivery, '_id' | 'eventId' | 'status'>[]> {
+    return this.model
+      .find({ eventId: { $in: eventIds } }, { _id: 1, eventId: 1, status: 1 })
+      .lean()
+      .exec();
+  }
+
+  /** Marks the deliveries of these events as having lost their payload, and why. */
+  async markPayloadErased(eventIds: string[], by: PayloadErasure): Promise<void> {
+    await this.model
+      .updateMany({ eventId: { $in: eventIds }, payloadErasedBy: null }, { $set: { payloadErasedBy: by } })
+      .exec();
+  }
+
+  async deleteMany(ids: string[]): Promise<number> {
+    const { deletedCount } = await this.model.deleteMany({ _id: { $in: ids } }).exec();
+    return deletedCount;
   }
 
   async deleteForApplication(applicationId: string): Promise<void> {

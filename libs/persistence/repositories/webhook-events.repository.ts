@@ -3,7 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
+import type { PayloadErasure } from '../../domain/webhooks';
 import { WebhookEvent } from '../schemas/webhook-event.schema';
+
+/** Where an event stands in the order retention goes through them. */
+export type EventPosition = Pick<WebhookEvent, '_id' | 'createdAt'>;
 
 @Injectable()
 export class WebhookEventsRepository implements OnModuleInit {
@@ -29,6 +33,50 @@ export class WebhookEventsRepository implements OnModuleInit {
 
   async findById(id: string): Promise<WebhookEvent | null> {
     return this.model.findById(id).lean().exec();
+  }
+
+  /**
+   * The application's events that retention reaches next, oldest first after `after`: those older
+   * than `payloadsBefore` whose payload is still kept, and every one older than `metadataBefore`.
+   */
+  async dueForRetention(
+    applicationId: string,
+    cutoffs: { payloadsBefore: Date; metadataBefore: Date },
+    after: EventPosition | null,
+    limit: number,
+  ): Promise<EventPosition[]> {
+    const position = after && {
+      $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after._id } }],
+    };
+    return this.model
+      .find(
+        {
+          applicationId,
+          createdAt: { $lt: cutoffs.payloadsBefore },
+          $and: [
+            { $or: [{ erasedBy: null }, { createdAt: { $lt: cutoffs.metadataBefore } }] },
+            ...(position ? [position] : []),
+          ],
+        },
+        { _id: 1, createdAt: 1 },
+      )
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+  }
+
+  /** Drops the data of these events, saying why; how many still had it. */
+  async erasePayloads(ids: string[], by: PayloadErasure): Promise<number> {
+    const { modifiedCount } = await this.model
+      .updateMany({ _id: { $in: ids }, erasedBy: null }, { $set: { data: null, erasedBy: by } })
+      .exec();
+    return modifiedCount;
+  }
+
+  async deleteMany(ids: string[]): Promise<number> {
+    const { deletedCount } = await this.model.deleteMany({ _id: { $in: ids } }).exec();
+    return deletedCount;
   }
 
   async deleteForApplication(applicationId: string): Promise<void> {

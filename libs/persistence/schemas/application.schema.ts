@@ -15,6 +15,13 @@ export class CryptoKeyRotationSettings {
 }
 const CryptoKeyRotationSettingsSchema = SchemaFactory.createForClass(CryptoKeyRotationSettings);
 
+@Schema({ _id: false, versionKey: false })
+export class RetentionSettings {
+  @Prop({ required: true }) payloadsMs: number;
+  @Prop({ required: true }) metadataMs: number;
+}
+const RetentionSettingsSchema = SchemaFactory.createForClass(RetentionSettings);
+
 /** A customer's application. Its keys live in crypto_keys and private_app_keys. */
 @Schema({ collection: 'applications', versionKey: false, timestamps: true })
 export class Application {
@@ -53,6 +60,10 @@ export class Application {
   /** Webhooks carry `encryptedData` (an envelope made with the Crypto Key) instead of `data`. */
   @Prop({ required: true, default: false })
   encryptWebhooks: boolean;
+
+  /** How long webhook data is kept; null (or absent, in applications made before): the defaults. */
+  @Prop({ type: RetentionSettingsSchema, default: null })
+  retention: RetentionSettings | null;
 
   /** The Crypto Key version data is encrypted with now; null until provisioned. */
   @Prop({ type: Number, default: null })

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../../domain/webhooks';
+import { DELIVERY_STATUSES, DeliveryStatus, PAYLOAD_ERASURES, PayloadErasure } from '../../domain/webhooks';
 
 /**
  * One event to one webhook. The _id (`<eventId>:<webhookId>`) makes the pair unique for good,
@@ -50,6 +50,10 @@ export class WebhookDelivery {
 
   @Prop({ type: Date, default: null })
   finishedAt: Date | null;
+
+  /** Why its event's payload is gone (null, or absent in deliveries from before, while kept). */
+  @Prop({ type: String, enum: PAYLOAD_ERASURES, default: null })
+  payloadErasedBy?: PayloadErasure | null;
 }
 
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
@@ -59,3 +63,5 @@ WebhookDeliverySchema.index({ applicationId: 1, status: 1, eventType: 1, lastAtt
 WebhookDeliverySchema.index({ webhookId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, createdAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, subject: 1, createdAt: -1, _id: -1 });
+// Retention and erasure: the deliveries of the events they reach.
+WebhookDeliverySchema.index({ eventId: 1 });

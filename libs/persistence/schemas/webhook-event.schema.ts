@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import { PAYLOAD_ERASURES, PayloadErasure } from '../../domain/webhooks';
 
 /** An event accepted for delivery: what every attempt sends, the same each time. */
 @Schema({ collection: 'webhook_events', versionKey: false })
@@ -28,6 +29,10 @@ export class WebhookEvent {
 
   @Prop({ required: true })
   createdAt: Date;
+
+  /** Why its data is gone (null while kept): the data is null from then on. */
+  @Prop({ type: String, enum: PAYLOAD_ERASURES, default: null })
+  erasedBy?: PayloadErasure | null;
 }
 
 export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);

@@ -1,6 +1,7 @@
+import { retentionOf } from '../../../../libs/domain/applications';
 import { formatDuration } from '../../../../libs/domain/duration';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
-import type { RotationScheduleInfo } from '../../../../libs/temporal/rotation-schedules';
+import type { RotationScheduleInfo } from '../../../../libs/temporal/schedules';
 import type { ApplicationResponse, RotationScheduleView } from './dto/application.dto';
 
 /** What the API shows of an application: never a secret. */
@@ -9,6 +10,7 @@ export function applicationView(
   schedule?: RotationScheduleInfo | null,
 ): ApplicationResponse {
   const rotation = application.cryptoKeyRotation;
+  const retention = retentionOf(application);
   const cryptoKeyRotation: RotationScheduleView | null = rotation && {
     every: formatDuration(rotation.everyMs),
     graceWindow: formatDuration(rotation.graceWindowMs),
@@ -25,6 +27,8 @@ export function applicationView(
     encryptWebhooks: application.encryptWebhooks ?? false,
     cryptoKeyVersion: application.currentCryptoKeyVersion,
     cryptoKeyRotation,
+    retention: formatDuration(retention.payloadsMs),
+    metadataRetention: formatDuration(retention.metadataMs),
     createdAt: application.createdAt.toISOString(),
   };
 }

@@ -4,10 +4,12 @@ import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/
 import { Environment } from '../../../../libs/config/environment';
 import { base62 } from '../../../../libs/crypto/base62';
 import { CredentialsService } from '../../../../libs/credentials/credentials.service';
-import type {
+import {
   ActorRef,
   CryptoKeyRotationSettings,
   ProvisionApplicationInput,
+  RetentionSettings,
+  retentionOf,
 } from '../../../../libs/domain/applications';
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { redirectUrlProblem } from '../../../../libs/domain/redirect-url';
@@ -25,7 +27,7 @@ import {
   deleteRotationSchedule,
   describeRotationSchedule,
   upsertRotationSchedule,
-} from '../../../../libs/temporal/rotation-schedules';
+} from '../../../../libs/temporal/schedules';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
@@ -51,6 +53,29 @@ export const actorOf = (principal: WorkspacePrincipal): ActorRef => ({
 export function rotationSettings(dto: CryptoKeyRotationDto): CryptoKeyRotationSettings {
   // The DTO validated both durations: parseDuration cannot fail here.
   return { everyMs: parseDuration(dto.every)!, graceWindowMs: parseDuration(dto.graceWindow ?? 'PT0S')! };
+}
+
+/**
+ * The retention an application asks for, from what it had: metadata kept by default for 90 days,
+ * or as long as payloads if longer; never shorter than payloads. Undefined: nothing asked.
+ */
+function retentionSettings(
+  dto: { retention?: string; metadataRetention?: string },
+  current: RetentionSettings | null,
+): RetentionSettings | undefined {
+  if (dto.retention === undefined && dto.metadataRetention === undefined) return undefined;
+  const base = retentionOf({ retention: current });
+  // The DTO validated both durations: parseDuration cannot fail here.
+  const payloadsMs = dto.retention ? parseDuration(dto.retention)! : base.payloadsMs;
+  const metadataMs = dto.metadataRetention
+    ? parseDuration(dto.metadataRetention)!
+    : Math.max(base.metadataMs, payloadsMs);
+  if (metadataMs < payloadsMs)
+    throw invalidField(
+      'metadataRetention',
+      `metadataRetention must be at least retention (${formatDuration(payloadsMs)})`,
+    );
+  return { payloadsMs, metadataMs };
 }
 
 const nameTaken = (name: string) =>
@@ -85,6 +110,8 @@ export class ApplicationsService {
     dto: CreateApplicationDto,
     idempotencyKey?: string,
   ): Promise<ApplicationResponse> {
+    rejectNulls(dto, ['retention', 'metadataRetention']);
+    const retention = retentionSettings(dto, null);
     const applicationId = this.applicationIdFor(principal.workspaceId, idempotencyKey);
     // Taken by another application: a parallel duplicate of this request holds the name as this one.
     if (await this.applications.nameTaken(principal.workspaceId, dto.name, applicationId))
@@ -100,6 +127,7 @@ export class ApplicationsService {
       mode: dto.mode ?? 'test',
       cryptoKeyRotation: dto.cryptoKeyRotation ? rotationSettings(dto.cryptoKeyRotation) : null,
       encryptWebhooks: dto.encryptWebhooks ?? false,
+      ...(retention ? { retention } : {}),
       requestedBy: actorOf(principal),
     };
     const provisioning = await this.workflows.start(applicationProvisioning, {
@@ -148,7 +176,7 @@ export class ApplicationsService {
     id: string,
     dto: UpdateApplicationDto,
   ): Promise<ApplicationResponse> {
-    rejectNulls(dto, ['name', 'encryptionMethod', 'encryptWebhooks']);
+    rejectNulls(dto, ['name', 'encryptionMethod', 'encryptWebhooks', 'retention', 'metadataRetention']);
     const application = await this.owned(principal, id);
     if (dto.redirectUrl !== undefined && dto.redirectUrl !== null) {
       const problem = redirectUrlProblem(dto.redirectUrl, application.mode);
@@ -169,6 +197,8 @@ export class ApplicationsService {
     ] as const) {
       if (dto[field] !== undefined) Object.assign(changes, { [field]: dto[field] });
     }
+    const retention = retentionSettings(dto, application.retention);
+    if (retention) changes.retention = retention;
     if (dto.cryptoKeyRotation !== undefined) {
       changes.cryptoKeyRotation = dto.cryptoKeyRotation && rotationSettings(dto.cryptoKeyRotation);
       await this.applySchedule(application, changes.cryptoKeyRotation, actorOf(principal));

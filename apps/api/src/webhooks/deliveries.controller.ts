@@ -49,7 +49,7 @@ export class DeliveriesController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'A new series of attempts for a failed delivery (same webhook-id)' })
   @ApiAcceptedResponse({ type: RetryResponse })
-  @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, or WEBHOOK_DISABLED' })
+  @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, WEBHOOK_DISABLED, or PAYLOAD_ERASED' })
   retry(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, deliveryId }: DeliveryParams) {
     return this.deliveries.retry(p, appId, deliveryId);
   }

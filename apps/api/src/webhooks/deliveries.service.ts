@@ -32,6 +32,8 @@ const deliveryView = (d: WebhookDelivery): DeliveryView => ({
   lastError: d.lastError ?? null,
   createdAt: d.createdAt.toISOString(),
   finishedAt: d.finishedAt?.toISOString() ?? null,
+  payloadErased: Boolean(d.payloadErasedBy),
+  payloadErasedBy: d.payloadErasedBy ?? null,
 });
 
 /** Deliveries and the failed-deliveries view, as the API shows them; retrying one. */

@@ -22,6 +22,7 @@ import {
   ApplicationStatus,
   ENCRYPTION_METHODS,
   EncryptionMethod,
+  RETENTION_BOUNDS,
 } from '../../../../../libs/domain/applications';
 import { Durations } from '../../../../../libs/domain/duration';
 import { normalizedHttpUrl } from '../../../../../libs/domain/http-url';
@@ -108,6 +109,25 @@ class ApplicationFields {
   @IsOptional()
   @IsBoolean({ message: 'encryptWebhooks must be true or false' })
   encryptWebhooks?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'P30D',
+    default: 'P30D',
+    description: "How long event payloads and receivers' answers are kept: 1 day to 1 year",
+  })
+  @IsOptional()
+  @IsDuration({ min: RETENTION_BOUNDS.min, max: RETENTION_BOUNDS.payloadsMax })
+  retention?: string;
+
+  @ApiPropertyOptional({
+    example: 'P90D',
+    default: 'P90D (or `retention`, if longer)',
+    description:
+      'How long the metadata of deliveries (IDs, type, subject, status, error message, times) is kept: at least `retention`, up to 3 years',
+  })
+  @IsOptional()
+  @IsDuration({ min: RETENTION_BOUNDS.min, max: RETENTION_BOUNDS.metadataMax })
+  metadataRetention?: string;
 }
 
 export class CreateApplicationDto extends ApplicationFields {
@@ -175,6 +195,10 @@ export class ApplicationResponse {
   @ApiProperty() encryptWebhooks: boolean;
   @ApiProperty({ nullable: true, type: Number }) cryptoKeyVersion: number | null;
   @ApiProperty({ type: RotationScheduleView, nullable: true }) cryptoKeyRotation: RotationScheduleView | null;
+  @ApiProperty({ example: 'P30D', description: "How long event payloads and receivers' answers are kept" })
+  retention: string;
+  @ApiProperty({ example: 'P90D', description: 'How long delivery metadata is kept' })
+  metadataRetention: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({
     type: CredentialsResponse,

@@ -4,6 +4,8 @@ import {
   DELIVERY_STATUSES,
   DeliveryStatus,
   EVENT_TYPES,
+  PAYLOAD_ERASURES,
+  PayloadErasure,
   SUBJECT_PATTERN,
   SUBJECT_RULE,
 } from '../../../../../libs/domain/webhooks';
@@ -113,6 +115,13 @@ export class DeliveryView {
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty({ description: "The event's payload is gone: it cannot be retried" }) payloadErased: boolean;
+  @ApiProperty({
+    enum: PAYLOAD_ERASURES,
+    nullable: true,
+    description: "Why: past the application's retention, or its subject erased",
+  })
+  payloadErasedBy: PayloadErasure | null;
   @ApiPropertyOptional({ type: [AttemptView] }) attempts?: AttemptView[];
 }
 

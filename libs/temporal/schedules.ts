@@ -1,10 +1,12 @@
 import {
   Client,
   ScheduleNotFoundError,
+  ScheduleOptions,
   ScheduleOptionsAction,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { CryptoKeyRotationSettings } from '../domain/applications';
+import { dataRetention } from '../../workflows/data-retention.workflow';
 import { scheduledCryptoKeyRotation } from '../../workflows/scheduled-crypto-key-rotation.workflow';
 import { SearchAttributes } from './search-attributes';
 import { ScheduleIds, WorkflowIds } from './workflow-ids';
@@ -42,23 +44,54 @@ export async function upsertRotationSchedule(
   applicationId: string,
   settings: CryptoKeyRotationSettings,
 ): Promise<void> {
-  const scheduleId = ScheduleIds.cryptoKeyRotation(applicationId);
-  const spec = { intervals: [{ every: settings.everyMs }] };
-  const action = rotationAction(applicationId, settings, taskQueue);
-  const handle = client.schedule.getHandle(scheduleId);
+  await upsertSchedule(client, {
+    scheduleId: ScheduleIds.cryptoKeyRotation(applicationId),
+    spec: { intervals: [{ every: settings.everyMs }] },
+    action: rotationAction(applicationId, settings, taskQueue),
+    memo: { applicationId },
+    typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: applicationId }],
+  });
+}
+
+/**
+ * Creates a schedule, or updates its spec and action if it exists: idempotent. A run still going
+ * when the next is due makes that one skip; runs missed while Temporal was down are made up for an hour.
+ */
+export async function upsertSchedule(
+  client: Client,
+  schedule: Omit<ScheduleOptions, 'policies'>,
+): Promise<void> {
+  const { spec, action } = schedule;
   try {
-    await handle.update((previous) => ({ ...previous, spec, action }));
+    await client.schedule
+      .getHandle(schedule.scheduleId)
+      .update((previous) => ({ ...previous, spec, action }));
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
     await client.schedule.create({
-      scheduleId,
-      spec,
-      action,
+      ...schedule,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { applicationId },
-      typedSearchAttributes: [{ key: SearchAttributes.ApplicationId, value: applicationId }],
     });
   }
+}
+
+/** Runs the data retention workflow every `everyMs` (the deployment's one schedule for it). */
+export async function upsertRetentionSchedule(
+  client: Client,
+  taskQueue: string,
+  everyMs: number,
+): Promise<void> {
+  await upsertSchedule(client, {
+    scheduleId: ScheduleIds.dataRetention(taskQueue),
+    spec: { intervals: [{ every: everyMs }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: dataRetention,
+      workflowId: WorkflowIds.dataRetention(taskQueue),
+      taskQueue,
+      args: [{}],
+    },
+  });
 }
 
 /** Removes the schedule; nothing to do when there is none. */
