@@ -61,6 +61,9 @@ export class AttemptSources {
             ttlAutopurge: true,
             // Concurrent attempts to one webhook share one load.
             fetchMethod: (webhookId) => this.loadTarget(webhookId),
+            // `forget` during a load must not fail the attempts waiting on it: they get what it
+            // loads (no older than the load), cached for the bound like any other.
+            ignoreFetchAbort: true,
           })
         : null;
   }
