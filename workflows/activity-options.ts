@@ -40,7 +40,7 @@ export const roundtripStep: ActivityOptions = {
   retry: { initialInterval: '200 milliseconds', maximumInterval: '2 seconds' },
 };
 
-/** A batch of data retention: a few hundred documents read, erased or deleted. */
+/** A batch of data retention or erasure: a few hundred documents read, erased or deleted. */
 export const retentionBatch: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },

@@ -1,12 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /** A secret sealed under a master key: what is stored at rest instead of the secret. */
-export interface SealedSecret {
+export interface SealedSecret extends Ciphertext {
   /** Which master key sealed it (its fingerprint), so master keys can rotate. */
   mk: string;
-  iv: string;
-  ct: string;
-  tag: string;
 }
 
 export class MasterKeyError extends Error {
@@ -17,6 +14,42 @@ const ALGORITHM = 'aes-256-gcm';
 
 /** The associated data a stored secret is sealed with: its record and field, so it opens nowhere else. */
 export const sealContext = (recordId: string, field: string) => `${recordId}/${field}`;
+
+/** AES-256-GCM output, base64: what a key seals a secret into. */
+export interface Ciphertext {
+  iv: string;
+  ct: string;
+  tag: string;
+}
+
+/** Seals with AES-256-GCM under `key`, bound to `associatedData`. */
+export function sealWithKey(key: Buffer, secret: Buffer, associatedData: string): Ciphertext {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: 16 });
+  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  const ct = Buffer.concat([cipher.update(secret), cipher.final()]);
+  return {
+    iv: iv.toString('base64'),
+    ct: ct.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
+}
+
+/** Opens what sealWithKey sealed; MasterKeyError if it does not open (corrupt, another key or record). */
+export function openWithKey(key: Buffer, sealed: Ciphertext, associatedData: string): Buffer {
+  const tag = Buffer.from(sealed.tag, 'base64');
+  if (tag.length !== 16) throw new MasterKeyError('Sealed secret is corrupt');
+  try {
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(sealed.iv, 'base64'), {
+      authTagLength: 16,
+    });
+    decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]);
+  } catch {
+    throw new MasterKeyError('Sealed secret does not open: corrupt, or not sealed for this record');
+  }
+}
 
 /** A master key's public name: the first 16 hex digits of the SHA-256 of the key. */
 export function masterKeyId(key: Buffer): string {
@@ -57,33 +90,13 @@ export class MasterKeyring {
   }
 
   seal(secret: Buffer, associatedData: string): SealedSecret {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentId)!, iv, { authTagLength: 16 });
-    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-    const ct = Buffer.concat([cipher.update(secret), cipher.final()]);
-    return {
-      mk: this.currentId,
-      iv: iv.toString('base64'),
-      ct: ct.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-    };
+    return { mk: this.currentId, ...sealWithKey(this.keys.get(this.currentId)!, secret, associatedData) };
   }
 
   open(sealed: SealedSecret, associatedData: string): Buffer {
     const key = this.keys.get(sealed.mk);
     if (!key) throw new MasterKeyError(`Sealed under master key ${sealed.mk}, which is not configured`);
-    const tag = Buffer.from(sealed.tag, 'base64');
-    if (tag.length !== 16) throw new MasterKeyError('Sealed secret is corrupt');
-    try {
-      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(sealed.iv, 'base64'), {
-        authTagLength: 16,
-      });
-      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]);
-    } catch {
-      throw new MasterKeyError('Sealed secret does not open: corrupt, or not sealed for this record');
-    }
+    return openWithKey(key, sealed, associatedData);
   }
 
   /** Whether a value is sealed under an older master key and should be re-sealed. */

@@ -1,5 +1,5 @@
 /** Workflow-safe types, constants and rules of webhooks (no runtime imports). */
-import type { SealedSecret } from '../crypto/master-keyring';
+import type { SealedEventData } from '../webhooks/event-data';
 import type { ActorRef } from './applications';
 
 export const APPLICANT_EVENT_TYPES = [
@@ -119,8 +119,11 @@ export interface DispatchEventInput {
   eventType: string;
   /** ISO 8601: when the event happened (the body's timestamp on every attempt). */
   occurredAt: string;
-  /** The event's data sealed under the master key (libs/webhooks/event-data.ts): never in clear here. */
-  sealedData?: SealedSecret;
+  /**
+   * The event's data sealed (libs/webhooks/event-data.ts): under its subject's data key when it has
+   * a subject, else the master key. Never in clear here.
+   */
+  sealedData?: SealedEventData;
   /** Only in dispatches started before data was sealed. */
   data?: unknown;
   /** Webhooks that must not get this event (the disabled webhook, for its own disabling event). */
@@ -243,6 +246,32 @@ export interface DataRetentionInput {
   current?: { applicationId: string; after: RetentionPosition | null; counts: RetentionCounts } | null;
   /** What the run did so far, in all. */
   totals?: RetentionCounts;
+}
+
+/** One subject of one application. */
+export interface SubjectRef {
+  applicationId: string;
+  subject: string;
+}
+
+export interface SubjectErasureInput extends SubjectRef {
+  requestedBy: ActorRef;
+}
+
+export interface SubjectErasureBatch {
+  payloadsErased: number;
+  answersErased: number;
+  /** More of the subject's events may be left. */
+  more: boolean;
+}
+
+/** What erasing a subject did. */
+export interface SubjectErasureResult {
+  /** Its data key existed and is destroyed (false: erased before, or no event about it since). */
+  keyDestroyed: boolean;
+  deliveriesCancelled: number;
+  payloadsErased: number;
+  answersErased: number;
 }
 
 /**

@@ -7,6 +7,7 @@ export const SEALED_FIELDS = {
   privateAppKey: { collection: 'private_app_keys', field: 'key' },
   webhookSecret: { collection: 'webhook_secrets', field: 'secret' },
   eventData: { collection: 'webhook_events', field: 'data' },
+  subjectKey: { collection: 'subject_keys', field: 'key' },
 } as const;
 
 export interface ResealReport {

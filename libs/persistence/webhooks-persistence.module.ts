@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { SubjectKeysRepository } from './repositories/subject-keys.repository';
 import { WebhookAttemptsRepository } from './repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from './repositories/webhooks.repository';
 import { WebhookEventsRepository } from './repositories/webhook-events.repository';
 import { WebhookSecretsRepository } from './repositories/webhook-secrets.repository';
+import { SubjectKey, SubjectKeySchema } from './schemas/subject-key.schema';
 import { WebhookAttempt, WebhookAttemptSchema } from './schemas/webhook-attempt.schema';
 import { WebhookDelivery, WebhookDeliverySchema } from './schemas/webhook-delivery.schema';
 import { Webhook, WebhookSchema } from './schemas/webhook.schema';
@@ -17,9 +19,10 @@ const repositories = [
   WebhookEventsRepository,
   WebhookDeliveriesRepository,
   WebhookAttemptsRepository,
+  SubjectKeysRepository,
 ];
 
-/** Webhooks and their secrets, events, deliveries and attempts. */
+/** Webhooks and their secrets, events, deliveries and attempts; the subjects' data keys. */
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -28,6 +31,7 @@ const repositories = [
       { name: WebhookEvent.name, schema: WebhookEventSchema },
       { name: WebhookDelivery.name, schema: WebhookDeliverySchema },
       { name: WebhookAttempt.name, schema: WebhookAttemptSchema },
+      { name: SubjectKey.name, schema: SubjectKeySchema },
     ]),
   ],
   providers: repositories,

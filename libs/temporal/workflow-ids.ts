@@ -18,6 +18,8 @@ export const WorkflowIds = {
   deliverySequence: (webhookId: string, subject: string) => `delivery-sequence:${webhookId}:${subject}`,
   /** The retention schedule's runs (Temporal appends the scheduled time). */
   dataRetention: (taskQueue: string) => `data-retention:${taskQueue}`,
+  /** One at a time per subject; erasing it again later (new events since) is a new run. */
+  subjectErasure: (applicationId: string, subject: string) => `subject-erasure:${applicationId}:${subject}`,
   webhookRecovery: (webhookId: string, since: string) => `webhook-recovery:${webhookId}:${since}`,
 } as const;
 

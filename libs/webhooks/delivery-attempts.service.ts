@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '../config/environment';
 import { CredentialsService } from '../credentials/credentials.service';
-import { MasterKeyring } from '../crypto/master-keyring';
 import { AttemptOutcome, AttemptRequest, statusAfterAttempt } from '../domain/webhooks';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
@@ -11,7 +10,7 @@ import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
 import { AttemptSources, WebhookTarget } from './attempt-sources';
 import { outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
 import { WebhookHealth } from './webhook-health';
-import { openEventData } from './event-data';
+import { EventSealing } from './event-data';
 import { HttpAttemptRequest, HttpAttemptResult, postWebhook } from './http-delivery';
 import { webhookBody, webhookRequestHeaders } from './webhook-request';
 import { signingSecretsAt } from './webhook-secrets.service';
@@ -21,6 +20,8 @@ interface PreparedAttempt extends WebhookTarget {
   req: AttemptRequest;
   applicationId: string;
   event: WebhookEvent;
+  /** The event's data, opened. */
+  data: unknown;
   application: Application;
 }
 
@@ -40,7 +41,7 @@ const endedBy = (outcome: AttemptOutcome, isLast: boolean) => {
 export class DeliveryAttempts {
   constructor(
     private readonly env: Environment,
-    private readonly keyring: MasterKeyring,
+    private readonly sealing: EventSealing,
     private readonly credentials: CredentialsService,
     private readonly sources: AttemptSources,
     private readonly health: WebhookHealth,
@@ -90,11 +91,20 @@ export class DeliveryAttempts {
       this.sources.event(of.eventId),
       this.sources.target(of.webhookId),
     ]);
-    if (!event || event.erasedBy || !target?.webhook.enabled || target.application?.status !== 'active') {
+    // An erased event (its subject erased, or past retention) has nothing left to send.
+    const opened = event && !event.erasedBy ? await this.sealing.open(event) : null;
+    if (!event || !opened || !target?.webhook.enabled || target.application?.status !== 'active') {
       await this.deliveries.finish(req.deliveryId, req.series, 'cancelled');
       return null;
     }
-    return { req, applicationId: of.applicationId, event, ...target, application: target.application };
+    return {
+      req,
+      applicationId: of.applicationId,
+      event,
+      data: opened.data,
+      ...target,
+      application: target.application,
+    };
   }
 
   /** The delivery of a request that does not say what it is of (workflows started before `of`), if still due. */
@@ -105,10 +115,9 @@ export class DeliveryAttempts {
 
   /** The signed request: the event's body (encrypted if the application asks), custom headers, signature. */
   private async request(
-    { event, webhook, application, secrets }: PreparedAttempt,
+    { event, data, webhook, application, secrets }: PreparedAttempt,
     now: Date,
   ): Promise<HttpAttemptRequest> {
-    const data = openEventData(this.keyring, event);
     const body = webhookBody({
       id: event._id,
       type: event.eventType,

@@ -94,8 +94,12 @@ export class DeliveryControl {
     return batch;
   }
 
-  /** Signals every pending delivery of an application or webhook to stop; returns how many. */
-  async cancelPending(filter: { applicationId?: string; webhookId?: string }): Promise<number> {
+  /** Signals every pending delivery of an application, webhook or subject to stop; returns how many. */
+  async cancelPending(filter: {
+    applicationId?: string;
+    webhookId?: string;
+    subject?: string;
+  }): Promise<number> {
     const pending = await this.deliveries.pendingIds(filter);
     for (const id of pending) {
       const [eventId, webhookId] = id.split(':');

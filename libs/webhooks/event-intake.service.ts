@@ -27,7 +27,7 @@ import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
 import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
-import { sealEventData } from './event-data';
+import { EventSealing, sealEventData } from './event-data';
 
 /** An event as accepted, its data in clear (sealed before it goes anywhere). */
 export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { data: unknown };
@@ -46,6 +46,7 @@ export class EventIntake {
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly sources: AttemptSources,
     private readonly sequences: DeliverySequences,
+    private readonly sealing: EventSealing,
   ) {}
 
   /**
@@ -54,12 +55,13 @@ export class EventIntake {
    * and in line in the delivery sequences of its subject, so that the order of acceptance holds.
    */
   async accept({ data, ...event }: AcceptedEvent): Promise<void> {
-    const ordered = event.subject
-      ? await this.webhooks.listOrdered(event.applicationId, event.eventType)
-      : [];
+    const [sealedData, ordered] = await Promise.all([
+      this.sealing.seal(event, data),
+      event.subject ? this.webhooks.listOrdered(event.applicationId, event.eventType) : [],
+    ]);
     const input: DispatchEventInput = {
       ...event,
-      sealedData: sealEventData(this.keyring, event.eventId, data),
+      sealedData,
       ...(ordered.length > 0 ? { orderedWebhookIds: ordered } : {}),
     };
     await this.workflows.start(eventDispatch, {

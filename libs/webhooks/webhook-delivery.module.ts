@@ -7,6 +7,8 @@ import { DeliveryAttempts } from './delivery-attempts.service';
 import { DeliveryControl } from './delivery-control.service';
 import { DataRetention } from './data-retention';
 import { DeliverySequences } from './delivery-sequences';
+import { EventSealing } from './event-data';
+import { SubjectErasure } from './subject-erasure';
 import { WebhookHealth } from './webhook-health';
 import { EventIntake } from './event-intake.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
@@ -19,6 +21,8 @@ const services = [
   DeliveryControl,
   DeliverySequences,
   DataRetention,
+  EventSealing,
+  SubjectErasure,
   WebhookSecretsService,
   ApplicationWebhooksCleanup,
 ];

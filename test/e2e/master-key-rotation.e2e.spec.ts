@@ -8,7 +8,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Connection } from 'mongoose';
 import { MasterKeyring, masterKeyId } from '../../libs/crypto/master-keyring';
 import { SEALED_FIELDS } from '../../libs/persistence/sealed-fields';
-import { openEventData } from '../../libs/webhooks/event-data';
+import { SubjectKeysRepository } from '../../libs/persistence/repositories/subject-keys.repository';
+import { EventSealing, openEventData } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
@@ -70,14 +71,30 @@ describe('master key rotation', () => {
     ).body as { eventId: string };
     const storedEvent = () => db.collection('webhook_events').findOne({ _id: eventId as never });
     await pollUntil(storedEvent, (event) => event !== null);
+    // And one about a subject: sealed under the subject's data key, itself sealed under the master key.
+    const { eventId: aboutSubject } = (
+      await client
+        .as(workspace.apiToken)
+        .post(`/v1/applications/${apps[1].id}/events`, {
+          eventType: 'APPLICANT_COMPLETED',
+          subject: 'appl_sealed',
+          data: eventData,
+        })
+        .expect(202)
+    ).body as { eventId: string };
+    const storedSubjectEvent = () => db.collection('webhook_events').findOne({ _id: aboutSubject as never });
+    await pollUntil(storedSubjectEvent, (event) => event !== null);
 
     const first = await reseal();
     expect(first).toContain('crypto_keys.material: 2 re-sealed');
     expect(first).toContain('private_app_keys.key: 2 re-sealed');
     expect(first).toContain('webhook_secrets.secret: 2 re-sealed'); // the signing secret and the header
     expect(first).toContain('webhook_events.data: 1 re-sealed');
+    expect(first).toContain('subject_keys.key: 1 re-sealed');
     const newKeyring = new MasterKeyring(Buffer.from(newKey, 'base64'));
     expect(openEventData(newKeyring, (await storedEvent()) as never)).toEqual(eventData);
+    const newSealing = new EventSealing(newKeyring, worker.get(SubjectKeysRepository));
+    expect(await newSealing.open((await storedSubjectEvent()) as never)).toEqual({ data: eventData });
     for (const { collection, field } of Object.values(SEALED_FIELDS)) {
       const keys = await db.collection(collection).distinct(`${field}.mk`);
       expect({ collection, keys }).toEqual({

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { ConsoleModule } from './console/console.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
+import { SubjectsModule } from './subjects/subjects.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -24,6 +25,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     DiagnosticsModule,
     WorkspacesModule,
     ApplicationsModule,
+    SubjectsModule,
     WebhooksModule,
     ConsoleModule,
   ],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationsActivities } from '../../../activities/applications.activities';
 import { CryptoKeysActivities } from '../../../activities/crypto-keys.activities';
 import { DataRetentionActivities } from '../../../activities/data-retention.activities';
+import { SubjectErasureActivities } from '../../../activities/subject-erasure.activities';
 import { DiagnosticsActivities } from '../../../activities/diagnostics.activities';
 import { WebhookAttemptsActivities } from '../../../activities/webhook-attempts.activities';
 import { WebhookCleanupActivities } from '../../../activities/webhook-cleanup.activities';
@@ -27,6 +28,7 @@ const activities = [
   WebhookRecoveryActivities,
   WebhookCleanupActivities,
   DataRetentionActivities,
+  SubjectErasureActivities,
 ];
 
 @Module({

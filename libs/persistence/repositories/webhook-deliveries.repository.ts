@@ -6,6 +6,7 @@ import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
 import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
+import { erasableBy } from './webhook-events.repository';
 
 export const deliveryIdOf = (eventId: string, webhookId: string) => `${eventId}:${webhookId}`;
 
@@ -185,7 +186,11 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     return found.map((d) => d._id);
   }
 
-  async pendingIds(filter: { applicationId?: string; webhookId?: string }): Promise<string[]> {
+  async pendingIds(filter: {
+    applicationId?: string;
+    webhookId?: string;
+    subject?: string;
+  }): Promise<string[]> {
     return (
       await this.model
         .find({ ...filter, status: 'pending' }, { _id: 1 })
@@ -205,7 +210,10 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   /** Marks the deliveries of these events as having lost their payload, and why. */
   async markPayloadErased(eventIds: string[], by: PayloadErasure): Promise<void> {
     await this.model
-      .updateMany({ eventId: { $in: eventIds }, payloadErasedBy: null }, { $set: { payloadErasedBy: by } })
+      .updateMany(
+        { eventId: { $in: eventIds }, payloadErasedBy: { $in: erasableBy(by) } },
+        { $set: { payloadErasedBy: by } },
+      )
       .exec();
   }
 

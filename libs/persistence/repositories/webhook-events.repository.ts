@@ -6,6 +6,10 @@ import { ensureIndexes } from '../ensure-indexes';
 import type { PayloadErasure } from '../../domain/webhooks';
 import { WebhookEvent } from '../schemas/webhook-event.schema';
 
+/** What a payload erased for this reason may have been before: an erasure overrides retention. */
+export const erasableBy = (by: PayloadErasure): (PayloadErasure | null)[] =>
+  by === 'erasure' ? [null, 'retention'] : [null];
+
 /** Where an event stands in the order retention goes through them. */
 export type EventPosition = Pick<WebhookEvent, '_id' | 'createdAt'>;
 
@@ -66,12 +70,25 @@ export class WebhookEventsRepository implements OnModuleInit {
       .exec();
   }
 
-  /** Drops the data of these events, saying why; how many still had it. */
+  /** Drops the data of these events, saying why (an erasure says so over retention); how many changed. */
   async erasePayloads(ids: string[], by: PayloadErasure): Promise<number> {
     const { modifiedCount } = await this.model
-      .updateMany({ _id: { $in: ids }, erasedBy: null }, { $set: { data: null, erasedBy: by } })
+      .updateMany(
+        { _id: { $in: ids }, erasedBy: { $in: erasableBy(by) } },
+        { $set: { data: null, erasedBy: by } },
+      )
       .exec();
     return modifiedCount;
+  }
+
+  /** Up to `limit` events about the subject not yet erased as such. */
+  async notErasedOfSubject(applicationId: string, subject: string, limit: number): Promise<string[]> {
+    const events = await this.model
+      .find({ applicationId, subject, erasedBy: { $in: erasableBy('erasure') } }, { _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+    return events.map((e) => e._id);
   }
 
   async deleteMany(ids: string[]): Promise<number> {

@@ -37,3 +37,5 @@ export class WebhookEvent {
 
 export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);
 WebhookEventSchema.index({ applicationId: 1, createdAt: -1 });
+// Erasing a subject.
+WebhookEventSchema.index({ applicationId: 1, subject: 1 });
