@@ -3,6 +3,7 @@
  * on loopback, warms up, measures, prints a table and writes its figures under bench/results.
  */
 import { deliveryThroughput } from './delivery-throughput';
+import { erasure } from './erasure';
 import { failedView } from './failed-view';
 import { fanOut } from './fan-out';
 import { intake } from './intake';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   intake,
   'failed-view': failedView,
   ordered,
+  erasure,
   soak,
 };
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SubjectKeysRepository } from '../persistence/repositories/subject-keys.repository';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
@@ -16,9 +17,13 @@ export class ApplicationWebhooksCleanup {
     private readonly events: WebhookEventsRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
+    private readonly subjectKeys: SubjectKeysRepository,
   ) {}
 
-  /** Its pending deliveries stop, then its webhooks, their secrets, events, deliveries and attempts go. */
+  /**
+   * Its pending deliveries stop, then its webhooks, their secrets, events, deliveries, attempts and
+   * subjects' data keys go (the last leaves whatever Temporal still holds of its events unreadable).
+   */
   async delete(applicationId: string): Promise<void> {
     await this.control.cancelPending({ applicationId });
     await this.secrets.deleteForWebhooks(await this.webhooks.idsOfApplication(applicationId));
@@ -27,6 +32,7 @@ export class ApplicationWebhooksCleanup {
       this.events.deleteForApplication(applicationId),
       this.deliveries.deleteForApplication(applicationId),
       this.attempts.deleteForApplication(applicationId),
+      this.subjectKeys.deleteForApplication(applicationId),
     ]);
   }
 }

@@ -262,6 +262,13 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
     const { app, as } = await tenantWithApplication(client);
     const target = await receiver();
     const { webhook, eventId } = await pendingDelivery(as, app.id, target);
+    // An event about a subject too: its data key goes with the application.
+    await sendEvent(as, app.id, { subject: 'appl_1' });
+    await pollUntil(
+      async () => target.requests.length,
+      (n) => n === 2,
+    );
+    expect(await db().collection('subject_keys').countDocuments({ applicationId: app.id })).toBe(1);
     await as.delete(`/v1/applications/${app.id}`).expect(204);
     for (const collection of [
       'webhooks',
@@ -269,6 +276,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
       'webhook_events',
       'webhook_deliveries',
       'webhook_attempts',
+      'subject_keys',
     ]) {
       const left = await db()
         .collection<{ _id: string }>(collection)
@@ -278,7 +286,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
       expect({ collection, left }).toEqual({ collection, left: 0 });
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(target.requests).toHaveLength(1);
+    expect(target.requests).toHaveLength(2);
   });
 });
 
