@@ -5,10 +5,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
 import type { Connection } from 'mongoose';
 import { getGlobalDispatcher } from 'undici';
-import { MasterKeyring } from '../../libs/crypto/master-keyring';
 import { MAX_JSON_DEPTH } from '../../libs/http/json-limits';
 import { WorkflowStarter } from '../../libs/temporal/workflow-starter';
-import { openEventData } from '../../libs/webhooks/event-data';
+import { EventSealing } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import {
@@ -523,11 +522,17 @@ describe('fuzzing every route', () => {
   const storedEventData = async (eventId: string) => {
     const db = api.get<Connection>(getConnectionToken()).db!;
     const event = await pollUntil(
-      () => db.collection<{ _id: string; data: unknown }>('webhook_events').findOne({ _id: eventId }),
+      () =>
+        db
+          .collection<{ _id: string; applicationId: string; subject?: string; data: unknown }>(
+            'webhook_events',
+          )
+          .findOne({ _id: eventId }),
       (e) => e !== null,
       { timeoutMs: 20_000 },
     );
-    return openEventData(api.get(MasterKeyring), event!);
+    // Opened as the worker opens it: under the subject's data key when it names one.
+    return (await api.get(EventSealing).open(event!))!.data;
   };
 
   it.each(bodyRoutes.map((r) => [r.method, r.name, r] as const))(
