@@ -1,5 +1,6 @@
 import {
   Client,
+  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOptions,
   ScheduleOptionsAction,
@@ -54,24 +55,30 @@ export async function upsertRotationSchedule(
 }
 
 /**
- * Creates a schedule, or updates its spec and action if it exists: idempotent. A run still going
- * when the next is due makes that one skip; runs missed while Temporal was down are made up for an hour.
+ * Creates a schedule, or updates its spec and action if it exists: idempotent, also when two
+ * processes do it at once (one creates, the other then updates). A run still going when the next
+ * is due makes that one skip; runs missed while Temporal was down are made up for an hour.
  */
 export async function upsertSchedule(
   client: Client,
   schedule: Omit<ScheduleOptions, 'policies'>,
 ): Promise<void> {
   const { spec, action } = schedule;
+  const update = () =>
+    client.schedule.getHandle(schedule.scheduleId).update((previous) => ({ ...previous, spec, action }));
   try {
-    await client.schedule
-      .getHandle(schedule.scheduleId)
-      .update((previous) => ({ ...previous, spec, action }));
+    await update();
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
-    await client.schedule.create({
-      ...schedule,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-    });
+    try {
+      await client.schedule.create({
+        ...schedule,
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      });
+    } catch (raced) {
+      if (!(raced instanceof ScheduleAlreadyRunning)) throw raced;
+      await update();
+    }
   }
 }
 

@@ -70,6 +70,11 @@ describe('console sessions and portal links', () => {
     expect(neither.body.details[0].field).toBe('token');
     const badCode = await signIn({ portalCode: '../../etc' }).expect(400);
     expect(badCode.body.details[0].field).toBe('portalCode');
+    // null is no value (it was a 500, found by the fuzzer).
+    for (const field of ['token', 'portalCode']) {
+      const nothing = await signIn({ [field]: null }).expect(400);
+      expect(nothing.body.details[0].field).toBe(field);
+    }
     const operator = await signIn({ token: process.env.ADMIN_TOKEN }).expect(401);
     expect(operator.body.code).toBe('UNAUTHORIZED');
     expect(await db().collection('console_sessions').countDocuments()).toBe(before);

@@ -3,6 +3,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { Connection as MongoConnection } from 'mongoose';
+import { parseDuration } from '../../libs/domain/duration';
 import type { RetentionCounts } from '../../libs/domain/webhooks';
 import { ScheduleIds } from '../../libs/temporal/workflow-ids';
 import { ApiClient } from '../support/api-client';
@@ -42,12 +43,22 @@ describe('data retention', () => {
       .collection('webhook_events')
       .updateOne({ _id: eventId as never }, { $set: { createdAt: new Date(Date.now() - days * DAY) } });
 
-  /** Runs the retention schedule now, as its interval would, and waits for the run's result. */
-  async function runRetention(): Promise<RetentionCounts> {
+  /** The retention schedule, once the worker (which sets it up as it starts, in the background) has. */
+  async function retentionSchedule() {
     const schedule = new Client({ connection: temporal }).schedule.getHandle(
       ScheduleIds.dataRetention(process.env.TEMPORAL_TASK_QUEUE!),
     );
-    const before = (await schedule.describe()).info.recentActions.length;
+    const described = await pollUntil(
+      () => schedule.describe().catch(() => null),
+      (d) => d !== null,
+    );
+    return { schedule, described: described! };
+  }
+
+  /** Runs the retention schedule now, as its interval would, and waits for the run's result. */
+  async function runRetention(): Promise<RetentionCounts> {
+    const { schedule, described: current } = await retentionSchedule();
+    const before = current.info.recentActions.length;
     await schedule.trigger();
     const described = await pollUntil(
       () => schedule.describe(),
@@ -58,10 +69,10 @@ describe('data retention', () => {
   }
 
   it('is scheduled by the worker every DATA_RETENTION_EVERY', async () => {
-    const schedule = await new Client({ connection: temporal }).schedule
-      .getHandle(ScheduleIds.dataRetention(process.env.TEMPORAL_TASK_QUEUE!))
-      .describe();
-    expect(schedule.spec.intervals).toEqual([expect.objectContaining({ every: 3_600_000 })]);
+    const { described: schedule } = await retentionSchedule();
+    expect(schedule.spec.intervals).toEqual([
+      expect.objectContaining({ every: parseDuration(process.env.DATA_RETENTION_EVERY!) }),
+    ]);
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dataRetention' });
   });
 

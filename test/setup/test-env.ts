@@ -19,6 +19,9 @@ process.env.ADMIN_TOKEN = `test-operator-token-${randomBytes(16).toString('hex')
 process.env.MASTER_KEY = randomBytes(32).toString('base64');
 // Receivers in tests listen on loopback; the SSRF tests turn this off for their own app.
 process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS = 'true';
+// Every test worker sets up its own retention schedule: hourly, one could fire during a test that
+// ages data on purpose. Tests that need a run trigger it.
+process.env.DATA_RETENTION_EVERY = 'P365D';
 
 // The Temporal SDK logs every worker state change at INFO; tests want its warnings only.
 try {
