@@ -168,6 +168,14 @@ export class Environment {
   @IsDurationSetting('PT1H or 1h', 60_000)
   DATA_RETENTION_EVERY = 'PT1H';
 
+  /**
+   * Creates or updates the retention schedule at worker start; off where schedules are managed
+   * elsewhere, or the server has none (the time-skipping test server).
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  DATA_RETENTION_SCHEDULE = true;
+
   /** How long a console sign-in lasts (ISO 8601 or 8h style); signing out ends it sooner. */
   @IsDurationSetting('PT8H or 8h')
   CONSOLE_SESSION_TTL = 'PT8H';

@@ -26,6 +26,7 @@ describe('Crypto Key grace window (time-skipping)', () => {
     worker = await startWorker({
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false',
+      DATA_RETENTION_SCHEDULE: 'false', // the test server has no schedules
     });
   });
 

@@ -24,7 +24,12 @@ describe('webhook retry schedule (time-skipping)', () => {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnvironment();
-    const temporal = { TEMPORAL_ADDRESS: env.address, TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false' };
+    // The test server has its own search attributes set up, and no schedules.
+    const temporal = {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false',
+      DATA_RETENTION_SCHEDULE: 'false',
+    };
     [api, worker] = await Promise.all([startApi(temporal), startWorker(temporal)]);
     receiver = await Receiver.start();
   });

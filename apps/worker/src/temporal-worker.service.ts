@@ -101,7 +101,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  /** What the worker sets up on Temporal before it polls: search attributes (if asked), the retention schedule. */
+  /** What the worker sets up on Temporal before it polls (each unless turned off): search attributes, the retention schedule. */
   private async prepareTemporal(): Promise<void> {
     const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS });
     try {
@@ -109,11 +109,12 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
         const added = await registerSearchAttributes(connection, this.env.TEMPORAL_NAMESPACE);
         if (added.length > 0) this.logger.log(`Registered search attributes: ${added.join(', ')}`);
       }
-      await upsertRetentionSchedule(
-        new Client({ connection, namespace: this.env.TEMPORAL_NAMESPACE }),
-        this.env.TEMPORAL_TASK_QUEUE,
-        parseDuration(this.env.DATA_RETENTION_EVERY)!,
-      );
+      if (this.env.DATA_RETENTION_SCHEDULE)
+        await upsertRetentionSchedule(
+          new Client({ connection, namespace: this.env.TEMPORAL_NAMESPACE }),
+          this.env.TEMPORAL_TASK_QUEUE,
+          parseDuration(this.env.DATA_RETENTION_EVERY)!,
+        );
     } finally {
       await connection.close();
     }
