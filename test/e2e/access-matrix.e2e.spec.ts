@@ -175,6 +175,7 @@ const ROUTES: Route[] = [
     takes: ['workspace', 'application'],
     portal: 'application',
   },
+  { method: 'delete', path: (id) => `/v1/applications/${id}/subjects/appl_nobody`, takes: ['workspace'] },
   { method: 'delete', path: (id) => `/v1/applications/${id}`, takes: ['workspace'] },
 ];
 /** A webhook ID that exists nowhere: route-level checks come before any lookup of it. */
