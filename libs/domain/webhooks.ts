@@ -148,10 +148,8 @@ export interface SequencedEvent {
 }
 
 /** The deliveries of one webhook for one subject, one at a time (carried over continue-as-new). */
-export interface DeliverySequenceInput {
-  applicationId: string;
+export interface DeliverySequenceInput extends SubjectRef {
   webhookId: string;
-  subject: string;
   line?: SequencedEvent[];
   /** The last events through the line, so that a repeated signal about one is ignored. */
   recent?: string[];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SignalDefinition } from '@temporalio/common';
-import type { DeliveryInput } from '../domain/webhooks';
+import type { DeliveryInput, SubjectRef } from '../domain/webhooks';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
@@ -11,11 +11,7 @@ import {
 } from '../../workflows/delivery-sequence.workflow';
 
 /** What a sequence is of: one webhook of an application, one subject. */
-interface SequenceOf {
-  applicationId: string;
-  webhookId: string;
-  subject: string;
-}
+type SequenceOf = SubjectRef & { webhookId: string };
 
 /**
  * The delivery sequences of webhooks with ordering `subject`: the API puts each accepted event in
@@ -26,10 +22,7 @@ export class DeliverySequences {
   constructor(private readonly workflows: WorkflowStarter) {}
 
   /** Puts an accepted event in line in the sequence of each of these webhooks for its subject. */
-  async lineUp(
-    event: { eventId: string; applicationId: string; subject: string },
-    webhookIds: string[],
-  ): Promise<void> {
+  async lineUp(event: SubjectRef & { eventId: string }, webhookIds: string[]): Promise<void> {
     await Promise.all(
       webhookIds.map((webhookId) => this.tell({ ...event, webhookId }, eventAcceptedSignal, [event.eventId])),
     );
@@ -37,7 +30,7 @@ export class DeliverySequences {
 
   /** Tells a sequence the event's delivery to its webhook (null: the event does not go there after all). */
   async opened(
-    event: { eventId: string; applicationId: string; subject: string },
+    event: SubjectRef & { eventId: string },
     webhookId: string,
     delivery: DeliveryInput | null,
   ): Promise<void> {
