@@ -40,7 +40,7 @@ const hasCiphertext = (value: unknown): value is Ciphertext =>
   ['iv', 'ct', 'tag'].every((k) => typeof (value as Record<string, unknown>)[k] === 'string');
 const isMasterSealed = (value: unknown): value is SealedSecret =>
   hasCiphertext(value) && typeof (value as { mk?: unknown }).mk === 'string';
-export const isSubjectSealed = (value: unknown): value is SubjectSealed =>
+const isSubjectSealed = (value: unknown): value is SubjectSealed =>
   hasCiphertext(value) && typeof (value as { sk?: unknown }).sk === 'string';
 
 /** The data of a stored event not sealed under a subject key; events accepted before sealing hold theirs as it came. */

@@ -17,35 +17,36 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
 
 const MARKER = 'Jane-Q-Applicant-1970-01-01';
 
-/** Every payload of a history JSON (`temporal workflow show -o json`), decoded. */
-function payloadsOf(history: unknown): unknown[] {
-  const found: unknown[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
+/**
+ * What `pick` finds in a JSON tree, depth first: a node it picks (returns a value for) is not
+ * looked into further.
+ */
+function collect<T>(tree: unknown, pick: (node: object) => T | undefined): T[] {
+  const found: T[] = [];
+  const walk = (node: unknown): void => {
     if (typeof node !== 'object' || node === null) return;
-    const { metadata, data } = node as { metadata?: { encoding?: string }; data?: string };
-    if (metadata?.encoding && typeof data === 'string') {
-      found.push(JSON.parse(Buffer.from(data, 'base64').toString('utf8')));
-      return;
-    }
-    Object.values(node).forEach(walk);
+    const picked = Array.isArray(node) ? undefined : pick(node);
+    if (picked !== undefined) found.push(picked);
+    else Object.values(node).forEach(walk);
   };
-  walk(history);
+  walk(tree);
   return found;
 }
 
+/** Every payload of a history JSON (`temporal workflow show -o json`), decoded. */
+const payloadsOf = (history: unknown): unknown[] =>
+  collect(history, (node) => {
+    const { metadata, data } = node as { metadata?: { encoding?: string }; data?: string };
+    return metadata?.encoding && typeof data === 'string'
+      ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as unknown)
+      : undefined;
+  });
+
 /** The sealed event data (`{ sk, iv, ct, tag }`) anywhere in these payloads. */
-function subjectSealedIn(payloads: unknown[]): { sk: string }[] {
-  const found: { sk: string }[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== 'object' || node === null) return;
-    if (typeof (node as { sk?: unknown }).sk === 'string') found.push(node as { sk: string });
-    Object.values(node).forEach(walk);
-  };
-  walk(payloads);
-  return found;
-}
+const subjectSealedIn = (payloads: unknown[]): { sk: string }[] =>
+  collect(payloads, (node) =>
+    typeof (node as { sk?: unknown }).sk === 'string' ? (node as { sk: string }) : undefined,
+  );
 
 /**
  * Erasing a subject (crypto-shredding): its data key destroyed, so its payloads are unreadable in
