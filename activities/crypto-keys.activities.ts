@@ -32,6 +32,7 @@ export class CryptoKeysActivities {
       input.applicationId,
       execution().runId,
       retiringUntil,
+      input.requestedBy.kind === 'schedule' ? 'scheduled' : 'manual',
     );
     await this.audit.record({
       id: auditId('rotated'),

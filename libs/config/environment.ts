@@ -40,6 +40,8 @@ function IsDurationSetting(example: string, minMs = 0): PropertyDecorator {
     });
 }
 
+const HOST_NAME = /^(0\.0\.0\.0|127\.0\.0\.1|::|::1|localhost|[\w.-]+)$/;
+
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
@@ -52,9 +54,7 @@ export class Environment {
   NODE_ENV: NodeEnv = 'development';
 
   @IsString()
-  @Matches(/^(0\.0\.0\.0|127\.0\.0\.1|::|::1|localhost|[\w.-]+)$/, {
-    message: 'HOST must be a host name or address',
-  })
+  @Matches(HOST_NAME, { message: 'HOST must be a host name or address' })
   HOST = '127.0.0.1';
 
   @Type(() => Number)
@@ -192,11 +192,43 @@ export class Environment {
   )
   PUBLIC_URL?: string;
 
+  /** Collects and serves Prometheus metrics at /metrics, in the API and in the worker. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  /** The API's /metrics on a listener of its own (e.g. an internal address) instead of the API's port. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  API_METRICS_PORT?: number;
+
+  /** Where that listener binds (default: HOST). */
+  @IsOptional()
+  @Matches(HOST_NAME, { message: 'API_METRICS_HOST must be a host name or address' })
+  API_METRICS_HOST?: string;
+
+  /** The worker's /metrics listener: default 9464 in development and tests; in production, off unless set. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
+  @Matches(HOST_NAME, { message: 'WORKER_METRICS_HOST must be a host name or address' })
+  WORKER_METRICS_HOST = '127.0.0.1';
+
   /** The built console (`npm run build` writes it): served under /console. */
   @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
 }
+
+/** The worker's /metrics port outside production (the OpenTelemetry Prometheus exporter's default). */
+export const DEVELOPMENT_WORKER_METRICS_PORT = 9464;
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
@@ -224,6 +256,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN: required in production (at least 32 random characters)');
   }
+  if (env.WORKER_METRICS_PORT === undefined && env.NODE_ENV !== 'production')
+    env.WORKER_METRICS_PORT = DEVELOPMENT_WORKER_METRICS_PORT;
   if (problems.length > 0) {
     throw new ConfigurationError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

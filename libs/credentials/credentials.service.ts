@@ -10,6 +10,7 @@ import { CryptoKeysRepository } from '../persistence/repositories/crypto-keys.re
 import { PrivateAppKeysRepository } from '../persistence/repositories/private-app-keys.repository';
 import type { Application } from '../persistence/schemas/application.schema';
 import { NotProvisionedError } from '../domain/errors';
+import { RotationTrigger, ServiceMetrics } from '../observability/service-metrics';
 
 export interface Credentials {
   applicationId: string;
@@ -40,6 +41,7 @@ export class CredentialsService {
     private readonly applications: ApplicationsRepository,
     private readonly cryptoKeys: CryptoKeysRepository,
     private readonly privateAppKeys: PrivateAppKeysRepository,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   /** Crypto Key version 1 and the Private App Key, unless it has them: a retry issues nothing twice. */
@@ -61,10 +63,13 @@ export class CredentialsService {
     applicationId: string,
     rotationId: string,
     retiringUntil: Date | null,
+    trigger: RotationTrigger,
   ): Promise<{ previousVersion: number; newVersion: number }> {
-    const created =
-      (await this.cryptoKeys.findCreatedBy(applicationId, rotationId)) ??
-      (await this.insertNextCryptoKey(applicationId, rotationId));
+    let created = await this.cryptoKeys.findCreatedBy(applicationId, rotationId);
+    if (!created) {
+      created = await this.insertNextCryptoKey(applicationId, rotationId);
+      this.metrics.keyRotated('crypto_key', trigger);
+    }
     await this.cryptoKeys.retireOlderThan(applicationId, created.version, retiringUntil);
     await this.applications.setCurrentCryptoKeyVersion(applicationId, created.version);
     return { previousVersion: created.version - 1, newVersion: created.version };
@@ -96,6 +101,7 @@ export class CredentialsService {
   async regeneratePrivateAppKey(application: Application): Promise<string> {
     const { token, id } = await this.issuePrivateAppKey(application);
     await this.privateAppKeys.revokeAllBut(application._id, id);
+    this.metrics.keyRotated('private_app_key', 'manual');
     return token;
   }
 

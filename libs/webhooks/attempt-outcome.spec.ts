@@ -1,5 +1,5 @@
 import { statusAfterAttempt } from '../domain/webhooks';
-import { outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
+import { outcomeLabel, outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
 
 const answer = (statusCode: number | null, error: string | null, retryAfterMs: number | null = null) => ({
   statusCode,
@@ -44,5 +44,27 @@ describe('where the delivery stands after an attempt', () => {
     ['a skipped attempt', SKIPPED, false, 'cancelled'],
   ] as const)('%s: %s', (_, outcome, isLast, status) => {
     expect(statusAfterAttempt(outcome, isLast)).toBe(status);
+  });
+});
+
+describe('outcomeLabel', () => {
+  const result = (statusCode: number | null, error: string | null, timedOut = false) => ({
+    statusCode,
+    error,
+    timedOut,
+  });
+
+  it.each([
+    [result(200, null), 'succeeded'],
+    [result(204, null), 'succeeded'],
+    [result(500, 'HTTP 500'), 'failed'],
+    [result(400, 'HTTP 400'), 'failed'],
+    [result(410, 'HTTP 410'), 'gone'],
+    [result(429, 'HTTP 429'), 'throttled'],
+    [result(null, 'timeout after 15 s', true), 'timeout'],
+    [result(null, 'connection refused'), 'refused'],
+    [result(null, 'DNS lookup failed: the host does not resolve'), 'refused'],
+  ])('%o counts as %s', (given, label) => {
+    expect(outcomeLabel(given)).toBe(label);
   });
 });

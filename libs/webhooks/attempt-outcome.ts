@@ -1,4 +1,5 @@
 import type { AttemptOutcome } from '../domain/webhooks';
+import type { AttemptOutcomeLabel } from '../observability/service-metrics';
 
 /** The attempt was not made: its delivery, webhook or application is gone or no longer pending. */
 export const SKIPPED: AttemptOutcome = {
@@ -38,4 +39,17 @@ export function recordedOutcome(attempt: {
     error: attempt.error,
     retryAfterMs: null,
   };
+}
+
+/** An attempt's outcome as the metrics count it: the receiver's answer, or why there was none. */
+export function outcomeLabel(answer: {
+  statusCode: number | null;
+  error: string | null;
+  timedOut: boolean;
+}): AttemptOutcomeLabel {
+  if (answer.error === null) return 'succeeded';
+  if (answer.statusCode === 410) return 'gone';
+  if (answer.statusCode === 429) return 'throttled';
+  if (answer.statusCode !== null) return 'failed';
+  return answer.timedOut ? 'timeout' : 'refused';
 }

@@ -7,8 +7,9 @@ import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook
 import type { Application } from '../persistence/schemas/application.schema';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
 import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
+import { ServiceMetrics } from '../observability/service-metrics';
 import { AttemptSources, WebhookTarget } from './attempt-sources';
-import { outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
+import { outcomeLabel, outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
 import { WebhookHealth } from './webhook-health';
 import { EventSealing } from './event-data';
 import { HttpAttemptRequest, HttpAttemptResult, postWebhook } from './http-delivery';
@@ -47,6 +48,7 @@ export class DeliveryAttempts {
     private readonly health: WebhookHealth,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   /**
@@ -62,6 +64,7 @@ export class DeliveryAttempts {
     if (!prepared) return SKIPPED;
     const now = new Date();
     const answer = await postWebhook(await this.request(prepared, now));
+    this.metrics.attemptMade(outcomeLabel(answer), answer.durationMs);
     return this.handle(prepared, now, answer);
   }
 
@@ -71,12 +74,7 @@ export class DeliveryAttempts {
     if (!recorded) return null;
     const outcome = recordedOutcome(recorded);
     const { statusCode, error, startedAt } = recorded;
-    await this.deliveries.recordAttempt(
-      req.deliveryId,
-      req.series,
-      { number: req.attempt, at: startedAt, statusCode, error },
-      endedBy(outcome, req.isLast),
-    );
+    await this.recordOnDelivery(req, { number: req.attempt, at: startedAt, statusCode, error }, outcome);
     return outcome;
   }
 
@@ -94,7 +92,8 @@ export class DeliveryAttempts {
     // An erased event (its subject erased, or past retention) has nothing left to send.
     const opened = event && !event.erasedBy ? await this.sealing.open(event) : null;
     if (!event || !opened || !target?.webhook.enabled || target.application?.status !== 'active') {
-      await this.deliveries.finish(req.deliveryId, req.series, 'cancelled');
+      if (await this.deliveries.finish(req.deliveryId, req.series, 'cancelled'))
+        this.metrics.deliveryFinished('cancelled');
       return null;
     }
     return {
@@ -178,13 +177,23 @@ export class DeliveryAttempts {
         `${req.deliveryId}:${req.series}:${req.attempt}`,
       ));
     const outcome = outcomeOf(answer, disabled);
-    await this.deliveries.recordAttempt(
-      req.deliveryId,
-      req.series,
+    await this.recordOnDelivery(
+      req,
       { number: req.attempt, at: now, statusCode: answer.statusCode, error: answer.error },
-      endedBy(outcome, req.isLast),
+      outcome,
     );
     if (succeeded) await this.health.succeeded(webhook, now);
     return outcome;
+  }
+
+  /** The attempt on its delivery, which ends with it when it was the last (counted once, by the write that ended it). */
+  private async recordOnDelivery(
+    req: AttemptRequest,
+    attempt: Parameters<WebhookDeliveriesRepository['recordAttempt']>[2],
+    outcome: AttemptOutcome,
+  ): Promise<void> {
+    const ended = endedBy(outcome, req.isLast);
+    if ((await this.deliveries.recordAttempt(req.deliveryId, req.series, attempt, ended)) && ended)
+      this.metrics.deliveryFinished(ended);
   }
 }

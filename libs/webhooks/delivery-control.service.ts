@@ -4,6 +4,7 @@ import { DeliveryInProgressError, PayloadErasedError, WebhookDisabledError } fro
 import type { RecoveryBatch } from '../domain/webhooks';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
+import { ServiceMetrics } from '../observability/service-metrics';
 import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
 import { deliverySearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
@@ -28,6 +29,7 @@ export class DeliveryControl {
     private readonly workflows: WorkflowStarter,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly webhooks: WebhooksRepository,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   /**
@@ -111,6 +113,7 @@ export class DeliveryControl {
 
   /** The delivery's attempts end, cancelled (its workflow was told to stop). */
   async cancelled(deliveryId: string, series: number): Promise<void> {
-    await this.deliveries.finish(deliveryId, series, 'cancelled');
+    if (await this.deliveries.finish(deliveryId, series, 'cancelled'))
+      this.metrics.deliveryFinished('cancelled');
   }
 }

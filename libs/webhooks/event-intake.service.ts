@@ -27,6 +27,7 @@ import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
 import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
+import { ServiceMetrics } from '../observability/service-metrics';
 import { EventSealing, sealEventData } from './event-data';
 
 /** An event as accepted, its data in clear (sealed before it goes anywhere). */
@@ -47,6 +48,7 @@ export class EventIntake {
     private readonly sources: AttemptSources,
     private readonly sequences: DeliverySequences,
     private readonly sealing: EventSealing,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   /**
@@ -79,6 +81,7 @@ export class EventIntake {
     });
     if (event.subject && ordered.length > 0)
       await this.sequences.lineUp({ ...event, subject: event.subject }, ordered);
+    this.metrics.eventAccepted(event.eventType);
   }
 
   /** Raises an operational event: dispatched like any other, once per occurrence. */

@@ -22,6 +22,8 @@ export interface HttpAttemptResult {
   durationMs: number;
   /** Null when the receiver answered 2xx; else what a person can act on. */
   error: string | null;
+  /** No answer within the deadline (connecting, sending or reading). */
+  timedOut: boolean;
   retryAfterMs: number | null;
 }
 
@@ -51,6 +53,7 @@ export async function postWebhook(req: HttpAttemptRequest): Promise<HttpAttemptR
     responseBody: null,
     error: null,
     retryAfterMs: null,
+    timedOut: false,
     ...fields,
     durationMs: Date.now() - started,
   });
@@ -78,7 +81,7 @@ export async function postWebhook(req: HttpAttemptRequest): Promise<HttpAttemptR
         statusCode === 429 || statusCode === 503 ? retryAfter(response.headers['retry-after']) : null,
     });
   } catch (err) {
-    return done({ error: describeFailure(err, signal, req.timeoutMs) });
+    return done({ error: describeFailure(err, signal, req.timeoutMs), timedOut: timedOut(err, signal) });
   }
 }
 
@@ -111,12 +114,22 @@ function retryAfter(header: string | string[] | undefined): number | null {
   return Math.min(Math.max(ms, RETRY_AFTER_BOUNDS_MS.min), RETRY_AFTER_BOUNDS_MS.max);
 }
 
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+
+const errorCode = (err: unknown): string | undefined =>
+  (err as { code?: string }).code ??
+  ((err as { cause?: unknown }).cause as { code?: string } | undefined)?.code;
+
+function timedOut(err: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || TIMEOUT_CODES.includes(errorCode(err) ?? '');
+}
+
 function describeFailure(err: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) return `timeout after ${timeoutMs / 1000} s`;
+  if (timedOut(err, signal)) return `timeout after ${timeoutMs / 1000} s`;
   if (err instanceof TargetRefusedError) return err.message;
   const cause = (err as { cause?: unknown }).cause;
   if (cause instanceof TargetRefusedError) return cause.message;
-  const code = (err as { code?: string }).code ?? (cause as { code?: string } | undefined)?.code;
+  const code = errorCode(err);
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -129,10 +142,6 @@ function describeFailure(err: unknown, signal: AbortSignal, timeoutMs: number): 
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'host unreachable';
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `timeout after ${timeoutMs / 1000} s`;
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/certificate|ssl|tls/i.test(`${code} ${message}`)) return `TLS error: ${message.split('\n')[0]}`;

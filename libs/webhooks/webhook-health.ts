@@ -3,6 +3,7 @@ import { Environment } from '../config/environment';
 import { parseDuration } from '../domain/duration';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
+import { ServiceMetrics } from '../observability/service-metrics';
 import type { Webhook } from '../persistence/schemas/webhook.schema';
 import { AttemptSources } from './attempt-sources';
 import { EventIntake } from './event-intake.service';
@@ -45,6 +46,7 @@ export class WebhookHealth {
     private readonly attempts: WebhookAttemptsRepository,
     private readonly sources: AttemptSources,
     private readonly intake: EventIntake,
+    private readonly metrics: ServiceMetrics,
   ) {
     this.disableAfterMs = parseDuration(env.WEBHOOK_ENDPOINT_DISABLE_AFTER)!;
   }
@@ -68,7 +70,7 @@ export class WebhookHealth {
         await this.webhooks.restartFailing(webhook._id, now);
         return false;
       }
-      await this.disable(webhook, reason, occurrence);
+      await this.disable(webhook, statusCode, reason, occurrence);
       return true;
     } finally {
       // After the writes, so that this worker's next attempt to the webhook reads them.
@@ -84,8 +86,14 @@ export class WebhookHealth {
   }
 
   /** Disables the webhook and tells the application's other webhooks (WEBHOOK_ENDPOINT_DISABLED). */
-  private async disable(webhook: Webhook, reason: string, occurrence: string): Promise<void> {
+  private async disable(
+    webhook: Webhook,
+    statusCode: number | null,
+    reason: string,
+    occurrence: string,
+  ): Promise<void> {
     if (!(await this.webhooks.disable(webhook._id, reason))) return;
+    this.metrics.endpointDisabled(statusCode === 410 ? 'gone' : 'failing');
     await this.intake.raise({
       applicationId: webhook.applicationId,
       eventType: 'WEBHOOK_ENDPOINT_DISABLED',

@@ -22,6 +22,8 @@ process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS = 'true';
 // Every test worker sets up its own retention schedule: hourly, one could fire during a test that
 // ages data on purpose. Tests that need a run trigger it.
 process.env.DATA_RETENTION_EVERY = 'P365D';
+// In-process workers serve /metrics on a free port, like every server a test starts.
+process.env.WORKER_METRICS_PORT = '0';
 
 // The Temporal SDK logs every worker state change at INFO; tests want its warnings only.
 try {

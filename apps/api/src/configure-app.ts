@@ -4,6 +4,11 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId } from '../../../libs/logging/logger.module';
+import type { Express } from 'express';
+import { Environment } from '../../../libs/config/environment';
+import { requestMetrics } from '../../../libs/http/request-metrics';
+import { answerScrape } from '../../../libs/observability/metrics-endpoint';
+import { ServiceMetrics } from '../../../libs/observability/service-metrics';
 import { ApiExceptionFilter } from '../../../libs/http/api-exception.filter';
 import { serveConsole } from './console/console-pages';
 import { jsonBody } from '../../../libs/http/json-body';
@@ -22,6 +27,7 @@ export const API_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  serveMetrics(app);
   // The request ID comes first, so even a body the parser rejects is answered with one.
   app.use(assignRequestId);
   app.use(...jsonBody());
@@ -34,6 +40,21 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/**
+ * Request metrics for every request, first, so that refusals by the body parser count too; and
+ * GET /metrics on the API's port unless API_METRICS_PORT serves it apart (MetricsListener).
+ */
+function serveMetrics(app: NestExpressApplication): void {
+  const env = app.get(Environment);
+  if (!env.METRICS_ENABLED) return;
+  const metrics = app.get(ServiceMetrics);
+  app.use(requestMetrics(metrics));
+  if (env.API_METRICS_PORT === undefined)
+    (app.getHttpAdapter().getInstance() as Express).get('/metrics', (_req, res) =>
+      answerScrape(() => metrics.exposition(), res),
+    );
 }
 
 /** The OpenAPI document: served at /docs-json, and the console's typed client is generated from it. */

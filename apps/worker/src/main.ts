@@ -1,17 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Runtime } from '@temporalio/worker';
 import { Logger } from 'nestjs-pino';
-import { temporalRuntimeLogger } from '../../../libs/logging/temporal-runtime-logger';
 import { validateEnvironment } from '../../../libs/config/environment';
+import { installWorkerRuntime } from '../../../libs/observability/temporal-runtime';
 import { closeOnSignals } from '../../../libs/common/graceful-shutdown';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   // A bad setting stops here with one line naming it, before Nest prints anything.
-  validateEnvironment(process.env);
-  // We own the signals: on SIGINT/SIGTERM the context closes, which drains the worker.
-  Runtime.install({ shutdownSignals: [], logger: temporalRuntimeLogger(process.env.LOG_LEVEL) });
+  await installWorkerRuntime(validateEnvironment(process.env));
   const app = await NestFactory.createApplicationContext(WorkerModule, {
     bufferLogs: true,
     abortOnError: false,

@@ -12,9 +12,11 @@ import { ConfigModule } from '../../../libs/config/config.module';
 import { CredentialsModule } from '../../../libs/credentials/credentials.module';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
 import { LoggerModule } from '../../../libs/logging/logger.module';
+import { MetricsModule } from '../../../libs/observability/metrics.module';
 import { DiagnosticsPersistenceModule } from '../../../libs/persistence/diagnostics-persistence.module';
 import { PersistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
+import { DeliveryBacklog } from '../../../libs/webhooks/delivery-backlog';
 import { WebhookDeliveryModule } from '../../../libs/webhooks/webhook-delivery.module';
 import { ACTIVITIES, TemporalWorkerService } from './temporal-worker.service';
 
@@ -35,6 +37,7 @@ const activities = [
   imports: [
     ConfigModule,
     LoggerModule,
+    MetricsModule.forProcess('worker'),
     PersistenceModule,
     CryptoModule,
     TemporalClientModule,
@@ -50,6 +53,7 @@ const activities = [
       useFactory: (...instances: object[]) => instances,
     },
     TemporalWorkerService,
+    DeliveryBacklog,
   ],
 })
 export class WorkerModule {}

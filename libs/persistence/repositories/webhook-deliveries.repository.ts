@@ -86,14 +86,17 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     return this.model.findOne({ _id: id, applicationId }).lean().exec();
   }
 
-  /** After each attempt of the current series; with `finished`, the delivery ends too (one write). */
+  /**
+   * After each attempt of the current series; with `finished`, the delivery ends too (one write).
+   * True when this call recorded it (false: recorded before, or the delivery ended meanwhile).
+   */
   async recordAttempt(
     id: string,
     series: number,
     attempt: { number: number; at: Date; statusCode: number | null; error: string | null },
     finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
-  ): Promise<void> {
-    await this.model
+  ): Promise<boolean> {
+    const { modifiedCount } = await this.model
       .updateOne(
         { _id: id, series, status: 'pending', attemptCount: { $lt: attempt.number } },
         {
@@ -107,12 +110,24 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         },
       )
       .exec();
+    return modifiedCount === 1;
   }
 
-  async finish(id: string, series: number, status: Exclude<DeliveryStatus, 'pending'>): Promise<void> {
-    await this.model
+  /** How many deliveries are pending, and when the oldest of them was opened (the backlog). */
+  async backlog(): Promise<{ pending: number; oldestOpenedAt: Date | null }> {
+    const [pending, oldest] = await Promise.all([
+      this.model.countDocuments({ status: 'pending' }).exec(),
+      this.model.findOne({ status: 'pending' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean().exec(),
+    ]);
+    return { pending, oldestOpenedAt: oldest?.createdAt ?? null };
+  }
+
+  /** Ends a pending delivery; true when this call ended it. */
+  async finish(id: string, series: number, status: Exclude<DeliveryStatus, 'pending'>): Promise<boolean> {
+    const { modifiedCount } = await this.model
       .updateOne({ _id: id, series, status: 'pending' }, { $set: { status, finishedAt: new Date() } })
       .exec();
+    return modifiedCount === 1;
   }
 
   /**

@@ -112,6 +112,11 @@ export class WebhooksRepository implements OnModuleInit {
   }
 
   /** Disables the webhook unless it already is; true when this call disabled it. */
+  /** Endpoints switched off, by the worker or by their customer. */
+  async countDisabled(): Promise<number> {
+    return this.model.countDocuments({ enabled: false }).exec();
+  }
+
   async disable(id: string, reason: string): Promise<boolean> {
     const { modifiedCount } = await this.model
       .updateOne({ _id: id, enabled: true }, { $set: { enabled: false, disabledReason: reason } })

@@ -65,3 +65,5 @@ WebhookDeliverySchema.index({ applicationId: 1, createdAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, subject: 1, createdAt: -1, _id: -1 });
 // Retention and erasure: the deliveries of the events they reach.
 WebhookDeliverySchema.index({ eventId: 1 });
+// The backlog metrics: how many are pending, and since when.
+WebhookDeliverySchema.index({ status: 1, createdAt: 1 });

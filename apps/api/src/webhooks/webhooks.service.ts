@@ -10,6 +10,7 @@ import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
 import { invalidFields, rejectNulls } from '../../../../libs/http/validation';
+import { ServiceMetrics } from '../../../../libs/observability/service-metrics';
 import { deliveryIdOf } from '../../../../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../../../../libs/persistence/repositories/webhooks.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
@@ -65,6 +66,7 @@ export class WebhooksService {
     private readonly secrets: WebhookSecretsService,
     private readonly deliveries: DeliveryControl,
     private readonly intake: EventIntake,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   async create(principal: CustomerPrincipal, appId: string, dto: CreateWebhookDto): Promise<WebhookResponse> {
@@ -157,6 +159,7 @@ export class WebhooksService {
     await this.owned(principal, appId, id);
     const previousValidUntil = new Date(Date.now() + parseDuration(overlap ?? 'P1D')!);
     const secret = await this.secrets.issueSigningSecret(id, previousValidUntil);
+    this.metrics.keyRotated('signing_secret', 'manual');
     return { secret, previousValidUntil: previousValidUntil.toISOString() };
   }
 
