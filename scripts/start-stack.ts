@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../libs/common/project-root';
+import { DEVELOPMENT_WORKER_METRICS_PORT } from '../libs/config/environment';
 import { preferredOrFreePort } from './stack/ports';
 import { RunningProcess } from './stack/processes';
 import { localSecret } from './stack/secrets';
@@ -70,6 +71,9 @@ async function main(): Promise<void> {
     );
   }
   const apiPort = await preferredOrFreePort(Number(process.env.PORT ?? 3000));
+  const workerMetricsPort = await preferredOrFreePort(
+    Number(process.env.WORKER_METRICS_PORT ?? DEVELOPMENT_WORKER_METRICS_PORT),
+  );
   say('worker and API: starting');
   await startServices({
     logDir,
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
       // Local development: webhooks may go to receivers on this machine.
       WEBHOOKS_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? 'true',
       PORT: String(apiPort),
+      WORKER_METRICS_PORT: String(workerMetricsPort),
     },
   });
   for (const child of running) {
@@ -101,6 +106,10 @@ async function main(): Promise<void> {
   say(`  API          ${apiUrl}/v1   (health: ${apiUrl}/v1/health/ready)`);
   say(`  API docs     ${apiUrl}/docs   (OpenAPI JSON: ${apiUrl}/docs-json)`);
   say(`  Console      ${apiUrl}/console   (sign in with a workspace API token)`);
+  say(`  Metrics      ${apiUrl}/metrics (API), http://127.0.0.1:${workerMetricsPort}/metrics (worker)`);
+  say(
+    `  Traces       ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? `sent to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them)'}`,
+  );
   if (servers.temporalUi) say(`  Temporal UI  ${servers.temporalUi}/namespaces/default/workflows`);
   say(
     `  operator token (Authorization: Bearer ...): ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : adminToken}`,

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { Environment } from '../config/environment';
+import { tracingClientInterceptors } from './tracing-interceptors';
 import { WorkflowStarter } from './workflow-starter';
 
 /**
@@ -34,7 +35,11 @@ export const InjectTemporalClient = () => Inject(TEMPORAL_CLIENT);
       provide: TEMPORAL_CLIENT,
       inject: [TemporalConnection, Environment],
       useFactory: ({ connection }: TemporalConnection, env: Environment) =>
-        new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+        new Client({
+          connection,
+          namespace: env.TEMPORAL_NAMESPACE,
+          interceptors: { workflow: tracingClientInterceptors() },
+        }),
     },
     {
       provide: WorkflowStarter,

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { validateEnvironment } from '../../libs/config/environment';
+import { parse } from 'yaml';
+import { goTool } from '../support/go-tool';
 
 /**
  * docker-compose.yml is the production-like stack; Docker cannot run here, so this loads it with
@@ -19,6 +21,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   ports?: { target: number; published: string }[];
   healthcheck?: { test: string[] };
+  volumes?: { type: string; source: string; target: string }[];
   depends_on?: Record<string, { condition: string }>;
 }
 interface ComposeProject {
@@ -26,11 +29,7 @@ interface ComposeProject {
 }
 
 async function loadCompose(env: Record<string, string>): Promise<ComposeProject> {
-  const binary = join(process.env.TEST_WORK_DIR!, 'compose-check');
-  if (!existsSync(binary)) {
-    await run('go', ['build', '-o', binary, '.'], { cwd: join(ROOT, 'tools', 'compose-check') });
-  }
-  const { stdout } = await run(binary, [join(ROOT, 'docker-compose.yml')], {
+  const { stdout } = await run(await goTool('compose-check'), [join(ROOT, 'docker-compose.yml')], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     maxBuffer: 1 << 22,
   });
@@ -51,6 +50,7 @@ describe('docker-compose.yml', () => {
     return found;
   };
   const hostOf = (address: string) => address.replace(/^mongodb:\/\//, '').split(/[:/]/)[0];
+  const published = (name: string) => service(name).ports?.map((p) => p.target);
 
   it.each(['ADMIN_TOKEN', 'MASTER_KEY'] as const)('refuses to start without %s', async (name) => {
     const { [name]: _left, ...others } = secrets;
@@ -94,7 +94,6 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the API, the Temporal UI and the Temporal frontend', () => {
-    const published = (name: string) => service(name).ports?.map((p) => p.target);
     expect(published('api')).toContain(validateEnvironment(service('api').environment ?? {}).PORT);
     expect(published('temporal-ui')).toContain(8080);
     expect(published('temporal')).toContain(7233);
@@ -112,6 +111,83 @@ describe('docker-compose.yml', () => {
         temporal: { condition: 'service_healthy' },
       });
     }
+  });
+
+  describe('observability', () => {
+    /** The file or folder of the repository that a service mounts at `target`. */
+    const mounted = (name: string, target: string) => {
+      const bind = service(name).volumes?.find((v) => v.type === 'bind' && v.target === target);
+      if (!bind) throw new Error(`${name} mounts nothing at ${target}`);
+      expect(bind.source.startsWith(ROOT)).toBe(true);
+      return bind.source;
+    };
+    const yamlOf = <T>(file: string) => parse(readFileSync(file, 'utf8')) as T;
+
+    it('runs Prometheus, Grafana and Jaeger from their official images, their UIs published', () => {
+      expect(service('prometheus').image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+      expect(service('grafana').image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+      expect(service('jaeger').image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+      expect(published('prometheus')).toContain(9090);
+      expect(published('grafana')).toContain(3000);
+      expect(published('jaeger')).toContain(16686);
+    });
+
+    it("Prometheus scrapes both processes' /metrics, where the service serves them", () => {
+      const config = yamlOf<{
+        scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+      }>(mounted('prometheus', '/etc/prometheus/prometheus.yml'));
+      expect(service('prometheus').command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+      const targets = (job: string) =>
+        config.scrape_configs.find((c) => c.job_name === job)?.static_configs.flatMap((c) => c.targets);
+      const api = validateEnvironment(service('api').environment ?? {});
+      const worker = validateEnvironment(service('worker').environment ?? {});
+      // Apart from the public port, on every interface of the container (the compose network).
+      expect(api.API_METRICS_PORT).not.toBe(api.PORT);
+      expect(api.API_METRICS_HOST).toBe('0.0.0.0');
+      expect(targets('api')).toEqual([`api:${api.API_METRICS_PORT}`]);
+      // In production the worker serves /metrics only when its port is set: it is.
+      expect(worker.WORKER_METRICS_HOST).toBe('0.0.0.0');
+      expect(targets('worker')).toEqual([`worker:${worker.WORKER_METRICS_PORT}`]);
+      expect(published('api')).not.toContain(api.API_METRICS_PORT);
+    });
+
+    it('Grafana is provisioned with Prometheus and the dashboard of the repository', () => {
+      const provisioning = mounted('grafana', '/etc/grafana/provisioning');
+      const datasources = yamlOf<{ datasources: { type: string; url: string; uid: string }[] }>(
+        join(provisioning, 'datasources', 'prometheus.yml'),
+      );
+      expect(datasources.datasources).toEqual([
+        expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' }),
+      ]);
+      const providers = yamlOf<{ providers: { options: { path: string } }[] }>(
+        join(provisioning, 'dashboards', 'dashboards.yml'),
+      );
+      const dashboards = mounted('grafana', providers.providers[0].options.path);
+      expect(dashboards).toBe(join(ROOT, 'deploy', 'grafana', 'dashboards'));
+      const home = service('grafana').environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+      expect(home).toBe(`${providers.providers[0].options.path}/webhooks.json`);
+      // What the operator must see; observability.e2e checks each name against a real scrape.
+      const dashboard = readFileSync(join(dashboards, 'webhooks.json'), 'utf8');
+      for (const metric of [
+        'webhook_deliveries_finished_total',
+        'webhook_attempt_duration_seconds_bucket',
+        'webhook_deliveries_pending',
+        'webhook_deliveries_oldest_pending_age_seconds',
+        'webhook_endpoints_disabled',
+        'temporal_worker_task_slots_available',
+        'temporal_workflow_task_schedule_to_start_latency_seconds_bucket',
+      ])
+        expect(dashboard).toContain(metric);
+      expect(JSON.parse(dashboard)).toMatchObject({ uid: 'applications-webhooks' });
+    });
+
+    it('both processes send their traces to Jaeger by OTLP over HTTP', () => {
+      expect(service('jaeger').environment?.COLLECTOR_OTLP_ENABLED).toBe('true');
+      for (const name of ['api', 'worker']) {
+        expect(service(name).environment?.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
+        expect(service(name).environment?.OTEL_SERVICE_NAME).toBe(`applications-webhooks-${name}`);
+      }
+    });
   });
 
   it('copies into the image every source folder the build compiles', () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { workflowSource } from '../../libs/temporal/workflow-bundle';
 
 /**
  * Determinism guard: histories recorded from real runs (test/replay/histories, one JSON file per
@@ -20,11 +21,7 @@ describe('workflow histories replay against the current code', () => {
     // The JSON that `temporal workflow show -o json` writes: the SDK parses it itself.
     const history: unknown = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'));
     await expect(
-      Worker.runReplayHistory(
-        { workflowBundle: { codePath: process.env.TEMPORAL_WORKFLOW_BUNDLE! } },
-        history,
-        file,
-      ),
+      Worker.runReplayHistory(workflowSource(process.env.TEMPORAL_WORKFLOW_BUNDLE!), history, file),
     ).resolves.toBeUndefined();
   });
 });

@@ -2,18 +2,27 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { pollUntil } from './poll';
 
-/** A small client for the API in tests: one place that knows the routes' shapes. */
+/**
+ * A small client for the API in tests: one place that knows the routes' shapes. The API is an app
+ * in this process, or the base URL of one running as a process of its own.
+ */
 export class ApiClient {
-  constructor(private readonly api: NestExpressApplication) {}
+  constructor(private readonly api: NestExpressApplication | string) {}
 
+  /** The in-process app's HTTP server. */
   get server() {
+    if (typeof this.api === 'string') throw new Error(`the API is a process of its own, at ${this.api}`);
     return this.api.getHttpServer();
+  }
+
+  private get target() {
+    return typeof this.api === 'string' ? this.api : this.server;
   }
 
   as(token: string | undefined) {
     const auth = (call: request.Test) =>
       token === undefined ? call : call.set('authorization', `Bearer ${token}`);
-    const server = this.server;
+    const server = this.target;
     return {
       get: (path: string) => auth(request(server).get(path)),
       post: (path: string, body?: object) => auth(request(server).post(path)).send(body),

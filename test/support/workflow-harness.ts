@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { workflowSource } from '../../libs/temporal/workflow-bundle';
 import { createTimeSkippingEnvironment } from './time-skipping';
 
 /**
@@ -25,7 +26,7 @@ export class WorkflowHarness {
       connection: this.env.nativeConnection,
       namespace: this.env.namespace ?? 'default',
       taskQueue,
-      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+      ...workflowSource(process.env.TEST_WORKFLOW_BUNDLE!),
       activities,
     });
     return worker.runUntil(scenario(taskQueue));

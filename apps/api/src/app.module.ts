@@ -1,4 +1,4 @@
-import { MetricsModule } from '../../../libs/observability/metrics.module';
+import { ObservabilityModule } from '../../../libs/observability/observability.module';
 import { Module } from '@nestjs/common';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
 import { ConfigModule } from '../../../libs/config/config.module';
@@ -18,7 +18,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
   imports: [
     ConfigModule,
     LoggerModule,
-    MetricsModule.forProcess('api'),
+    ObservabilityModule.forProcess('api'),
     PersistenceModule,
     CryptoModule,
     TemporalClientModule,

@@ -12,6 +12,7 @@ import { parseDuration } from '../../../libs/domain/duration';
 import { activityFunctions } from '../../../libs/temporal/activities';
 import { registerSearchAttributes } from '../../../libs/temporal/register-search-attributes';
 import { upsertRetentionSchedule } from '../../../libs/temporal/schedules';
+import { tracingActivityInterceptors } from '../../../libs/temporal/tracing-interceptors';
 import { workflowSource } from '../../../libs/temporal/workflow-bundle';
 import { closeHttpDelivery } from '../../../libs/webhooks/http-delivery';
 
@@ -65,11 +66,13 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
     this.connection = await this.connectWhenAvailable();
     if (this.stopping) return;
     await this.prepareTemporal();
+    const workflows = workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE);
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.env.TEMPORAL_NAMESPACE,
       taskQueue: this.env.TEMPORAL_TASK_QUEUE,
-      ...workflowSource(this.env.TEMPORAL_WORKFLOW_BUNDLE),
+      ...workflows,
+      interceptors: { ...workflows.interceptors, activity: tracingActivityInterceptors() },
       activities: activityFunctions(...this.activities),
       // A webhook attempt in flight at shutdown may take its whole timeout: let it end and record
       // itself, rather than be cancelled and made again by the next worker.

@@ -12,7 +12,7 @@ import { ConfigModule } from '../../../libs/config/config.module';
 import { CredentialsModule } from '../../../libs/credentials/credentials.module';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
 import { LoggerModule } from '../../../libs/logging/logger.module';
-import { MetricsModule } from '../../../libs/observability/metrics.module';
+import { ObservabilityModule } from '../../../libs/observability/observability.module';
 import { DiagnosticsPersistenceModule } from '../../../libs/persistence/diagnostics-persistence.module';
 import { PersistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
@@ -37,7 +37,7 @@ const activities = [
   imports: [
     ConfigModule,
     LoggerModule,
-    MetricsModule.forProcess('worker'),
+    ObservabilityModule.forProcess('worker'),
     PersistenceModule,
     CryptoModule,
     TemporalClientModule,

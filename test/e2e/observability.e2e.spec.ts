@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/stack/ports';
+import { ApiClient } from '../support/api-client';
+import { OtlpReceiver, ReceivedSpan } from '../support/otlp-receiver';
+import { pollUntil } from '../support/poll';
+import { metricNamesIn, Scrape } from '../support/prometheus';
+import { Receivers } from '../support/receiver';
+import { startServiceProcess, ServiceProcess } from '../support/service-process';
+import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
+
+const DASHBOARD = join(__dirname, '..', '..', 'deploy', 'grafana', 'dashboards', 'webhooks.json');
+const EVENTS = 3;
+
+/**
+ * Metrics and traces as an operator sees them: the API and the worker run as their own processes,
+ * scraped over HTTP and parsed by a Prometheus text parser of the test's own, and exporting spans
+ * by OTLP to a collector's receiving end in the test.
+ */
+describe('observability', () => {
+  const receivers = new Receivers();
+  let collector: OtlpReceiver;
+  let api: ServiceProcess;
+  let worker: ServiceProcess;
+  let client: ApiClient;
+  let apiMetrics: string;
+  let workerMetrics: string;
+
+  beforeAll(async () => {
+    collector = await OtlpReceiver.start();
+    const [apiPort, workerMetricsPort] = [await freePort(), await freePort()];
+    const tracing = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    worker = startServiceProcess('worker', { ...tracing, WORKER_METRICS_PORT: String(workerMetricsPort) });
+    api = startServiceProcess('api', { ...tracing, PORT: String(apiPort) });
+    await Promise.all([
+      worker.waitFor(/Worker polling task queue/),
+      worker.waitFor(/Worker metrics at/),
+      api.waitFor(/API listening on/),
+    ]);
+    client = new ApiClient(`http://127.0.0.1:${apiPort}`);
+    apiMetrics = `http://127.0.0.1:${apiPort}/metrics`;
+    workerMetrics = `http://127.0.0.1:${workerMetricsPort}/metrics`;
+  });
+
+  afterAll(async () => {
+    for (const child of [api, worker]) child?.child.kill('SIGTERM');
+    await Promise.all([api?.exited, worker?.exited]);
+    await receivers.stopAll();
+    await collector?.stop();
+  });
+
+  describe('metrics after a scenario: good, failing, refusing and gone endpoints', () => {
+    let scrapes: { api: Scrape; worker: Scrape };
+
+    beforeAll(async () => {
+      const good = await receivers.start();
+      const failing = (await receivers.start()).answer({ status: 500 });
+      const gone = (await receivers.start()).answer({ status: 410 });
+      // Nothing listens there: the connection is refused.
+      const refusing = `http://127.0.0.1:${await freePort()}/hook`;
+      const { app, as } = await tenantWithApplication(client);
+      const retryOnce = { retryPolicy: { schedule: ['PT1S'] }, eventTypes: ['APPLICANT_COMPLETED'] };
+      await addWebhook(as, app.id, { url: good.url, eventTypes: ['APPLICANT_COMPLETED'] });
+      await addWebhook(as, app.id, { url: failing.url, ...retryOnce });
+      await addWebhook(as, app.id, { url: refusing, ...retryOnce });
+      await addWebhook(as, app.id, { url: gone.url, eventTypes: ['APPLICANT_CREATED'] });
+      for (let i = 0; i < EVENTS; i++) await sendEvent(as, app.id, { eventType: 'APPLICANT_COMPLETED' });
+      await sendEvent(as, app.id, { eventType: 'APPLICANT_CREATED' });
+      await as.post(`/v1/applications/${app.id}/private-app-key/regenerate`).expect(200);
+
+      // Every delivery finished: 3 good, 3 + 3 failed after their two attempts, 1 to the gone one;
+      // and the backlog gauges (read at most every 5 s) have seen it.
+      await pollUntil(
+        () => Scrape.of(workerMetrics),
+        (scrape) =>
+          // (A counter with no series yet is not in the parsed scrape.)
+          scrape.family('webhook_deliveries_finished_total') !== undefined &&
+          scrape.value('webhook_deliveries_finished_total') === 3 * EVENTS + 1 &&
+          scrape.value('webhook_deliveries_pending') === 0,
+        { timeoutMs: 45_000 },
+      );
+      scrapes = { api: await Scrape.of(apiMetrics), worker: await Scrape.of(workerMetrics) };
+    });
+
+    it("the API's counters equal what was asked of it", () => {
+      const { api } = scrapes;
+      expect(api.value('webhook_events_accepted_total', { event_type: 'APPLICANT_COMPLETED' })).toBe(EVENTS);
+      expect(api.value('webhook_events_accepted_total', { event_type: 'APPLICANT_CREATED' })).toBe(1);
+      const events = { method: 'POST', route: '/v1/applications/:appId/events', status: '202' };
+      expect(api.value('http_request_duration_seconds', events)).toBe(EVENTS + 1);
+      expect(api.value('http_request_duration_seconds', { route: '/v1/applications/:appId/webhooks' })).toBe(
+        4,
+      );
+      expect(api.value('key_rotations_total', { key: 'private_app_key', trigger: 'manual' })).toBe(1);
+      expect(api.family('process_cpu_user_seconds_total')).toBeDefined();
+    });
+
+    it("the worker's counters equal what the receivers saw", () => {
+      const { worker } = scrapes;
+      expect(worker.value('webhook_attempts_total', { outcome: 'succeeded' })).toBe(EVENTS);
+      expect(worker.value('webhook_attempts_total', { outcome: 'failed' })).toBe(2 * EVENTS);
+      expect(worker.value('webhook_attempts_total', { outcome: 'refused' })).toBe(2 * EVENTS);
+      expect(worker.value('webhook_attempts_total', { outcome: 'gone' })).toBe(1);
+      expect(worker.value('webhook_attempt_duration_seconds')).toBe(5 * EVENTS + 1);
+      expect(worker.value('webhook_deliveries_finished_total', { status: 'succeeded' })).toBe(EVENTS);
+      expect(worker.value('webhook_deliveries_finished_total', { status: 'failed' })).toBe(2 * EVENTS + 1);
+      expect(worker.value('webhook_endpoints_disabled_total', { reason: 'gone' })).toBe(1);
+      // The disabling is announced as an event of its own, raised by the worker.
+      expect(worker.value('webhook_events_accepted_total', { event_type: 'WEBHOOK_ENDPOINT_DISABLED' })).toBe(
+        1,
+      );
+    });
+
+    it('the backlog gauges read the database: nothing pending, one endpoint disabled', () => {
+      const { worker } = scrapes;
+      expect(worker.value('webhook_deliveries_pending')).toBe(0);
+      expect(worker.value('webhook_deliveries_oldest_pending_age_seconds')).toBe(0);
+      expect(worker.value('webhook_endpoints_disabled')).toBe(1);
+    });
+
+    it("the worker relays the Temporal SDK's own metrics: task slots, pollers, schedule-to-start", () => {
+      const { worker } = scrapes;
+      expect(worker.value('temporal_worker_task_slots_available')).toBeGreaterThan(0);
+      expect(worker.value('temporal_num_pollers')).toBeGreaterThan(0);
+      expect(worker.value('temporal_activity_schedule_to_start_latency_seconds')).toBeGreaterThan(0);
+      expect(worker.value('temporal_workflow_task_schedule_to_start_latency_seconds')).toBeGreaterThan(0);
+    });
+
+    it('no label carries an ID: every route label is a declared route', () => {
+      const routes = scrapes.api.family('http_request_duration_seconds')!.samples.map((m) => m.labels.route);
+      expect(routes.length).toBeGreaterThan(0);
+      for (const route of routes) expect(route).not.toMatch(/app_|wh_|evt_/);
+    });
+
+    it("the Grafana dashboard's queries read metrics the service really exports", () => {
+      const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+        panels: { title: string; targets?: { expr: string }[] }[];
+      };
+      const exported = new Set([...scrapes.api.seriesNames(), ...scrapes.worker.seriesNames()]);
+      const queried = dashboard.panels.flatMap((panel) =>
+        (panel.targets ?? []).flatMap((target) =>
+          metricNamesIn(target.expr).map((metric) => ({ panel: panel.title, metric })),
+        ),
+      );
+      expect(queried.length).toBeGreaterThan(5);
+      expect(queried.filter(({ metric }) => !exported.has(metric))).toEqual([]);
+    });
+  });
+
+  describe('traces', () => {
+    it('one accepted event is one trace: the API request, the dispatch and delivery workflows, the HTTP attempt', async () => {
+      const receiver = await receivers.start();
+      const { app, as } = await tenantWithApplication(client);
+      await addWebhook(as, app.id, { url: receiver.url });
+      const eventId = await sendEvent(as, app.id);
+
+      // The request's own log line names its trace.
+      const logLine = await pollUntil(
+        async () =>
+          api
+            .output()
+            .split('\n')
+            .find((line) => line.includes(`/v1/applications/${app.id}/events`) && line.includes('trace_id')),
+        (line) => line !== undefined,
+      );
+      const traceId = (JSON.parse(logLine!.slice(logLine!.indexOf('{'))) as { trace_id: string }).trace_id;
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+      const attemptSpan = (span: ReceivedSpan) =>
+        span.service === 'applications-webhooks-worker' &&
+        span.kind === 3 &&
+        span.attributes['url.full'] === receiver.url;
+      const spans = await pollUntil(
+        async () => collector.trace(traceId),
+        (found) => found.some(attemptSpan),
+        { timeoutMs: 30_000 },
+      );
+      const named = (name: string) => spans.find((span) => span.name === name);
+
+      const request = spans.find((span) => span.service === 'applications-webhooks-api' && span.kind === 2);
+      expect(request?.attributes['http.route']).toBe('/v1/applications/:appId/events');
+      expect(named('StartWorkflow:eventDispatch')?.service).toBe('applications-webhooks-api');
+      expect(named('RunWorkflow:eventDispatch')?.attributes).toMatchObject({
+        workflowId: `event-dispatch:${eventId}`,
+      });
+      expect(named('RunWorkflow:webhookDelivery')?.service).toBe('applications-webhooks-worker');
+      expect(named('RunActivity:attemptDelivery')?.service).toBe('applications-webhooks-worker');
+      // Each span's parent is in the trace: one tree, rooted at the API's request.
+      const ids = new Set(spans.map((span) => span.spanId));
+      const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+      expect(roots).toEqual([request]);
+      // The attempt's HTTP call hangs under the attempt activity.
+      const attempt = spans.find(attemptSpan)!;
+      const parentOf = (span: ReceivedSpan) => spans.find((s) => s.spanId === span.parentSpanId);
+      expect(parentOf(attempt)?.name).toBe('RunActivity:attemptDelivery');
+    });
+  });
+});
