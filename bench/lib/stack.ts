@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuMeter } from './cpu';
+import { benchObservability, observabilityMode } from './observability';
 import { projectRoot } from '../../libs/common/project-root';
 import { freePort } from '../../scripts/stack/ports';
 import { RunningProcess, startProcess } from '../../scripts/stack/processes';
@@ -53,6 +54,7 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     rmSync(workDir, { recursive: true, force: true });
     throw err;
   }
+  const observability = await benchObservability(observabilityMode());
   const processes = [...servers.processes];
   const byName = new Map(processes.map((p) => [p.name, p]));
   const mongodbUri = process.env.MONGODB_URI ?? `${servers.mongodbUri}/bench`;
@@ -69,6 +71,7 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     MONGODB_MONITOR_COMMANDS: 'true',
     TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'),
     PORT: String(port),
+    ...observability.env,
     ...extraEnv,
   };
   const track = (child: RunningProcess) => {
@@ -76,11 +79,13 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     byName.set(child.name, child);
   };
   const stop = async () => {
+    await observability.stop();
     for (const p of [...processes].reverse()) await p.stop(5_000);
     if (!process.env.KEEP_BENCH_LOGS) rmSync(workDir, { recursive: true, force: true });
   };
   try {
     await startServices({ logDir: workDir, env: { ...env, LOG_LEVEL: 'info' }, onStart: track });
+    observability.start(`http://127.0.0.1:${port}`);
   } catch (err) {
     await stop();
     throw err;

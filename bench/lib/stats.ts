@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { observabilityMode } from './observability';
 
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,7 +25,8 @@ export function writeResult(name: string, result: unknown): string {
   const dir = join(__dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2));
-  writeFileSync(join(dir, `${name}-latest.json`), JSON.stringify(result, null, 2));
+  const text = JSON.stringify({ observability: observabilityMode(), ...(result as object) }, null, 2);
+  writeFileSync(file, text);
+  writeFileSync(join(dir, `${name}-latest.json`), text);
   return file;
 }

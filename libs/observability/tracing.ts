@@ -1,4 +1,4 @@
-import { IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -15,7 +15,7 @@ import {
   processDetectorSync,
   Resource,
 } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 /** Paths whose requests make no spans: scrapes and probes come every few seconds and say nothing. */
@@ -26,6 +26,26 @@ export interface ActiveTracing {
   /** Where finished spans go: the workflow spans the worker receives from its sandbox too. */
   processor: SpanProcessor;
   resource: Resource;
+}
+
+/**
+ * Passes finished spans on, less those the Nest instrumentation makes outside any trace: it makes
+ * them even for requests the HTTP instrumentation leaves untraced (health probes, scrapes).
+ */
+class UntracedRequestsLeftOut implements SpanProcessor {
+  constructor(private readonly next: SpanProcessor) {}
+  onStart(...args: Parameters<SpanProcessor['onStart']>): void {
+    this.next.onStart(...args);
+  }
+  onEnd(span: ReadableSpan): void {
+    if (span.parentSpanId || span.attributes['nestjs.type'] === undefined) this.next.onEnd(span);
+  }
+  forceFlush(): Promise<void> {
+    return this.next.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.next.shutdown();
+  }
 }
 
 /** What is traced in this process, once startTracing has run with an endpoint set. */
@@ -43,10 +63,10 @@ export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
 /**
  * Starts OpenTelemetry tracing for this process, when configured: spans of incoming HTTP (Express,
  * Nest), of outgoing HTTP through undici (webhook attempts), and, through the Temporal interceptors
- * (libs/temporal/tracing-interceptors.ts), of workflow starts, workflows and activities; exported by OTLP over HTTP
- * (OTEL_EXPORTER_OTLP_PROTOCOL http/protobuf, the default, or http/json). Log lines written within
- * a span carry its trace_id and span_id. Must run before the modules it instruments are loaded:
- * each main.ts loads it first (instrument.ts).
+ * (libs/temporal/tracing-interceptors.ts), of workflow starts, workflows and activities. Exported
+ * by OTLP over HTTP (OTEL_EXPORTER_OTLP_PROTOCOL http/protobuf, the default, or http/json). Log
+ * lines written within a span carry its trace_id and span_id. Must run before the modules it
+ * instruments are loaded: each main.ts loads it first (instrument.ts).
  */
 export function startTracing(defaultServiceName: string, env = process.env): void {
   if (active || !tracingConfigured(env)) return;
@@ -61,7 +81,7 @@ export function startTracing(defaultServiceName: string, env = process.env): voi
   const resource = new Resource({ [ATTR_SERVICE_NAME]: defaultServiceName }).merge(
     detectResourcesSync({ detectors: [envDetectorSync, processDetectorSync, hostDetectorSync] }),
   );
-  const processor = new BatchSpanProcessor(exporter);
+  const processor = new UntracedRequestsLeftOut(new BatchSpanProcessor(exporter));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
   registerInstrumentations({
@@ -79,6 +99,16 @@ export function startTracing(defaultServiceName: string, env = process.env): voi
     ],
   });
   active = { provider, processor, resource };
+}
+
+/** startTracing for a process's first line: a bad OTEL_* setting stops it with one line naming it. */
+export function startTracingOrExit(defaultServiceName: string): void {
+  try {
+    startTracing(defaultServiceName);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
 }
 
 /** Exports the spans still buffered (at shutdown). */

@@ -34,9 +34,8 @@ export function tracingActivityInterceptors(): NonNullable<WorkerInterceptors['a
 }
 
 /**
- * Where the workflow code's spans go. Its bundle always carries the interceptors
- * (WORKFLOW_INTERCEPTOR_MODULES), so the worker always registers their sink: exporting when
- * tracing is on, dropping the spans otherwise.
+ * Where the workflow code's spans go: exported when tracing is on, dropped otherwise (a traced
+ * bundle run without tracing, e.g. by a replay).
  */
 export function workflowSpanSinks(): InjectedSinks<OpenTelemetrySinks> {
   const tracing = activeTracing();

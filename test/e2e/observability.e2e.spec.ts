@@ -152,6 +152,15 @@ describe('observability', () => {
   });
 
   describe('traces', () => {
+    it('a protocol the service cannot send stops the process at start, naming the variable', async () => {
+      const misconfigured = startServiceProcess('api', {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      });
+      expect((await misconfigured.exited).code).toBe(1);
+      expect(misconfigured.output()).toContain('OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported here');
+    });
+
     it('one accepted event is one trace: the API request, the dispatch and delivery workflows, the HTTP attempt', async () => {
       const receiver = await receivers.start();
       const { app, as } = await tenantWithApplication(client);
@@ -197,6 +206,23 @@ describe('observability', () => {
       const attempt = spans.find(attemptSpan)!;
       const parentOf = (span: ReceivedSpan) => spans.find((s) => s.spanId === span.parentSpanId);
       expect(parentOf(attempt)?.name).toBe('RunActivity:attemptDelivery');
+    });
+
+    it('health probes and scrapes make no spans', async () => {
+      const before = collector.spans.length;
+      await fetch(apiMetrics.replace('/metrics', '/v1/health/ready'));
+      await Scrape.of(apiMetrics);
+      await Scrape.of(workerMetrics);
+      // A traced request after them: once its span is in, theirs would be too.
+      await client.createWorkspace();
+      const spans = await pollUntil(
+        async () => collector.spans.slice(before),
+        (found) => found.some((span) => span.attributes['http.route'] === '/v1/workspaces'),
+      );
+      const roots = spans.filter((span) => !span.parentSpanId);
+      expect(roots.map((span) => [span.service, span.kind, span.attributes['http.route']])).toEqual([
+        ['applications-webhooks-api', 2, '/v1/workspaces'],
+      ]);
     });
   });
 });

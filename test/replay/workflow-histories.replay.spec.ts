@@ -17,11 +17,14 @@ describe('workflow histories replay against the current code', () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
-  it.each(files)('%s replays without nondeterminism', async (file) => {
-    // The JSON that `temporal workflow show -o json` writes: the SDK parses it itself.
-    const history: unknown = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'));
-    await expect(
-      Worker.runReplayHistory(workflowSource(process.env.TEMPORAL_WORKFLOW_BUNDLE!), history, file),
-    ).resolves.toBeUndefined();
-  });
+  // Tracing on or off, a worker must replay what the other recorded: both bundles replay every history.
+  it.each(files.flatMap((file) => [[file, 'untraced'] as const, [file, 'traced'] as const]))(
+    '%s replays without nondeterminism (%s bundle)',
+    async (file, bundle) => {
+      // The JSON that `temporal workflow show -o json` writes: the SDK parses it itself.
+      const history: unknown = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'));
+      const source = workflowSource(process.env.TEMPORAL_WORKFLOW_BUNDLE!, bundle === 'traced');
+      await expect(Worker.runReplayHistory(source, history, file)).resolves.toBeUndefined();
+    },
+  );
 });

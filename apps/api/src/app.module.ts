@@ -1,7 +1,7 @@
-import { ObservabilityModule } from '../../../libs/observability/observability.module';
 import { Module } from '@nestjs/common';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
 import { ConfigModule } from '../../../libs/config/config.module';
+import { ObservabilityModule } from '../../../libs/observability/observability.module';
 import { LoggerModule } from '../../../libs/logging/logger.module';
 import { PersistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
