@@ -17,8 +17,6 @@ export const METRICS_ROLE = Symbol('METRICS_ROLE');
 export class MetricsListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Metrics');
   private server?: Server;
-  /** The address it serves, once listening. */
-  url?: string;
 
   constructor(
     private readonly env: Environment,
@@ -35,7 +33,6 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
       return own + sdk;
     });
     this.server = server;
-    this.url = url;
     this.logger.log(`${this.role === 'api' ? 'API' : 'Worker'} metrics at ${url}`);
   }
 

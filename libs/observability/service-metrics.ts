@@ -10,7 +10,7 @@ export type AttemptOutcomeLabel = (typeof ATTEMPT_OUTCOMES)[number];
 export type RotatedKey = 'crypto_key' | 'private_app_key' | 'signing_secret';
 export type RotationTrigger = 'manual' | 'scheduled';
 
-/** Why the worker disabled an endpoint (a customer's own switch is not counted here). */
+/** Why the worker disabled a webhook (a customer's own switch is not counted here). */
 export type DisableReason = 'gone' | 'failing';
 
 /** Event types are the customers' own words: the first ones seen get a series each, the rest share one. */
@@ -40,7 +40,7 @@ export class ServiceMetrics {
 
   readonly eventsAccepted = new Counter({
     name: 'webhook_events_accepted_total',
-    help: `Events accepted by POST /v1/events (202), by event type (after ${EVENT_TYPE_LABELS_MAX} types, "${OTHER_EVENT_TYPES}")`,
+    help: `Events accepted (the events route's 202s; in the worker, the events it raises), by event type (after ${EVENT_TYPE_LABELS_MAX} types, "${OTHER_EVENT_TYPES}")`,
     labelNames: ['event_type'] as const,
     registers: [this.registry],
   });
@@ -62,14 +62,14 @@ export class ServiceMetrics {
 
   readonly deliveriesFinished = new Counter({
     name: 'webhook_deliveries_finished_total',
-    help: 'Deliveries (one event to one endpoint) that ended, by final status',
+    help: 'Deliveries (one event to one webhook) that ended, by final status',
     labelNames: ['status'] as const,
     registers: [this.registry],
   });
 
-  readonly endpointsDisabled = new Counter({
-    name: 'webhook_endpoints_disabled_total',
-    help: 'Endpoints the worker disabled, by reason (gone: answered 410; failing: every delivery failed for WEBHOOK_ENDPOINT_DISABLE_AFTER)',
+  readonly webhooksDisabled = new Counter({
+    name: 'webhooks_disabled_total',
+    help: 'Webhooks the worker disabled, by reason (gone: answered 410; failing: every delivery failed for WEBHOOK_ENDPOINT_DISABLE_AFTER)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -102,8 +102,8 @@ export class ServiceMetrics {
     this.deliveriesFinished.inc({ status });
   }
 
-  endpointDisabled(reason: DisableReason): void {
-    this.endpointsDisabled.inc({ reason });
+  webhookDisabled(reason: DisableReason): void {
+    this.webhooksDisabled.inc({ reason });
   }
 
   keyRotated(key: RotatedKey, trigger: RotationTrigger): void {

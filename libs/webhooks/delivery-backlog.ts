@@ -10,12 +10,12 @@ const READING_TTL_MS = 5_000;
 interface Reading {
   pending: number;
   oldestAgeSeconds: number;
-  disabledEndpoints: number;
+  disabledWebhooks: number;
 }
 
 /**
  * The backlog as gauges, read from MongoDB when scraped (the worker's /metrics only): deliveries
- * pending, the age of the oldest, and the endpoints switched off.
+ * pending, the age of the oldest, and the webhooks switched off.
  */
 @Injectable()
 export class DeliveryBacklog {
@@ -46,9 +46,9 @@ export class DeliveryBacklog {
       (r) => r.oldestAgeSeconds,
     );
     gauge(
-      'webhook_endpoints_disabled',
-      'Endpoints disabled now (by the worker or by their customer)',
-      (r) => r.disabledEndpoints,
+      'webhooks_disabled',
+      'Webhooks disabled now (by the worker or by their customer)',
+      (r) => r.disabledWebhooks,
     );
   }
 
@@ -66,14 +66,14 @@ export class DeliveryBacklog {
   }
 
   private async query(): Promise<Reading> {
-    const [{ pending, oldestOpenedAt }, disabledEndpoints] = await Promise.all([
+    const [{ pending, oldestOpenedAt }, disabledWebhooks] = await Promise.all([
       this.deliveries.backlog(),
       this.webhooks.countDisabled(),
     ]);
     return {
       pending,
       oldestAgeSeconds: oldestOpenedAt ? Math.max(0, (Date.now() - oldestOpenedAt.getTime()) / 1000) : 0,
-      disabledEndpoints,
+      disabledWebhooks,
     };
   }
 }

@@ -93,7 +93,7 @@ export class WebhookHealth {
     occurrence: string,
   ): Promise<void> {
     if (!(await this.webhooks.disable(webhook._id, reason))) return;
-    this.metrics.endpointDisabled(statusCode === 410 ? 'gone' : 'failing');
+    this.metrics.webhookDisabled(statusCode === 410 ? 'gone' : 'failing');
     await this.intake.raise({
       applicationId: webhook.applicationId,
       eventType: 'WEBHOOK_ENDPOINT_DISABLED',

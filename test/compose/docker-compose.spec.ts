@@ -173,7 +173,7 @@ describe('docker-compose.yml', () => {
         'webhook_attempt_duration_seconds_bucket',
         'webhook_deliveries_pending',
         'webhook_deliveries_oldest_pending_age_seconds',
-        'webhook_endpoints_disabled',
+        'webhooks_disabled',
         'temporal_worker_task_slots_available',
         'temporal_workflow_task_schedule_to_start_latency_seconds_bucket',
       ])

@@ -53,7 +53,7 @@ describe('observability', () => {
     await collector?.stop();
   });
 
-  describe('metrics after a scenario: good, failing, refusing and gone endpoints', () => {
+  describe('metrics after a scenario: good, failing, refusing and gone webhooks', () => {
     let scrapes: { api: Scrape; worker: Scrape };
 
     beforeAll(async () => {
@@ -108,18 +108,18 @@ describe('observability', () => {
       expect(worker.value('webhook_attempt_duration_seconds')).toBe(5 * EVENTS + 1);
       expect(worker.value('webhook_deliveries_finished_total', { status: 'succeeded' })).toBe(EVENTS);
       expect(worker.value('webhook_deliveries_finished_total', { status: 'failed' })).toBe(2 * EVENTS + 1);
-      expect(worker.value('webhook_endpoints_disabled_total', { reason: 'gone' })).toBe(1);
+      expect(worker.value('webhooks_disabled_total', { reason: 'gone' })).toBe(1);
       // The disabling is announced as an event of its own, raised by the worker.
       expect(worker.value('webhook_events_accepted_total', { event_type: 'WEBHOOK_ENDPOINT_DISABLED' })).toBe(
         1,
       );
     });
 
-    it('the backlog gauges read the database: nothing pending, one endpoint disabled', () => {
+    it('the backlog gauges read the database: nothing pending, one webhook disabled', () => {
       const { worker } = scrapes;
       expect(worker.value('webhook_deliveries_pending')).toBe(0);
       expect(worker.value('webhook_deliveries_oldest_pending_age_seconds')).toBe(0);
-      expect(worker.value('webhook_endpoints_disabled')).toBe(1);
+      expect(worker.value('webhooks_disabled')).toBe(1);
     });
 
     it("the worker relays the Temporal SDK's own metrics: task slots, pollers, schedule-to-start", () => {
