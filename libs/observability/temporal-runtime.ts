@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Runtime } from '@temporalio/worker';
+import { freePort } from '../common/free-port';
 import type { Environment } from '../config/environment';
 import { temporalRuntimeLogger } from '../logging/temporal-runtime-logger';
 
@@ -14,7 +13,7 @@ let sdkMetricsUrl: string | undefined;
  */
 export async function installWorkerRuntime(env: Environment): Promise<void> {
   const metricsOn = env.METRICS_ENABLED && env.WORKER_METRICS_PORT !== undefined;
-  const bindAddress = metricsOn ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+  const bindAddress = metricsOn ? `127.0.0.1:${await freePort()}` : undefined;
   Runtime.install({
     // We own the signals: on SIGINT/SIGTERM the Nest context closes, which drains the worker.
     shutdownSignals: [],
@@ -42,12 +41,4 @@ export async function temporalSdkMetrics(): Promise<string> {
   const response = await fetch(sdkMetricsUrl, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`the Temporal SDK's exporter answered ${response.status}`);
   return response.text();
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
