@@ -183,9 +183,17 @@ describe('observability', () => {
         span.service === 'applications-webhooks-worker' &&
         span.kind === 3 &&
         span.attributes['url.full'] === receiver.url;
+      // Spans arrive as they end, a workflow's after its activities: wait for the whole tree.
+      const rootsOf = (spans: ReceivedSpan[]) => {
+        const ids = new Set(spans.map((span) => span.spanId));
+        return spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+      };
       const spans = await pollUntil(
         async () => collector.trace(traceId),
-        (found) => found.some(attemptSpan),
+        (found) =>
+          found.some(attemptSpan) &&
+          found.some((span) => span.name === 'RunWorkflow:webhookDelivery') &&
+          rootsOf(found).length === 1,
         { timeoutMs: 30_000 },
       );
       const named = (name: string) => spans.find((span) => span.name === name);
@@ -199,9 +207,7 @@ describe('observability', () => {
       expect(named('RunWorkflow:webhookDelivery')?.service).toBe('applications-webhooks-worker');
       expect(named('RunActivity:attemptDelivery')?.service).toBe('applications-webhooks-worker');
       // Each span's parent is in the trace: one tree, rooted at the API's request.
-      const ids = new Set(spans.map((span) => span.spanId));
-      const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
-      expect(roots).toEqual([request]);
+      expect(rootsOf(spans)).toEqual([request]);
       // The attempt's HTTP call hangs under the attempt activity.
       const attempt = spans.find(attemptSpan)!;
       const parentOf = (span: ReceivedSpan) => spans.find((s) => s.spanId === span.parentSpanId);
