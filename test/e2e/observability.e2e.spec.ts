@@ -14,8 +14,8 @@ const EVENTS = 3;
 
 /**
  * Metrics and traces as an operator sees them: the API and the worker run as their own processes,
- * scraped over HTTP and parsed by a Prometheus text parser of the test's own, and exporting spans
- * by OTLP to a collector's receiving end in the test.
+ * scraped over HTTP and read by the parser Prometheus itself uses (tools/prom-parse), and export
+ * their spans by OTLP to a collector's receiving end in the test.
  */
 describe('observability', () => {
   const receivers = new Receivers();
