@@ -9,6 +9,7 @@ import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.sc
 import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { AttemptSources, WebhookTarget } from './attempt-sources';
+import { DeliveryControl } from './delivery-control.service';
 import { outcomeLabel, outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
 import { WebhookHealth } from './webhook-health';
 import { EventSealing } from './event-data';
@@ -48,6 +49,7 @@ export class DeliveryAttempts {
     private readonly health: WebhookHealth,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
+    private readonly control: DeliveryControl,
     private readonly metrics: ServiceMetrics,
   ) {}
 
@@ -92,8 +94,7 @@ export class DeliveryAttempts {
     // An erased event (its subject erased, or past retention) has nothing left to send.
     const opened = event && !event.erasedBy ? await this.sealing.open(event) : null;
     if (!event || !opened || !target?.webhook.enabled || target.application?.status !== 'active') {
-      if (await this.deliveries.finish(req.deliveryId, req.series, 'cancelled'))
-        this.metrics.deliveryFinished('cancelled');
+      await this.control.cancelled(req.deliveryId, req.series);
       return null;
     }
     return {

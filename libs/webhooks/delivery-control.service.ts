@@ -111,7 +111,7 @@ export class DeliveryControl {
     return pending.length;
   }
 
-  /** The delivery's attempts end, cancelled (its workflow was told to stop). */
+  /** The delivery's attempts end, cancelled (its workflow was told to stop, or it is no longer due); counted once. */
   async cancelled(deliveryId: string, series: number): Promise<void> {
     if (await this.deliveries.finish(deliveryId, series, 'cancelled'))
       this.metrics.deliveryFinished('cancelled');
