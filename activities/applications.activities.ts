@@ -12,7 +12,10 @@ import {
   ApplicationsRepository,
   NameTakenError,
 } from '../libs/persistence/repositories/applications.repository';
-import { AuditEventsRepository } from '../libs/persistence/repositories/audit-events.repository';
+import {
+  applicationDeletedAuditId,
+  AuditEventsRepository,
+} from '../libs/persistence/repositories/audit-events.repository';
 import { deleteRotationSchedule, upsertRotationSchedule } from '../libs/temporal/schedules';
 import { InjectTemporalClient } from '../libs/temporal/temporal-client.module';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
@@ -105,7 +108,7 @@ export class ApplicationsActivities {
     await this.credentials.deleteAll(applicationId);
     await this.applications.delete(applicationId);
     await this.audit.record({
-      id: auditId('deleted'),
+      id: applicationDeletedAuditId(applicationId),
       workspaceId: application.workspaceId,
       applicationId,
       action: 'application.deleted',

@@ -136,6 +136,16 @@ export class Environment {
   @IsBoolean()
   WEBHOOKS_ALLOW_PRIVATE_TARGETS = false;
 
+  /**
+   * Webhooks an application may have: every event fans out to each of them, so the count is a
+   * cost per event. Creating one more is refused with 409 TOO_MANY_WEBHOOKS.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  WEBHOOKS_PER_APPLICATION = 50;
+
   /** One deadline per webhook attempt: connecting, sending, and reading the answer. */
   @Type(() => Number)
   @IsInt()

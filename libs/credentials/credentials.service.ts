@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { generateToken } from '../auth/tokens';
 import { decryptJson, encryptJson, Envelope, parseEnvelope } from '../crypto/envelope';
-import { MasterKeyring, sealContext } from '../crypto/master-keyring';
+import { MasterKeyring, SealedSecret, sealContext } from '../crypto/master-keyring';
 import type { ApplicationMode } from '../domain/applications';
 import { ApplicationsRepository } from '../persistence/repositories/applications.repository';
 import { SEALED_FIELDS } from '../persistence/sealed-fields';
@@ -51,7 +51,9 @@ export class CredentialsService {
     }
     const current = await this.cryptoKeys.findCurrent(application._id);
     if (current) await this.applications.setCurrentCryptoKeyVersion(application._id, current.version);
-    if (!(await this.privateAppKeys.findActive(application._id))) await this.issuePrivateAppKey(application);
+    // Version 1 once: a concurrent or repeated provisioning finds it inserted.
+    if (!(await this.privateAppKeys.findActive(application._id)))
+      await this.issuePrivateAppKey(application, 1);
   }
 
   /**
@@ -91,18 +93,28 @@ export class CredentialsService {
       applicationId: application._id,
       cryptoKey: this.keyring.open(key.material, MATERIAL(key._id)).toString('base64'),
       cryptoKeyVersion: key.version,
-      privateAppKey: this.keyring
-        .open(privateAppKey.key, PRIVATE_APP_KEY(privateAppKey._id))
-        .toString('utf8'),
+      privateAppKey: this.openPrivateAppKey(privateAppKey),
     };
   }
 
-  /** A new Private App Key; every earlier one stops authenticating at once. */
-  async regeneratePrivateAppKey(application: Application): Promise<string> {
-    const { token, id } = await this.issuePrivateAppKey(application);
-    await this.privateAppKeys.revokeAllBut(application._id, id);
-    this.metrics.keyRotated('private_app_key', 'manual');
-    return token;
+  /**
+   * A new Private App Key; every earlier one stops authenticating at once. The insert of the next
+   * version decides: calls that raced for the same version (a double click, a client's retry) all
+   * answer with the one key that won (`issued` false for them), so no caller holds a key that
+   * never worked.
+   */
+  async regeneratePrivateAppKey(
+    application: Application,
+  ): Promise<{ privateAppKey: string; version: number; issued: boolean }> {
+    const version = (await this.privateAppKeys.latestVersion(application._id)) + 1;
+    const issued = await this.issuePrivateAppKey(application, version);
+    const key = issued ?? (await this.privateAppKeys.findVersion(application._id, version));
+    // Gone between the two reads: the application was deleted meanwhile.
+    if (!key) throw new NotProvisionedError(application._id);
+    // The winner revokes the older keys; a loser does it too, in case the winner stopped before.
+    await this.privateAppKeys.revokeOlderThan(application._id, version);
+    if (issued) this.metrics.keyRotated('private_app_key', 'manual');
+    return { privateAppKey: this.openPrivateAppKey(key), version, issued: Boolean(issued) };
   }
 
   /** The application a live Private App Key belongs to, or null (unknown or revoked key). */
@@ -169,14 +181,30 @@ export class CredentialsService {
     }
   }
 
-  private async issuePrivateAppKey(application: Application): Promise<{ token: string; id: string }> {
+  /** Inserts `version` of the key; null when another call inserted that version first. */
+  private async issuePrivateAppKey(
+    application: Application,
+    version: number,
+  ): Promise<{ _id: string; key: SealedSecret } | null> {
     const token = generateToken(privateAppKeyPrefix(application.mode));
-    const id = await this.privateAppKeys.insert({
+    let sealed: { _id: string; key: SealedSecret } | undefined;
+    const inserted = await this.privateAppKeys.insert({
       token,
       applicationId: application._id,
       workspaceId: application.workspaceId,
-      seal: (recordId) => this.keyring.seal(Buffer.from(token, 'utf8'), PRIVATE_APP_KEY(recordId)),
+      version,
+      seal: (recordId) => {
+        sealed = {
+          _id: recordId,
+          key: this.keyring.seal(Buffer.from(token, 'utf8'), PRIVATE_APP_KEY(recordId)),
+        };
+        return sealed.key;
+      },
     });
-    return { token, id };
+    return inserted ? sealed! : null;
+  }
+
+  private openPrivateAppKey(record: { _id: string; key: SealedSecret }): string {
+    return this.keyring.open(record.key, PRIVATE_APP_KEY(record._id)).toString('utf8');
   }
 }

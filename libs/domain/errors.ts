@@ -60,3 +60,14 @@ export class NotProvisionedError extends DomainError {
     );
   }
 }
+
+/** The webhook is gone (deleted while the request ran). */
+export class WebhookNotFoundError extends DomainError {
+  readonly code = 'WEBHOOK_NOT_FOUND';
+  readonly kind = 'not-found';
+  override name = 'WebhookNotFoundError';
+
+  constructor(readonly webhookId: string) {
+    super(`No webhook ${webhookId} in this application`);
+  }
+}

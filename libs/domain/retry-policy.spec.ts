@@ -29,6 +29,14 @@ describe('retry policies', () => {
     expect(retryPolicyProblem({ scheduleMs: [1000, 60_000] })).toBeUndefined();
     expect(retryPolicyProblem({})).toBeUndefined();
   });
+
+  it('refuse a maximumInterval below the initial one, naming both, instead of flattening the schedule', () => {
+    expect(retryPolicyProblem({ initialIntervalMs: 10_000, maximumIntervalMs: 1_000 })).toMatch(
+      /^retryPolicy\.maximumInterval: must be at least initialInterval \(PT10S\), not PT1S$/,
+    );
+    expect(retryPolicyProblem({ maximumIntervalMs: 2_000 })).toMatch(/initialInterval \(PT5S, the default\)/);
+    expect(retryPolicyProblem({ initialIntervalMs: 10_000, maximumIntervalMs: 10_000 })).toBeUndefined();
+  });
 });
 
 describe('jittered', () => {

@@ -1,4 +1,7 @@
+import { formatDuration } from './duration';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './webhooks';
+
+const DEFAULT_INITIAL_INTERVAL_MS = 5_000;
 
 /** A retry policy as clients give it: an explicit schedule, or exponential backoff. */
 export interface RetryPolicySpec {
@@ -24,7 +27,7 @@ export function retrySchedule(policy: RetryPolicySpec | null | undefined): numbe
   if (!policy) return [...DEFAULT_RETRY_SCHEDULE_MS];
   if (policy.scheduleMs) return [...policy.scheduleMs];
   const attempts = policy.maximumAttempts ?? 8;
-  const initial = policy.initialIntervalMs ?? 5_000;
+  const initial = policy.initialIntervalMs ?? DEFAULT_INITIAL_INTERVAL_MS;
   const coefficient = policy.backoffCoefficient ?? 2;
   const maximum = policy.maximumIntervalMs ?? RETRY_BOUNDS.maxDelayMs;
   return Array.from({ length: attempts - 1 }, (_, i) =>
@@ -53,6 +56,11 @@ export function retryPolicyProblem(policy: RetryPolicySpec): string | undefined 
       policy.maximumAttempts) !== undefined
   ) {
     return 'retryPolicy takes either schedule or initialInterval/backoffCoefficient/maximumInterval/maximumAttempts, not both';
+  }
+  const initialMs = policy.initialIntervalMs ?? DEFAULT_INITIAL_INTERVAL_MS;
+  if (policy.maximumIntervalMs !== undefined && policy.maximumIntervalMs < initialMs) {
+    // It caps every delay: below the first one it would quietly make them all equal to it.
+    return `retryPolicy.maximumInterval: must be at least initialInterval (${formatDuration(initialMs)}${policy.initialIntervalMs === undefined ? ', the default' : ''}), not ${formatDuration(policy.maximumIntervalMs)}`;
   }
   const delays = retrySchedule(policy);
   if (delays.length + 1 > RETRY_BOUNDS.maxAttempts)

@@ -29,11 +29,13 @@ export const EVENT_TYPE_DESCRIPTIONS: Record<EventType, string> = {
 
 /**
  * Who an event is about (an applicant's ID): opaque to the service, stored in clear and a Temporal
- * search attribute, so an ID, never personal data itself. Letters, digits and `._:-`, 1 to 128.
+ * search attribute, so an ID, never personal data itself. Letters, digits and `._:-`, 1 to 128,
+ * and not dots alone: a subject is a URL path segment (`DELETE …/subjects/:subject`), where `.`
+ * and `..` are dot-segments that clients resolve away (`…/subjects/..` becomes the application).
  */
-export const SUBJECT_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SUBJECT_PATTERN = /^(?!\.+$)[A-Za-z0-9._:-]{1,128}$/;
 export const SUBJECT_RULE =
-  "subject must be 1 to 128 letters, digits, '.', '_', ':' or '-' (an applicant's ID, not personal data)";
+  "subject must be 1 to 128 letters, digits, '.', '_', ':' or '-', not dots alone (an applicant's ID, not personal data)";
 
 /**
  * How a webhook takes events: `none`, as they come (the fastest); `subject`, one at a time per

@@ -3,7 +3,7 @@ import { HttpStatus } from '@nestjs/common';
 import contentType from 'content-type';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ApiError } from './api-error';
-import { JSON_BODY_LIMIT, MAX_JSON_DEPTH } from './json-limits';
+import { JSON_BODY_LIMIT, JSON_BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from './json-limits';
 import { invalidField } from './validation';
 
 /**
@@ -40,6 +40,24 @@ function requireJson(req: Request, _res: Response, next: NextFunction): void {
     return next(unsupportedMediaType(`charset ${charset} is not accepted: JSON is sent as UTF-8`));
   }
   next();
+}
+
+/**
+ * Refuses a body whose declared length is over the limit at once, before reading a byte of it, and
+ * closes the connection after the answer: otherwise Node would go on reading (and discarding) all
+ * that was declared, and a client declaring 10 GB would hold the connection without an answer.
+ */
+function refuseDeclaredOversize(req: Request, res: Response, next: NextFunction): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (!(declared > JSON_BODY_LIMIT_BYTES)) return next();
+  res.setHeader('Connection', 'close');
+  next(
+    new ApiError(
+      HttpStatus.PAYLOAD_TOO_LARGE,
+      'PAYLOAD_TOO_LARGE',
+      `The request body is larger than ${JSON_BODY_LIMIT}`,
+    ),
+  );
 }
 
 /** Called by the parser with the raw bytes (after Content-Encoding is undone), before decoding. */
@@ -103,10 +121,16 @@ export function parserErrors(err: unknown, _req: Request, _res: Response, next: 
 /**
  * What JSON.parse accepts but the API must not: nesting deeper than MAX_JSON_DEPTH (recursive code
  * downstream would overflow its stack), and number literals a double cannot hold (1e400 would
- * become Infinity, then null: a silent change). Walked without recursion.
+ * become Infinity, then null: a silent change). Walked without recursion. The whole body is
+ * checked from its root; JSON that arrives inside it (an event's opened `encryptedData`) is
+ * checked as what it stands for: from its field, at that field's depth, so that both envelopes
+ * of one payload obey one rule.
  */
-export function jsonBodyProblem(body: unknown): ApiError | undefined {
-  const stack: [unknown, string, number][] = [[body, '', 0]];
+export function jsonBodyProblem(
+  body: unknown,
+  at: { field: string; depth: number } = { field: '', depth: 0 },
+): ApiError | undefined {
+  const stack: [unknown, string, number][] = [[body, at.field, at.depth]];
   while (stack.length > 0) {
     const [value, path, depth] = stack.pop()!;
     if (typeof value === 'number' && !Number.isFinite(value)) {
@@ -120,7 +144,10 @@ export function jsonBodyProblem(body: unknown): ApiError | undefined {
       return new ApiError(
         HttpStatus.BAD_REQUEST,
         'JSON_TOO_DEEP',
-        `The request body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`,
+        at.field
+          ? `${at.field} nests deeper than ${MAX_JSON_DEPTH - at.depth} levels of objects and arrays, as data may`
+          : `The request body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`,
+        [{ field: at.field || 'body', problems: [`nests deeper than ${MAX_JSON_DEPTH - at.depth} levels`] }],
       );
     }
     for (const key of Object.keys(value)) {
@@ -134,9 +161,10 @@ function checkJson(req: Request, _res: Response, next: NextFunction): void {
   next(req.body === undefined ? undefined : jsonBodyProblem(req.body));
 }
 
-/** The middleware chain, in order: declared type, parsing (with UTF-8 check), its errors, shape. */
+/** The middleware chain, in order: declared size, declared type, parsing (with UTF-8 check), its errors, shape. */
 export function jsonBody(): (RequestHandler | typeof parserErrors)[] {
   return [
+    refuseDeclaredOversize,
     requireJson,
     json({ limit: JSON_BODY_LIMIT, type: () => true, verify: verifyUtf8 }),
     parserErrors,

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, IsOptional, ValidatorOptions } from 'class-validator';
 import { ApiError, FieldProblem } from './api-error';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`headers.0.key`). */
@@ -26,6 +27,45 @@ export const invalidField = (field: string, problem: string): ApiError =>
 
 export function validationFailed(errors: ValidationError[]): ApiError {
   return invalidFields(fieldProblems(errors));
+}
+
+/**
+ * The null rule, for every body of every route: a field left out keeps its value (or takes its
+ * default); `null` is refused, naming the field, unless the field is marked @Nullable(): there
+ * null means "clear it" (a description, a rotation schedule, a retry policy back to the default).
+ * Enforced by the validation pipe on every DTO, nested ones too, so no route decides it alone.
+ * (`@IsOptional()`, and Nest's PartialType, let null through; the pipe is what refuses it.)
+ */
+const CLEARS_WITH_NULL = 'null clears this field';
+
+/** May be left out, and null clears it. */
+export const Nullable = (): PropertyDecorator => IsOptional({ context: CLEARS_WITH_NULL });
+
+const nullableFields = (dto: object): Set<string> =>
+  new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(dto.constructor, '', true, false)
+      .filter((meta) => meta.context === CLEARS_WITH_NULL)
+      .map((meta) => meta.propertyName),
+  );
+
+/** An instance of a DTO class (class-transformer made it), not plain JSON inside one. */
+const isDto = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && value.constructor !== Object;
+
+/** Every null in a DTO (and the DTOs nested in it) where its field does not take one. */
+export function nullProblems(dto: object, path = ''): FieldProblem[] {
+  const nullable = nullableFields(dto);
+  return Object.entries(dto).flatMap(([key, value]): FieldProblem[] => {
+    const field = path ? `${path}.${key}` : key;
+    if (value === null)
+      return nullable.has(key)
+        ? []
+        : [{ field, problems: [`${field} cannot be null: leave it out instead`] }];
+    if (Array.isArray(value))
+      return value.flatMap((item, i) => (isDto(item) ? nullProblems(item, `${field}.${i}`) : []));
+    return isDto(value) ? nullProblems(value, field) : [];
+  });
 }
 
 /** Key names that object-walking code treats specially; no field of this API has one. */
@@ -71,6 +111,15 @@ class StrictValidationPipe extends ValidationPipe {
     return validated;
   }
 
+  /** class-validator's checks, and the null rule (see Nullable) on the same DTO. */
+  protected override async validate(dto: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(dto, options);
+    const nulls = nullProblems(dto);
+    if (nulls.length === 0) return errors;
+    const named = new Set(nulls.map((n) => n.field));
+    throw invalidFields([...nulls, ...fieldProblems(errors).filter((p) => !named.has(p.field))]);
+  }
+
   protected override stripProtoKeys(value: unknown): void {
     const stack: [unknown, string][] = [[value, '']];
     while (stack.length > 0) {
@@ -97,16 +146,4 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: validationFailed,
   });
-}
-
-/**
- * `@IsOptional()` lets null through; for fields that may be left out but never cleared, a null
- * is refused here, naming the field.
- */
-export function rejectNulls(body: object, fields: string[]): void {
-  const nulls = fields.filter((field) => (body as Record<string, unknown>)[field] === null);
-  if (nulls.length === 0) return;
-  throw invalidFields(
-    nulls.map((field) => ({ field, problems: [`${field} cannot be null: leave it out to keep it`] })),
-  );
 }

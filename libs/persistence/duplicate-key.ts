@@ -1,6 +1,17 @@
-/** Whether a MongoDB write failed on a unique index (code 11000, on MongoDB and FerretDB alike). */
+/**
+ * Whether a MongoDB write failed on a unique index: code 11000 on MongoDB, and on FerretDB for an
+ * insert; FerretDB v1 reports a unique index broken by an update as an internal error (code 1) that
+ * carries PostgreSQL's SQLSTATE 23505 (unique_violation) or SQLite's UNIQUE constraint message.
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (code === 11000) return true;
+  return (
+    code === 1 &&
+    typeof message === 'string' &&
+    (message.includes('SQLSTATE 23505') || message.includes('UNIQUE constraint failed'))
+  );
 }
 
 /** The per-document errors of a failed bulk write (insertMany), each with its document's index. */

@@ -51,7 +51,50 @@ const webhooksNamedWebhooks: Migration = {
   },
 };
 
-const MIGRATIONS: Migration[] = [webhooksNamedWebhooks];
+/**
+ * Numbers the documents of each owner that lack `field`, oldest first, after the highest number the
+ * owner has: for a field that became required and unique per owner. Two processes number alike.
+ */
+async function numberPerOwner(
+  db: mongo.Db,
+  collection: string,
+  owner: string,
+  field: string,
+  first: number,
+): Promise<void> {
+  const documents = db.collection<{ _id: string; createdAt: Date } & Record<string, unknown>>(collection);
+  const unnumbered = await documents
+    .find({ [field]: { $exists: false } }, { projection: { _id: 1, [owner]: 1, createdAt: 1 } })
+    .toArray();
+  const byOwner = new Map<unknown, typeof unnumbered>();
+  for (const doc of unnumbered) byOwner.set(doc[owner], [...(byOwner.get(doc[owner]) ?? []), doc]);
+  for (const [ownerId, docs] of byOwner) {
+    const [highest] = await documents
+      .find({ [owner]: ownerId, [field]: { $exists: true } })
+      .sort({ [field]: -1 })
+      .limit(1)
+      .toArray();
+    let next = highest ? (highest[field] as number) + 1 : first;
+    docs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
+    for (const doc of docs) {
+      await documents.updateOne({ _id: doc._id, [field]: { $exists: false } }, { $set: { [field]: next++ } });
+    }
+  }
+}
+
+/** Private App Keys got versions, unique per application: inserting the next one decides a regeneration. */
+const privateAppKeysVersioned: Migration = {
+  name: 'private_app_keys.version',
+  run: (db) => numberPerOwner(db, 'private_app_keys', 'applicationId', 'version', 1),
+};
+
+/** Webhooks got slots, unique per application: taking one is what bounds their count. */
+const webhooksSlotted: Migration = {
+  name: 'webhooks.slot',
+  run: (db) => numberPerOwner(db, 'webhooks', 'applicationId', 'slot', 0),
+};
+
+const MIGRATIONS: Migration[] = [webhooksNamedWebhooks, privateAppKeysVersioned, webhooksSlotted];
 
 const runs = new WeakMap<Connection, Promise<void>>();
 

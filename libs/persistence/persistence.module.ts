@@ -3,10 +3,14 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { Environment } from '../config/environment';
 import { MongoCommandCounter } from './command-counter';
 import { assertTestDatabase } from './database-name';
+import { ClaimsRepository } from './repositories/claims.repository';
+import { Claim, ClaimSchema } from './schemas/claim.schema';
 
 /**
- * The MongoDB connection. The code keeps to single-document atomic updates, so it runs unchanged on
- * MongoDB and on FerretDB (no transactions, no change streams).
+ * The MongoDB connection, and the claims every module decides with. The code keeps to
+ * single-document writes, so it runs unchanged on MongoDB and on FerretDB (no transactions, no
+ * change streams); where a route must decide once among concurrent calls, an insert under a unique
+ * key decides (ClaimsRepository says why a conditional update cannot).
  */
 @Global()
 @Module({
@@ -30,7 +34,9 @@ import { assertTestDatabase } from './database-name';
         };
       },
     }),
+    MongooseModule.forFeature([{ name: Claim.name, schema: ClaimSchema }]),
   ],
-  providers: [MongoCommandCounter],
+  providers: [MongoCommandCounter, ClaimsRepository],
+  exports: [ClaimsRepository],
 })
 export class PersistenceModule {}

@@ -67,10 +67,16 @@ describe('custom headers', () => {
       'Cookie',
       'X-Client-Secret',
       'api_key',
+      'X-APIKEY',
+      'X-AccessKey',
+      'ApiKeyId',
+      'Private-Key-Id',
+      'X-Session-Id',
+      'Proxy-Authorization-Extra',
     ]) {
       expect(isSensitiveHeader(key)).toBe(true);
     }
-    for (const key of ['X-Tenant', 'Accept-Language', 'X-Keyboard'])
+    for (const key of ['X-Tenant', 'Accept-Language', 'X-Keyboard', 'X-Request-Id'])
       expect(isSensitiveHeader(key)).toBe(false);
     expect(maskHeaderValue('Bearer abcdefgh1234')).toBe('••••••••1234');
     expect(maskHeaderValue('short')).toBe('••••••••');

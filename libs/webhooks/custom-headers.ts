@@ -30,11 +30,29 @@ const RESERVED = new Set([
 ]);
 const RESERVED_PREFIXES = ['proxy-', 'webhook-'];
 
-/** Header values that look like credentials are stored sealed and shown masked. */
-const SENSITIVE =
-  /^(authorization|cookie|x-api-key|api-key|apikey)$|token|secret|password|passwd|auth|signature|session|[-_]key$/i;
+/**
+ * A header is sensitive, its value stored sealed and shown masked, when a word of its name (split
+ * at `-`, `_`, `.` and camelCase) ends with `key` (`X-APIKEY`, `X-AccessKey`, `ApiKeyId`) or
+ * contains one of the words below (`X-Auth-Token`, `Client-Secret`). A false match only masks a
+ * harmless value; a miss would show a credential, so the rule is broad.
+ */
+export const SENSITIVE_HEADER_WORDS = [
+  'auth',
+  'cookie',
+  'credential',
+  'passw',
+  'pwd',
+  'secret',
+  'session',
+  'signature',
+  'token',
+] as const;
 
-export const isSensitiveHeader = (key: string) => SENSITIVE.test(key);
+export const isSensitiveHeader = (key: string) =>
+  key
+    .split(/[-_.]|(?<=[a-z0-9])(?=[A-Z])/)
+    .map((word) => word.toLowerCase())
+    .some((word) => word.endsWith('key') || SENSITIVE_HEADER_WORDS.some((w) => word.includes(w)));
 
 /** `••••••••1234` for long values, all dots for short ones. */
 export const maskHeaderValue = (value: string) =>

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DeliveryInProgressError, PayloadErasedError, WebhookDisabledError } from '../domain/errors';
 import type { RecoveryBatch } from '../domain/webhooks';
+import { ClaimsRepository } from '../persistence/repositories/claims.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { ServiceMetrics } from '../observability/service-metrics';
@@ -13,6 +14,11 @@ import { cancelSignal, webhookDelivery } from '../../workflows/webhook-delivery.
 import { deliveryInput } from './delivery-input';
 
 const RECOVERY_BATCH = 100;
+/**
+ * A retry's claim whose holder has not opened the series by then is taken to have died with its
+ * process (a retry answers within seconds), and another retry may take over.
+ */
+const STALE_RETRY_CLAIM_MS = 5 * 60_000;
 /**
  * A delivery reads as failed once its last attempt is recorded, a moment before its workflow run
  * closes: a retry in that moment waits this long for the run to close.
@@ -30,19 +36,27 @@ export class DeliveryControl {
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly webhooks: WebhooksRepository,
     private readonly metrics: ServiceMetrics,
+    private readonly claims: ClaimsRepository,
   ) {}
 
   /**
    * A new series of attempts for a finished delivery (same `webhook-id`), recorded against the
-   * same delivery. DeliveryInProgressError while it is still pending; WebhookDisabledError if
-   * its webhook is disabled or gone.
+   * same delivery. DeliveryInProgressError while it is still pending, or when a concurrent retry
+   * took this series; WebhookDisabledError if its webhook is disabled or gone.
    */
   async retry(delivery: WebhookDelivery): Promise<{ series: number; workflowId: string }> {
     if (delivery.payloadErasedBy) throw new PayloadErasedError(delivery._id, delivery.payloadErasedBy);
+    if (delivery.status === 'pending') throw new DeliveryInProgressError(delivery._id);
     const webhook = await this.webhooks.findById(delivery.webhookId);
     if (!webhook || !webhook.enabled) throw new WebhookDisabledError(delivery.webhookId);
-    const series = await this.deliveries.startSeries(delivery._id);
-    if (series === null) throw new DeliveryInProgressError(delivery._id);
+    // Concurrent retries of the same finished series race for the next one; one claim wins it.
+    const series = delivery.series + 1;
+    const claim = await this.claims.claim(`delivery-series:${delivery._id}:${series}`, {
+      staleAfterMs: STALE_RETRY_CLAIM_MS,
+    });
+    if (!claim.won || !(await this.deliveries.openSeries(delivery._id, series))) {
+      throw new DeliveryInProgressError(delivery._id);
+    }
     const input = deliveryInput(delivery, webhook, series);
     const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.webhookId);
     try {
@@ -54,6 +68,7 @@ export class DeliveryControl {
     } catch (err) {
       // Nothing runs the new series: the delivery goes back to how it was, not left pending for good.
       await this.deliveries.undoSeries(delivery, series);
+      await this.claims.release(claim);
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         throw new DeliveryInProgressError(delivery._id);
       throw err;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MasterKeyring, sealContext } from '../crypto/master-keyring';
+import { WebhookNotFoundError } from '../domain/errors';
 import { WebhookSecretsRepository } from '../persistence/repositories/webhook-secrets.repository';
 import type { WebhookHeader } from '../persistence/schemas/webhook.schema';
 import type { WebhookSecret } from '../persistence/schemas/webhook-secret.schema';
@@ -19,6 +20,11 @@ export const signingSecretsAt = (signing: SendingSecrets['signing'], now: Date):
 
 const FIELD = SEALED_FIELDS.webhookSecret.field;
 const headerSecretId = (webhookId: string, key: string) => `${webhookId}:header:${key.toLowerCase()}`;
+const signingSecretId = (webhookId: string, version: number) => `${webhookId}:signing:${version}`;
+const versionOf = (signingSecret: Pick<WebhookSecret, '_id'>) => Number(signingSecret._id.split(':').pop());
+/** Signing secrets newest (highest version) first. */
+const newestFirst = <T extends Pick<WebhookSecret, '_id'>>(secrets: T[]) =>
+  [...secrets].sort((a, b) => versionOf(b) - versionOf(a));
 
 /** A webhook's signing secrets and sensitive header values: sealed at rest, opened to sign and send. */
 @Injectable()
@@ -28,23 +34,40 @@ export class WebhookSecretsService {
     private readonly secrets: WebhookSecretsRepository,
   ) {}
 
-  /** A new signing secret; earlier ones keep signing until `previousValidUntil` (now by default). */
-  async issueSigningSecret(webhookId: string, previousValidUntil = new Date()): Promise<string> {
-    const secret = generateSigningSecret();
-    const id = `${webhookId}:signing:${(await this.secrets.count(webhookId, 'signing')) + 1}`;
-    await this.secrets.put({
+  /**
+   * A new signing secret; earlier ones keep signing until `previousValidUntil` (now by default).
+   * Inserting the next version decides: calls that raced for it all answer with the secret that
+   * won (`issued` false for them), and only lower versions are ever expired.
+   */
+  async issueSigningSecret(
+    webhookId: string,
+    previousValidUntil = new Date(),
+  ): Promise<{ secret: string; issued: boolean }> {
+    const earlier = await this.secrets.list(webhookId, 'signing');
+    const id = signingSecretId(webhookId, Math.max(0, ...earlier.map(versionOf)) + 1);
+    let secret = generateSigningSecret();
+    const issued = await this.secrets.insert({
       id,
       webhookId,
       kind: 'signing',
       seal: (recordId) => this.seal(secret, recordId),
     });
-    await this.secrets.expireAllBut(webhookId, 'signing', id, previousValidUntil);
-    return secret;
+    if (!issued) {
+      const winner = await this.secrets.findById(id);
+      // Gone between the two writes: the webhook was deleted meanwhile.
+      if (!winner) throw new WebhookNotFoundError(webhookId);
+      secret = this.open(winner.secret, winner._id);
+    }
+    await this.secrets.expire(
+      earlier.map((s) => s._id),
+      previousValidUntil,
+    );
+    return { secret, issued };
   }
 
   /** The newest signing secret. */
   async currentSigningSecret(webhookId: string): Promise<string | null> {
-    const [newest] = await this.secrets.list(webhookId, 'signing');
+    const [newest] = newestFirst(await this.secrets.list(webhookId, 'signing'));
     return newest ? this.open(newest.secret, newest._id) : null;
   }
 
@@ -54,9 +77,10 @@ export class WebhookSecretsService {
    */
   async forSending(webhookId: string, headers: WebhookHeader[]): Promise<SendingSecrets> {
     const all = await this.secrets.list(webhookId);
-    const signing = all
-      .filter((s) => s.kind === 'signing')
-      .map((s) => ({ secret: this.open(s.secret, s._id), expiresAt: s.expiresAt }));
+    const signing = newestFirst(all.filter((s) => s.kind === 'signing')).map((s) => ({
+      secret: this.open(s.secret, s._id),
+      expiresAt: s.expiresAt,
+    }));
     const sealedHeaders = new Map(all.filter((s) => s.kind === 'header').map((s) => [s._id, s]));
     return { signing, headers: this.headerValuesFrom(webhookId, headers, sealedHeaders) };
   }

@@ -56,13 +56,16 @@ describe('applications: provisioning, credentials, validation (real Temporal and
     expect(credentials.cryptoKeyVersion).toBe(1);
     expect(credentials.privateAppKey).toMatch(/^pak_test_[0-9A-Za-z]{49}$/);
 
-    // Readable again, the same, and the read is audited.
+    // Readable again, the same; both answers that carried keys are audited (the create's too).
     const again = await asWorkspace().get(`/v1/applications/${res.body.id}/credentials`).expect(200);
     expect(again.body).toEqual(credentials);
     const audit = await asWorkspace().get(`/v1/applications/${res.body.id}/audit-events`).expect(200);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
-      'credentials.read',
-      'application.created',
+    expect(
+      audit.body.items.map((e: { action: string; details: { via?: string } }) => [e.action, e.details.via]),
+    ).toEqual([
+      ['credentials.read', undefined],
+      ['credentials.read', 'create'],
+      ['application.created', undefined],
     ]);
     expect(audit.body.items[0].actor).toEqual({ kind: 'workspace', id: workspace.id });
     expect(JSON.stringify(audit.body)).not.toContain(credentials.cryptoKey);

@@ -4,7 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId } from '../../../libs/logging/logger.module';
-import type { Express } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { Environment } from '../../../libs/config/environment';
 import { requestMetrics } from '../../../libs/http/request-metrics';
 import { answerScrape } from '../../../libs/observability/metrics-endpoint';
@@ -27,6 +27,9 @@ export const API_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Answers carry keys, secrets and tenant data: no cache keeps them, no ETag reveals a change.
+  app.set('etag', false);
+  app.use('/v1', noStore);
   serveMetrics(app);
   // The request ID comes first, so even a body the parser rejects is answered with one.
   app.use(assignRequestId);
@@ -40,6 +43,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 /**

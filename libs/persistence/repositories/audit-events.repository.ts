@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { ActorRef } from '../../domain/applications';
 import { ensureIndexes } from '../ensure-indexes';
+import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
 import { AuditEvent } from '../schemas/audit-event.schema';
 
 export interface AuditEntry {
@@ -17,6 +18,12 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
   at?: Date;
 }
+
+/**
+ * The one record of an application's deletion, under an ID of its own: it outlives the
+ * application, so a create replayed under the Idempotency-Key that made it can be told it is gone.
+ */
+export const applicationDeletedAuditId = (applicationId: string) => `application-deleted:${applicationId}`;
 
 @Injectable()
 export class AuditEventsRepository implements OnModuleInit {
@@ -33,7 +40,15 @@ export class AuditEventsRepository implements OnModuleInit {
       .exec();
   }
 
-  async list(applicationId: string, limit = 100): Promise<AuditEvent[]> {
-    return this.model.find({ applicationId }).sort({ at: -1 }).limit(limit).lean().exec();
+  async exists(id: string): Promise<boolean> {
+    return (await this.model.exists({ _id: id }).exec()) !== null;
+  }
+
+  /** The application's records, newest first, a page at a time. */
+  async page(
+    applicationId: string,
+    options: { limit: number; after?: PagePosition },
+  ): Promise<KeysetPage<AuditEvent>> {
+    return keysetPage(this.model, { applicationId }, 'at', options);
   }
 }

@@ -47,15 +47,18 @@ export class ConsoleSessionsRepository implements OnModuleInit {
     await this.links.deleteMany({ expiresAt: { $lt: link.createdAt } }).exec();
   }
 
-  /** Marks the link used, atomically: the first caller gets it, any later one null. */
+  /**
+   * Uses the link up: the first caller gets it, any other (at once or later) null. Deleting it by
+   * `_id` is what decides: both MongoDB and FerretDB count a document deleted once, where a
+   * conditional update can let two callers through on FerretDB v1 (see ClaimsRepository).
+   */
   async redeemLink(codeHash: string, now = new Date()): Promise<PortalLink | null> {
-    return this.links
-      .findOneAndUpdate(
-        { _id: { $eq: codeHash }, redeemedAt: null, expiresAt: { $gt: now } },
-        { $set: { redeemedAt: now } },
-        { new: true },
-      )
+    const link = await this.links
+      .findOne({ _id: { $eq: codeHash }, redeemedAt: null, expiresAt: { $gt: now } })
       .lean()
       .exec();
+    if (!link) return null;
+    const { deletedCount } = await this.links.deleteOne({ _id: { $eq: codeHash } }).exec();
+    return deletedCount === 1 ? link : null;
   }
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { tokenHash } from '../../auth/tokens';
 import type { SealedSecret } from '../../crypto/master-keyring';
+import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { PrivateAppKey } from '../schemas/private-app-key.schema';
 
@@ -14,25 +15,43 @@ export class PrivateAppKeysRepository implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
+  /** Inserts the key as `version`; false when that version exists (another call inserted it first). */
   async insert(key: {
     token: string;
     applicationId: string;
     workspaceId: string;
+    version: number;
     seal: (id: string) => SealedSecret;
-  }): Promise<string> {
+  }): Promise<boolean> {
     const _id = tokenHash(key.token);
-    await this.model.create({
-      _id,
-      applicationId: key.applicationId,
-      workspaceId: key.workspaceId,
-      key: key.seal(_id),
-      createdAt: new Date(),
-    });
-    return _id;
+    try {
+      await this.model.create({
+        _id,
+        applicationId: key.applicationId,
+        workspaceId: key.workspaceId,
+        version: key.version,
+        key: key.seal(_id),
+        createdAt: new Date(),
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
   }
 
+  /** The newest key that is not revoked. */
   async findActive(applicationId: string): Promise<PrivateAppKey | null> {
-    return this.model.findOne({ applicationId, revokedAt: null }).sort({ createdAt: -1 }).lean().exec();
+    return this.model.findOne({ applicationId, revokedAt: null }).sort({ version: -1 }).lean().exec();
+  }
+
+  async findVersion(applicationId: string, version: number): Promise<PrivateAppKey | null> {
+    return this.model.findOne({ applicationId, version }).lean().exec();
+  }
+
+  async latestVersion(applicationId: string): Promise<number> {
+    const latest = await this.model.findOne({ applicationId }).sort({ version: -1 }).lean().exec();
+    return latest?.version ?? 0;
   }
 
   /** The key's record when it is the application's live key; null for unknown or revoked keys. */
@@ -43,11 +62,14 @@ export class PrivateAppKeysRepository implements OnModuleInit {
       .exec();
   }
 
-  /** Revokes every key of the application but `keepId`. */
-  async revokeAllBut(applicationId: string, keepId: string): Promise<void> {
+  /**
+   * Revokes every key of the application below `version`. Only ever lower ones: two regenerations
+   * that interleave can never revoke the newer key, whatever order their writes land in.
+   */
+  async revokeOlderThan(applicationId: string, version: number): Promise<void> {
     await this.model
       .updateMany(
-        { applicationId, _id: { $ne: keepId }, revokedAt: null },
+        { applicationId, version: { $lt: version }, revokedAt: null },
         { $set: { revokedAt: new Date() } },
       )
       .exec();

@@ -131,22 +131,21 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   /**
-   * Starts a new series of attempts for a finished (failed or cancelled) delivery; the new series
-   * number, or null when the delivery is not finished.
+   * Opens series `series` of a finished (failed or cancelled) delivery; false when it is not
+   * finished at `series - 1`. Not what decides between concurrent retries (on FerretDB v1 a
+   * conditional update is not atomic): their claim does, before this.
    */
-  async startSeries(id: string): Promise<number | null> {
-    const updated = await this.model
-      .findOneAndUpdate(
-        { _id: id, status: { $in: ['failed', 'cancelled'] } },
-        { $set: { status: 'pending', finishedAt: null, attemptCount: 0 }, $inc: { series: 1 } },
-        { new: true },
+  async openSeries(id: string, series: number): Promise<boolean> {
+    const { modifiedCount } = await this.model
+      .updateOne(
+        { _id: id, series: series - 1, status: { $in: ['failed', 'cancelled'] } },
+        { $set: { status: 'pending', series, finishedAt: null, attemptCount: 0 } },
       )
-      .lean()
       .exec();
-    return updated?.series ?? null;
+    return modifiedCount === 1;
   }
 
-  /** Takes back a series `startSeries` opened and nothing ran: the delivery as it was before. */
+  /** Takes back a series `openSeries` opened and nothing ran: the delivery as it was before. */
   async undoSeries(
     before: Pick<WebhookDelivery, '_id' | 'series' | 'status' | 'attemptCount' | 'finishedAt'>,
     series: number,

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { SealedSecret } from '../../crypto/master-keyring';
+import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { WebhookSecret, WebhookSecretKind } from '../schemas/webhook-secret.schema';
 
@@ -13,27 +14,32 @@ export class WebhookSecretsRepository implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
-  async put(secret: {
-    id: string;
-    webhookId: string;
-    kind: WebhookSecretKind;
-    seal: (id: string) => SealedSecret;
-  }): Promise<void> {
-    await this.model
-      .updateOne(
-        { _id: secret.id },
-        {
-          $set: {
-            webhookId: secret.webhookId,
-            kind: secret.kind,
-            secret: secret.seal(secret.id),
-            createdAt: new Date(),
-            expiresAt: null,
-          },
-        },
-        { upsert: true },
-      )
-      .exec();
+  /** Inserts a new secret under its ID; false when that ID exists (another call inserted it first). */
+  async insert(secret: NewSecret): Promise<boolean> {
+    try {
+      await this.model.create({ ...this.fields(secret), _id: secret.id });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Creates or replaces the secret under its ID (a header's value: the last write is the value). */
+  async put(secret: NewSecret): Promise<void> {
+    const write = () =>
+      this.model.updateOne({ _id: secret.id }, { $set: this.fields(secret) }, { upsert: true }).exec();
+    try {
+      await write();
+    } catch (err) {
+      // Two upserts of one new ID at once: one inserts, the other fails on the _id; it now updates.
+      if (!isDuplicateKey(err)) throw err;
+      await write();
+    }
+  }
+
+  async findById(id: string): Promise<WebhookSecret | null> {
+    return this.model.findById(id).lean().exec();
   }
 
   /** The webhook's secrets (of one kind, or all), newest first. */
@@ -45,15 +51,12 @@ export class WebhookSecretsRepository implements OnModuleInit {
       .exec();
   }
 
-  async count(webhookId: string, kind: WebhookSecretKind): Promise<number> {
-    return this.model.countDocuments({ webhookId, kind }).exec();
-  }
-
-  /** Every secret of the kind but `keepId` stops at `at` (those expiring earlier keep their time). */
-  async expireAllBut(webhookId: string, kind: WebhookSecretKind, keepId: string, at: Date): Promise<void> {
+  /** These secrets stop at `at` (those expiring earlier keep their time). */
+  async expire(ids: string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
     await this.model
       .updateMany(
-        { webhookId, kind, _id: { $ne: keepId }, $or: [{ expiresAt: null }, { expiresAt: { $gt: at } }] },
+        { _id: { $in: ids }, $or: [{ expiresAt: null }, { expiresAt: { $gt: at } }] },
         { $set: { expiresAt: at } },
       )
       .exec();
@@ -66,4 +69,21 @@ export class WebhookSecretsRepository implements OnModuleInit {
   async deleteForWebhooks(webhookIds: string[]): Promise<void> {
     await this.model.deleteMany({ webhookId: { $in: webhookIds } }).exec();
   }
+
+  private fields(secret: NewSecret) {
+    return {
+      webhookId: secret.webhookId,
+      kind: secret.kind,
+      secret: secret.seal(secret.id),
+      createdAt: new Date(),
+      expiresAt: null,
+    };
+  }
+}
+
+interface NewSecret {
+  id: string;
+  webhookId: string;
+  kind: WebhookSecretKind;
+  seal: (id: string) => SealedSecret;
 }

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { isDuplicateKey } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { Webhook } from '../schemas/webhook.schema';
 
@@ -27,8 +28,33 @@ export class WebhooksRepository implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
-  async create(webhook: Omit<Webhook, 'createdAt' | 'updatedAt'>): Promise<Webhook> {
-    return (await this.model.create(webhook)).toObject();
+  /**
+   * Inserts the webhook in its application's lowest free slot below `limit`; null when every slot
+   * is taken. A slot a concurrent creation took first fails the insert (unique per application),
+   * and the next free one is tried: the count stays within `limit` however many race.
+   */
+  async createInFreeSlot(
+    webhook: Omit<Webhook, 'createdAt' | 'updatedAt' | 'slot'>,
+    limit: number,
+  ): Promise<Webhook | null> {
+    const taken = new Set(
+      (await this.model.find({ applicationId: webhook.applicationId }, { slot: 1 }).lean().exec()).map(
+        (w) => w.slot,
+      ),
+    );
+    for (let slot = 0; slot < limit; slot++) {
+      if (taken.has(slot)) continue;
+      try {
+        return (await this.model.create({ ...webhook, slot })).toObject();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    return null;
+  }
+
+  async countInApplication(applicationId: string): Promise<number> {
+    return this.model.countDocuments({ applicationId }).exec();
   }
 
   async findById(id: string): Promise<Webhook | null> {

@@ -7,6 +7,11 @@ import { base62 } from '../../crypto/base62';
 import { ensureIndexes } from '../ensure-indexes';
 import { Workspace } from '../schemas/workspace.schema';
 
+export interface ApiTokenReplacement {
+  apiTokenHash: string;
+  apiTokenIssuedAt: Date;
+}
+
 export interface IssuedWorkspace {
   workspace: Workspace;
   /** Shown once, at creation or rotation; only its hash is stored. */
@@ -47,17 +52,16 @@ export class WorkspacesRepository implements OnModuleInit {
       .exec();
   }
 
-  /** A new API token; the old one stops working at once. Null when there is no such workspace. */
-  async rotateApiToken(id: string): Promise<IssuedWorkspace | null> {
-    const apiToken = generateToken('wst');
-    const workspace = await this.model
-      .findByIdAndUpdate(
-        id,
-        { apiTokenHash: tokenHash(apiToken), apiTokenIssuedAt: new Date() },
-        { new: true },
-      )
-      .lean()
-      .exec();
-    return workspace ? { workspace, apiToken } : null;
+  /**
+   * Puts `replacement` in place of the token whose hash is `previousHash` (nothing when it was
+   * replaced already); the workspace as it is then, or null when there is no such workspace.
+   */
+  async replaceApiToken(
+    id: string,
+    previousHash: string,
+    replacement: ApiTokenReplacement,
+  ): Promise<Workspace | null> {
+    await this.model.updateOne({ _id: id, apiTokenHash: previousHash }, { $set: replacement }).exec();
+    return this.findById(id);
   }
 }

@@ -38,4 +38,4 @@ export class AuditEvent {
 }
 
 export const AuditEventSchema = SchemaFactory.createForClass(AuditEvent);
-AuditEventSchema.index({ applicationId: 1, at: -1 });
+AuditEventSchema.index({ applicationId: 1, at: -1, _id: -1 });

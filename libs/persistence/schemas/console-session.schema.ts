@@ -59,7 +59,7 @@ export class PortalLink {
   @Prop({ required: true, index: true })
   expiresAt: Date;
 
-  /** Set once, when the link is used; a used link opens nothing more. */
+  /** Set on links used before a use deleted them (see redeemLink): such a link opens nothing more. */
   @Prop({ type: Date, default: null })
   redeemedAt: Date | null;
 }

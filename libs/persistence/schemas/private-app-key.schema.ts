@@ -3,7 +3,8 @@ import { SealedSecret, SealedSecretSchema } from './sealed-secret.schema';
 
 /**
  * An application's Private App Key: looked up by the SHA-256 of the key (the _id), kept sealed so
- * the customer can read it again. A regenerated key revokes the one before.
+ * the customer can read it again. Versions count up per application, unique: inserting version
+ * n + 1 is what decides a regeneration, and it revokes every lower version.
  */
 @Schema({ collection: 'private_app_keys', versionKey: false })
 export class PrivateAppKey {
@@ -11,8 +12,11 @@ export class PrivateAppKey {
   @Prop({ type: String, required: true })
   _id: string;
 
-  @Prop({ required: true, index: true })
+  @Prop({ required: true })
   applicationId: string;
+
+  @Prop({ required: true })
+  version: number;
 
   @Prop({ required: true })
   workspaceId: string;
@@ -28,3 +32,4 @@ export class PrivateAppKey {
 }
 
 export const PrivateAppKeySchema = SchemaFactory.createForClass(PrivateAppKey);
+PrivateAppKeySchema.index({ applicationId: 1, version: 1 }, { unique: true });

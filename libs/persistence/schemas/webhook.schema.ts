@@ -21,6 +21,13 @@ export class Webhook {
   @Prop({ required: true })
   applicationId: string;
 
+  /**
+   * Which of the application's webhook places it holds (0, 1, …), unique per application: the
+   * insert that takes a place is what bounds the count exactly when creations race.
+   */
+  @Prop({ required: true })
+  slot: number;
+
   @Prop({ required: true })
   workspaceId: string;
 
@@ -63,3 +70,4 @@ export class Webhook {
 
 export const WebhookSchema = SchemaFactory.createForClass(Webhook);
 WebhookSchema.index({ applicationId: 1, createdAt: 1 });
+WebhookSchema.index({ applicationId: 1, slot: 1 }, { unique: true });

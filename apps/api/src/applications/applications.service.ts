@@ -15,13 +15,16 @@ import { formatDuration, parseDuration } from '../../../../libs/domain/duration'
 import { redirectUrlProblem } from '../../../../libs/domain/redirect-url';
 import { ApiError } from '../../../../libs/http/api-error';
 import { PageCursors } from '../../../../libs/http/page-cursors';
-import { invalidField, rejectNulls } from '../../../../libs/http/validation';
+import { invalidField } from '../../../../libs/http/validation';
 import {
   ApplicationChanges,
   ApplicationsRepository,
   NameTakenError,
 } from '../../../../libs/persistence/repositories/applications.repository';
-import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
+import {
+  applicationDeletedAuditId,
+  AuditEventsRepository,
+} from '../../../../libs/persistence/repositories/audit-events.repository';
 import type { Application } from '../../../../libs/persistence/schemas/application.schema';
 import {
   deleteRotationSchedule,
@@ -110,9 +113,16 @@ export class ApplicationsService {
     dto: CreateApplicationDto,
     idempotencyKey?: string,
   ): Promise<ApplicationResponse> {
-    rejectNulls(dto, ['retention', 'metadataRetention']);
     const retention = retentionSettings(dto, null);
     const applicationId = this.applicationIdFor(principal.workspaceId, idempotencyKey);
+    // The key made an application that was deleted since: making it again would be a new one.
+    if (idempotencyKey !== undefined && (await this.audit.exists(applicationDeletedAuditId(applicationId))))
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'APPLICATION_DELETED',
+        `The application this Idempotency-Key created (${applicationId}) was deleted: send a new Idempotency-Key to create another`,
+        { field: 'Idempotency-Key' },
+      );
     // Taken by another application: a parallel duplicate of this request holds the name as this one.
     if (await this.applications.nameTaken(principal.workspaceId, dto.name, applicationId))
       throw nameTaken(dto.name);
@@ -151,9 +161,18 @@ export class ApplicationsService {
     const application = await this.applications.findById(applicationId);
     if (!application) throw this.notFound(applicationId);
     const view = applicationView(application, await this.schedule(application));
-    return application.status === 'active'
-      ? { ...view, credentials: await this.credentials.credentials(application) }
-      : view;
+    if (application.status !== 'active') return view;
+    // Keys handed out are in the audit log, whether this request made the application or
+    // replayed the one its Idempotency-Key made (then with the keys as they are now).
+    const credentials = await this.credentials.credentials(application);
+    await this.audit.record({
+      workspaceId: application.workspaceId,
+      applicationId,
+      action: 'credentials.read',
+      actor: actorOf(principal),
+      details: { cryptoKeyVersion: credentials.cryptoKeyVersion, via: 'create' },
+    });
+    return { ...view, credentials };
   }
 
   async list(principal: WorkspacePrincipal, query: ListApplicationsQuery): Promise<ApplicationPageResponse> {
@@ -176,7 +195,6 @@ export class ApplicationsService {
     id: string,
     dto: UpdateApplicationDto,
   ): Promise<ApplicationResponse> {
-    rejectNulls(dto, ['name', 'encryptionMethod', 'encryptWebhooks', 'retention', 'metadataRetention']);
     const application = await this.owned(principal, id);
     if (dto.redirectUrl !== undefined && dto.redirectUrl !== null) {
       const problem = redirectUrlProblem(dto.redirectUrl, application.mode);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -8,6 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { PageQuery } from '../../../../libs/http/page-query';
 import { Auth, CurrentPrincipal, PortalAllowed } from '../auth/auth.decorator';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { CryptoKeysService } from './crypto-keys.service';
@@ -44,7 +45,11 @@ export class CryptoKeysController {
 
   @Post('private-app-key/regenerate')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'A new Private App Key; the old one stops authenticating at once' })
+  @ApiOperation({
+    summary: 'A new Private App Key; the old one stops authenticating at once',
+    description:
+      'Calls that race (a double click, a retried request) are answered with the same new key: one regeneration, not one per call.',
+  })
   @ApiOkResponse({ type: PrivateAppKeyResponse })
   regeneratePrivateAppKey(
     @CurrentPrincipal() principal: WorkspacePrincipal,
@@ -111,13 +116,15 @@ export class CryptoKeysController {
   @Get('audit-events')
   @PortalAllowed()
   @ApiOperation({
-    summary: 'Who did what to the application: creation, credential reads, rotations (newest first)',
+    summary:
+      'Who did what to the application: creation, credential reads, rotations (newest first, a page at a time)',
   })
   @ApiOkResponse({ type: AuditEventsResponse })
   auditEvents(
     @CurrentPrincipal() principal: WorkspacePrincipal,
     @Param() { id }: ApplicationParams,
+    @Query() query: PageQuery,
   ): Promise<AuditEventsResponse> {
-    return this.keys.auditEvents(principal, id);
+    return this.keys.auditEvents(principal, id, query);
   }
 }

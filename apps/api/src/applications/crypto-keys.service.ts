@@ -5,6 +5,8 @@ import { CredentialsService } from '../../../../libs/credentials/credentials.ser
 import { NotProvisionedError } from '../../../../libs/domain/errors';
 import { formatDuration, parseDuration } from '../../../../libs/domain/duration';
 import { ApiError } from '../../../../libs/http/api-error';
+import { PageCursors } from '../../../../libs/http/page-cursors';
+import type { PageQuery } from '../../../../libs/http/page-query';
 import { ApplicationsRepository } from '../../../../libs/persistence/repositories/applications.repository';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
 import { CryptoKeysRepository } from '../../../../libs/persistence/repositories/crypto-keys.repository';
@@ -40,6 +42,7 @@ export class CryptoKeysService {
     private readonly credentials: CredentialsService,
     private readonly cryptoKeys: CryptoKeysRepository,
     private readonly audit: AuditEventsRepository,
+    private readonly cursors: PageCursors,
   ) {}
 
   async credentialsOf(principal: WorkspacePrincipal, id: string): Promise<CredentialsResponse> {
@@ -57,12 +60,15 @@ export class CryptoKeysService {
 
   async regeneratePrivateAppKey(principal: WorkspacePrincipal, id: string): Promise<PrivateAppKeyResponse> {
     const application = await this.active(principal, id);
-    const privateAppKey = await this.credentials.regeneratePrivateAppKey(application);
+    const { privateAppKey, version, issued } = await this.credentials.regeneratePrivateAppKey(application);
+    // Every caller that received a key is in the log: the one that issued it, and those that
+    // raced it and were answered with it.
     await this.audit.record({
       workspaceId: application.workspaceId,
       applicationId: application._id,
-      action: 'private_app_key.regenerated',
+      action: issued ? 'private_app_key.regenerated' : 'private_app_key.read',
       actor: actorOf(principal),
+      details: { version, ...(issued ? {} : { reason: 'a concurrent regeneration issued it' }) },
     });
     return { applicationId: application._id, privateAppKey };
   }
@@ -155,17 +161,24 @@ export class CryptoKeysService {
     await this.applications.setCryptoKeyRotation(application._id, null);
   }
 
-  async auditEvents(principal: WorkspacePrincipal, id: string): Promise<AuditEventsResponse> {
+  async auditEvents(
+    principal: WorkspacePrincipal,
+    id: string,
+    query: PageQuery,
+  ): Promise<AuditEventsResponse> {
     const application = await this.applicationsService.owned(principal, id);
-    const events = await this.audit.list(application._id);
+    const page = await this.cursors.page({ name: 'audit-events', scope: application._id }, query, (options) =>
+      this.audit.page(application._id, options),
+    );
     return {
-      items: events.map((e) => ({
+      items: page.items.map((e) => ({
         id: e._id,
         action: e.action,
         actor: e.actor,
         details: e.details,
         at: e.at.toISOString(),
       })),
+      nextCursor: page.nextCursor,
     };
   }
 

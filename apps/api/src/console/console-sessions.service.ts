@@ -4,7 +4,7 @@ import { tokenHash, tokenPrefix } from '../../../../libs/auth/tokens';
 import { Environment } from '../../../../libs/config/environment';
 import { parseDuration } from '../../../../libs/domain/duration';
 import { ApiError } from '../../../../libs/http/api-error';
-import { invalidField, rejectNulls } from '../../../../libs/http/validation';
+import { invalidField } from '../../../../libs/http/validation';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
 import { ConsoleSessionsRepository } from '../../../../libs/persistence/repositories/console-sessions.repository';
 import { WorkspacesRepository } from '../../../../libs/persistence/repositories/workspaces.repository';
@@ -42,7 +42,6 @@ export class ConsoleSessionsService {
   }
 
   async signIn(dto: SignInDto): Promise<OpenedSession> {
-    rejectNulls(dto, ['token', 'portalCode']);
     const { token, portalCode } = dto;
     if ((token === undefined) === (portalCode === undefined)) {
       throw invalidField('token', 'send either token (a workspace API token) or portalCode, one of the two');

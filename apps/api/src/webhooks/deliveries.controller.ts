@@ -49,7 +49,10 @@ export class DeliveriesController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'A new series of attempts for a failed delivery (same webhook-id)' })
   @ApiAcceptedResponse({ type: RetryResponse })
-  @ApiConflictResponse({ description: 'DELIVERY_IN_PROGRESS, WEBHOOK_DISABLED, or PAYLOAD_ERASED' })
+  @ApiConflictResponse({
+    description:
+      'DELIVERY_IN_PROGRESS (still attempted, or a concurrent retry started its next series), WEBHOOK_DISABLED, or PAYLOAD_ERASED',
+  })
   retry(@CurrentPrincipal() p: CustomerPrincipal, @Param() { appId, deliveryId }: DeliveryParams) {
     return this.deliveries.retry(p, appId, deliveryId);
   }

@@ -4,11 +4,15 @@ import type { CustomerPrincipal } from '../../../../libs/auth/principal';
 import { base62 } from '../../../../libs/crypto/base62';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
-import { invalidField, rejectNulls } from '../../../../libs/http/validation';
+import { jsonBodyProblem } from '../../../../libs/http/json-body';
+import { invalidField } from '../../../../libs/http/validation';
 import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { ApplicationsService } from '../applications/applications.service';
 import type { CreateEventDto, EventAcceptedResponse } from './dto/event.dto';
 import { NotProvisionedError } from '../../../../libs/domain/errors';
+
+/** Where `data` sits in the event's body: one level down from its root. */
+const DATA_DEPTH = 1;
 
 /** Accepting events: one atomic step, starting the event's dispatch workflow. */
 @Injectable()
@@ -24,7 +28,6 @@ export class EventsService {
     appId: string,
     dto: CreateEventDto,
   ): Promise<EventAcceptedResponse> {
-    rejectNulls(dto, ['subject']);
     const application = await this.applications.owned(principal, appId);
     if (application.status !== 'active') throw new NotProvisionedError(application._id);
     if (dto.data !== undefined && dto.encryptedData !== undefined) {
@@ -42,6 +45,9 @@ export class EventsService {
       if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         throw invalidField('encryptedData', 'must decrypt to a JSON object');
       }
+      // What it opens to is `data`, sent another way: the body's rules for data apply to it.
+      const problem = jsonBodyProblem(data, { field: 'encryptedData', depth: DATA_DEPTH });
+      if (problem) throw problem;
     }
     const eventId = dto.idempotencyKey
       ? `evt_${base62(createHash('sha256').update(`${application._id}\n${dto.idempotencyKey}`).digest().subarray(0, 16))}`

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../../libs/domain/duration';
 import { retrySchedule } from '../../../../libs/domain/retry-policy';
 import type { Webhook } from '../../../../libs/persistence/schemas/webhook.schema';
-import { maskHeaderValue } from '../../../../libs/webhooks/custom-headers';
+import { isSensitiveHeader, maskHeaderValue } from '../../../../libs/webhooks/custom-headers';
 import type { WebhookResponse } from './dto/webhook.dto';
 
 /** What the API shows of a webhook: sensitive header values masked, no secrets. */
@@ -13,7 +13,12 @@ export function webhookView(webhook: Webhook, sensitiveValues: Record<string, st
     url: webhook.url,
     headers: webhook.headers.map((h) => ({
       key: h.key,
-      value: h.sensitive ? maskHeaderValue(sensitiveValues[h.key] ?? '') : (h.value ?? ''),
+      // Sealed values, and values stored in clear before the rule counted their name as sensitive.
+      value: h.sensitive
+        ? maskHeaderValue(sensitiveValues[h.key] ?? '')
+        : isSensitiveHeader(h.key)
+          ? maskHeaderValue(h.value ?? '')
+          : (h.value ?? ''),
     })),
     eventTypes: webhook.eventTypes,
     enabled: webhook.enabled,

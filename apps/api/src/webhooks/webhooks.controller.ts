@@ -128,6 +128,7 @@ export class WebhooksController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'A new signing secret; during the overlap every delivery carries both signatures',
+    description: 'Calls that race (a double click, a retried request) are answered with the same new secret.',
   })
   @ApiOkResponse({ type: SecretResponse })
   rotateSecret(

@@ -9,7 +9,7 @@ import { WebhookDisabledError } from '../../../../libs/domain/errors';
 import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
-import { invalidFields, rejectNulls } from '../../../../libs/http/validation';
+import { invalidFields } from '../../../../libs/http/validation';
 import { ServiceMetrics } from '../../../../libs/observability/service-metrics';
 import { deliveryIdOf } from '../../../../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../../../../libs/persistence/repositories/webhooks.repository';
@@ -43,6 +43,13 @@ const asFieldProblem = (message: string): FieldProblem => {
   return { field, problems: [rest.join(': ')] };
 };
 
+const tooManyWebhooks = (limit: number) =>
+  new ApiError(
+    HttpStatus.CONFLICT,
+    'TOO_MANY_WEBHOOKS',
+    `An application has at most ${limit} webhooks (every event goes to each): delete one, or subscribe one webhook to more event types`,
+  );
+
 function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
   const ms = (value?: string | null) =>
     value === undefined || value === null ? undefined : parseDuration(value)!;
@@ -70,28 +77,37 @@ export class WebhooksService {
   ) {}
 
   async create(principal: CustomerPrincipal, appId: string, dto: CreateWebhookDto): Promise<WebhookResponse> {
-    rejectNulls(dto, ['enabled', 'ordering']);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy = dto.retryPolicy ? retryPolicySpec(dto.retryPolicy) : null;
     await this.check(application.mode, { url: dto.url, headers: dto.headers, retryPolicy });
+    const limit = this.env.WEBHOOKS_PER_APPLICATION;
+    if ((await this.webhooks.countInApplication(application._id)) >= limit) throw tooManyWebhooks(limit);
     const id = `wh_${base62(randomBytes(16))}`;
     const headers = await this.secrets.storeHeaders(id, dto.headers ?? []);
-    const secret = await this.secrets.issueSigningSecret(id);
-    const webhook = await this.webhooks.create({
-      _id: id,
-      applicationId: application._id,
-      workspaceId: application.workspaceId,
-      name: dto.name,
-      url: dto.url,
-      headers,
-      eventTypes: [...new Set(dto.eventTypes ?? [])],
-      enabled: dto.enabled ?? true,
-      disabledReason: null,
-      retryPolicy,
-      ordering: dto.ordering ?? 'none',
-      failingSince: null,
-      lastSuccessAt: null,
-    });
+    const { secret } = await this.secrets.issueSigningSecret(id);
+    const webhook = await this.webhooks.createInFreeSlot(
+      {
+        _id: id,
+        applicationId: application._id,
+        workspaceId: application.workspaceId,
+        name: dto.name,
+        url: dto.url,
+        headers,
+        eventTypes: [...new Set(dto.eventTypes ?? [])],
+        enabled: dto.enabled ?? true,
+        disabledReason: null,
+        retryPolicy,
+        ordering: dto.ordering ?? 'none',
+        failingSince: null,
+        lastSuccessAt: null,
+      },
+      limit,
+    );
+    if (!webhook) {
+      // Concurrent creations took the last slots meanwhile: nothing of this one stays.
+      await this.secrets.deleteForWebhooks([id]);
+      throw tooManyWebhooks(limit);
+    }
     return { ...(await this.view(webhook)), secret };
   }
 
@@ -110,7 +126,6 @@ export class WebhooksService {
     id: string,
     dto: UpdateWebhookDto,
   ): Promise<WebhookResponse> {
-    rejectNulls(dto, ['name', 'url', 'enabled', 'ordering']);
     const webhook = await this.owned(principal, appId, id);
     const application = await this.applications.owned(principal, appId);
     const retryPolicy =
@@ -158,8 +173,8 @@ export class WebhooksService {
   ): Promise<SecretResponse> {
     await this.owned(principal, appId, id);
     const previousValidUntil = new Date(Date.now() + parseDuration(overlap ?? 'P1D')!);
-    const secret = await this.secrets.issueSigningSecret(id, previousValidUntil);
-    this.metrics.keyRotated('signing_secret', 'manual');
+    const { secret, issued } = await this.secrets.issueSigningSecret(id, previousValidUntil);
+    if (issued) this.metrics.keyRotated('signing_secret', 'manual');
     return { secret, previousValidUntil: previousValidUntil.toISOString() };
   }
 

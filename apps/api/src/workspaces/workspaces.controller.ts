@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiError } from '../../../../libs/http/api-error';
-import { ConsoleSessionsRepository } from '../../../../libs/persistence/repositories/console-sessions.repository';
 import { WorkspacesRepository } from '../../../../libs/persistence/repositories/workspaces.repository';
 import { Workspace } from '../../../../libs/persistence/schemas/workspace.schema';
 import { Auth } from '../auth/auth.decorator';
@@ -17,6 +16,7 @@ import {
   WorkspaceParams,
   WorkspaceResponse,
 } from './dto/workspace.dto';
+import { WorkspacesService } from './workspaces.service';
 
 const view = (workspace: Workspace, apiToken?: string): WorkspaceResponse => ({
   id: workspace._id,
@@ -31,7 +31,7 @@ const view = (workspace: Workspace, apiToken?: string): WorkspaceResponse => ({
 export class WorkspacesController {
   constructor(
     private readonly workspaces: WorkspacesRepository,
-    private readonly sessions: ConsoleSessionsRepository,
+    private readonly service: WorkspacesService,
   ) {}
 
   @Post()
@@ -56,11 +56,12 @@ export class WorkspacesController {
   })
   @ApiOkResponse({ type: WorkspaceResponse })
   @ApiNotFoundResponse()
+  @ApiConflictResponse({
+    description:
+      'TOKEN_ROTATED_CONCURRENTLY: another call rotated the same token at once and received the new one',
+  })
   async rotateApiToken(@Param() { id }: WorkspaceParams): Promise<WorkspaceResponse> {
-    const rotated = await this.workspaces.rotateApiToken(id);
-    if (!rotated) throw new ApiError(HttpStatus.NOT_FOUND, 'WORKSPACE_NOT_FOUND', `No workspace ${id}`);
-    // A console signed in with the old token is signed out with it.
-    await this.sessions.revokeWorkspace(id);
+    const rotated = await this.service.rotateApiToken(id);
     return view(rotated.workspace, rotated.apiToken);
   }
 }

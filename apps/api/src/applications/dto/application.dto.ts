@@ -1,3 +1,4 @@
+import { Nullable } from '../../../../../libs/http/validation';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -70,8 +71,8 @@ class ApplicationFields {
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
   name: string;
 
-  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true, description: 'null removes it' })
+  @Nullable()
   @IsString()
   @MaxLength(1000, { message: 'description must be at most 1000 characters' })
   description?: string | null;
@@ -80,9 +81,9 @@ class ApplicationFields {
     type: String,
     example: 'https://example.com/verified',
     nullable: true,
-    description: 'Absolute https URL (http://localhost allowed in test mode)',
+    description: 'Absolute https URL (http://localhost allowed in test mode); null removes it',
   })
-  @IsOptional()
+  @Nullable()
   @Transform(({ value }) => normalizedHttpUrl(value))
   @IsRedirectUrl()
   redirectUrl?: string | null;
@@ -94,9 +95,9 @@ class ApplicationFields {
   @ApiPropertyOptional({
     type: CryptoKeyRotationDto,
     nullable: true,
-    description: 'Rotate the Crypto Key on a schedule',
+    description: 'Rotate the Crypto Key on a schedule; null stops it',
   })
-  @IsOptional()
+  @Nullable()
   @IsObject({ message: 'cryptoKeyRotation must be an object { every, graceWindow? } or null' })
   @ValidateNested()
   @Type(() => CryptoKeyRotationDto)
@@ -140,8 +141,8 @@ export class CreateApplicationDto extends ApplicationFields {
 /** Every field optional; `mode` cannot change (an unknown field here is refused). */
 export class UpdateApplicationDto extends PartialType(OmitType(ApplicationFields, ['redirectUrl'] as const)) {
   /** Checked against the application's mode by the service. */
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes it' })
+  @Nullable()
   @Transform(({ value }) => normalizedHttpUrl(value))
   @IsString({ message: 'redirectUrl must be an absolute URL, or null to remove it' })
   redirectUrl?: string | null;
@@ -266,4 +267,10 @@ export class AuditEventView {
 
 export class AuditEventsResponse {
   @ApiProperty({ type: [AuditEventView] }) items: AuditEventView[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last',
+  })
+  nextCursor: string | null;
 }

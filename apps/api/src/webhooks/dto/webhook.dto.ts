@@ -1,3 +1,4 @@
+import { Nullable } from '../../../../../libs/http/validation';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -126,9 +127,10 @@ class WebhookFields {
 
   @ApiPropertyOptional({
     type: RetryPolicyDto,
-    description: 'Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h',
+    nullable: true,
+    description: 'Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; null restores it',
   })
-  @IsOptional()
+  @Nullable()
   @IsObject({ message: 'retryPolicy must be an object' })
   @ValidateNested()
   @Type(() => RetryPolicyDto)
