@@ -56,7 +56,17 @@ export function encryptJson(
   key: { material: Buffer; version: number },
   applicationId: string,
 ): Envelope {
-  const plaintext = Buffer.from(JSON.stringify(value), 'utf8');
+  return encryptJsonText(JSON.stringify(value), method, key, applicationId);
+}
+
+/** The same, for JSON already written out (its numbers kept exactly as written). */
+export function encryptJsonText(
+  json: string,
+  method: EncryptionMethod,
+  key: { material: Buffer; version: number },
+  applicationId: string,
+): Envelope {
+  const plaintext = Buffer.from(json, 'utf8');
   const head = header(method, applicationId, key.version);
   if (method === 'AES-256-GCM') {
     const iv = randomBytes(GCM_IV_BYTES);

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
 import type { Connection } from 'mongoose';
 import { getGlobalDispatcher } from 'undici';
-import { MAX_JSON_DEPTH } from '../../libs/http/json-limits';
+import { encryptJsonText } from '../../libs/crypto/envelope';
+import { JSON_BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from '../../libs/http/json-limits';
 import { WorkflowStarter } from '../../libs/temporal/workflow-starter';
 import { EventSealing } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
@@ -100,6 +102,36 @@ const dataValue = fc.oneof(
   },
   { weight: 1, arbitrary: anyJson },
 );
+
+/**
+ * Subjects: ordinary IDs, and dots alone, which a URL resolves away (`…/subjects/..` is the
+ * application): those must be refused wherever a subject is taken.
+ */
+const subjectValue = fc.oneof(
+  fc
+    .constantFrom('.', '..', '...', '....')
+    .map((d): FieldValue => ({ text: str(d), refuse: `dot subject ${d}` })),
+  fc.stringMatching(/^[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,20}$/).map((d) => plain(str(d))),
+  anyJson,
+);
+
+/** Writes a request as it is, and resolves with what came back once the server closed (5 s at most). */
+function rawRequest(port: number, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head));
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer and no close in 5 s; received: ${received.slice(0, 200)}`));
+    }, 5_000);
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('error', reject);
+  });
+}
 
 /** The webhook every case's events go to. */
 const FIXED_WEBHOOK = {
@@ -514,7 +546,7 @@ describe('fuzzing every route', () => {
         subject: str('appl_42'),
         encryptedData: null,
       },
-      generators: { data: dataValue },
+      generators: { data: dataValue, subject: subjectValue },
     },
   ];
 
@@ -794,6 +826,130 @@ describe('fuzzing every route', () => {
           send({ method, path: path(segmentOf(s)), auth: token }).then(() => undefined),
         ),
         { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'event data sealed as encryptedData is judged exactly as the same data sent plain',
+    async () => {
+      // The current key: other properties rotate it.
+      const { body: credentials } = await new ApiClient(api)
+        .as(token)
+        .get(`/v1/applications/${appId}/credentials`)
+        .expect(200);
+      const key = {
+        material: Buffer.from(credentials.cryptoKey, 'base64'),
+        version: credentials.cryptoKeyVersion,
+      };
+      await fc.assert(
+        fc.asyncProperty(dataValue, async ({ text }) => {
+          const path = `/v1/applications/${appId}/events`;
+          const headers = { 'content-type': 'application/json' };
+          const plainAnswer = await send({
+            method: 'post',
+            path,
+            auth: token,
+            body: Buffer.from(`{"eventType":"APPLICANT_COMPLETED","data":${text}}`),
+            headers,
+          });
+          const sealed = encryptJsonText(text, 'AES-256-GCM', key, appId);
+          const sealedAnswer = await send({
+            method: 'post',
+            path,
+            auth: token,
+            body: Buffer.from(JSON.stringify({ eventType: 'APPLICANT_COMPLETED', encryptedData: sealed })),
+            headers,
+          });
+          // One rule for one payload: both accepted, or both refused for the same reason.
+          expect([sealedAnswer.status, sealedAnswer.body.code]).toEqual([
+            plainAnswer.status,
+            plainAnswer.body.code,
+          ]);
+          if (sealedAnswer.status >= 400) mustRefuse(sealedAnswer, 'sealed like plain');
+          else keptAsSent++;
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'a declared body past the limit is answered 413 at once, whatever the route, and the connection closed',
+    async () => {
+      const { port } = new URL(await api.getUrl());
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...bodyRoutes),
+          fc.integer({ min: JSON_BODY_LIMIT_BYTES + 1, max: 2 ** 40 }),
+          async (route, declared) => {
+            const started = Date.now();
+            const answer = await rawRequest(
+              Number(port),
+              `${route.method.toUpperCase()} ${route.path()} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+                `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+                `Content-Length: ${declared}\r\n\r\n{"name":"${'x'.repeat(500)}`,
+            );
+            expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+            expect(Date.now() - started).toBeLessThan(3_000);
+            cases++;
+            refusedFor.declared = (refusedFor.declared ?? 0) + 1;
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'the same change sent several times at once: never a 5xx, only the documented answers',
+    async () => {
+      const changes = [
+        { path: () => `/v1/applications/${appId}/private-app-key/regenerate`, ok: [200], conflicts: [] },
+        {
+          path: () => `/v1/applications/${appId}/webhooks/${webhookId}/secret/rotate`,
+          ok: [200],
+          conflicts: [],
+        },
+        {
+          path: () => `/v1/applications/${appId}/crypto-key/rotate`,
+          ok: [202],
+          conflicts: ['ROTATION_IN_PROGRESS'],
+        },
+      ];
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...changes), fc.integer({ min: 2, max: 10 }), async (change, n) => {
+          // Not through send(): with several at once, no one request's effects can be told apart.
+          const origin = await api.getUrl();
+          const answers = await Promise.all(
+            Array.from({ length: n }, async () => {
+              const res = await getGlobalDispatcher().request({
+                origin,
+                path: change.path(),
+                method: 'POST',
+                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                body: '{}',
+              });
+              const text = await res.body.text();
+              cases++;
+              if (res.statusCode >= 500) serverErrors++;
+              return { status: res.statusCode, body: JSON.parse(text) as Record<string, unknown> };
+            }),
+          );
+          // The others' effects land while later cases snapshot: let them settle first.
+          writesPending = true;
+          for (const answer of answers) {
+            if (change.ok.includes(answer.status)) continue;
+            expect([answer.status, change.conflicts.includes(answer.body.code as string)]).toEqual([
+              409,
+              true,
+            ]);
+          }
+        }),
+        { numRuns: Math.ceil(RUNS / 4) },
       );
     },
     TIMEOUT_MS,
