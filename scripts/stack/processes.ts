@@ -37,9 +37,14 @@ export interface StartOptions {
   stopSignal?: NodeJS.Signals;
 }
 
+/** Children still running; killed if this process exits first, however it exits (short of SIGKILL). */
+const owned = new Set<ChildProcess>();
+let killOnExit = false;
+
 /**
  * Starts a process whose lifetime this process owns: the servers of `npm start`, the benchmarks'
- * stack, and the tests' own API and worker processes.
+ * stack, and the tests' own API and worker processes. If this process exits before stopping it
+ * (an uncaught error, a library calling process.exit), it is killed then, not left running.
  */
 export function startProcess(options: StartOptions): RunningProcess {
   const child = spawn(options.command, options.args, {
@@ -47,6 +52,13 @@ export function startProcess(options: StartOptions): RunningProcess {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  owned.add(child);
+  child.once('exit', () => owned.delete(child));
+  if (!killOnExit) {
+    killOnExit = true;
+    // 'exit' handlers run synchronously: a kill is all there is time for.
+    process.once('exit', () => owned.forEach((c) => c.kill('SIGKILL')));
+  }
   if (options.logFile) {
     mkdirSync(dirname(options.logFile), { recursive: true });
     const log = createWriteStream(options.logFile, { flags: 'a' });

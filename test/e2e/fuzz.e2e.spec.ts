@@ -839,6 +839,8 @@ describe('fuzzing every route', () => {
         .as(token)
         .get(`/v1/applications/${appId}/credentials`)
         .expect(200);
+      // That read wrote its audit record: the next snapshot is a fresh one.
+      known.delete(api);
       const key = {
         material: Buffer.from(credentials.cryptoKey, 'base64'),
         version: credentials.cryptoKeyVersion,

@@ -20,7 +20,11 @@ export async function startApi(env: Record<string, string> = {}): Promise<NestEx
 
 /** The worker process' Nest context, in this process: polls this file's task queue until closed. */
 export async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
-  return withEnv(env, () => NestFactory.createApplicationContext(WorkerModule, { logger: false }));
+  // abortOnError: Nest's default answers an error at start with process.exit(1), which would end the
+  // whole test run without its teardown (and leave its servers running).
+  return withEnv(env, () =>
+    NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false }),
+  );
 }
 
 /** Drops this file's test database (its name is checked to be a test one when the app connects). */
