@@ -1,8 +1,8 @@
 // The layers, checked by `npm run lint` (dependency-cruiser). The README's folder table says the same.
-//   apps/api, apps/worker  →  activities/, workflows/, libs/
+//   apps/api, apps/worker  →  activities/, libs/ (workflows are started by contract; the worker loads their bundle)
 //   activities/            →  libs/ (thin adapters over it)
-//   workflows/             →  libs/domain, libs/temporal/{workflow-ids,search-attributes}; types only from elsewhere
-//   libs/                  →  libs/, and workflows/ only to start them by function reference
+//   workflows/             →  libs/domain, libs/temporal/{workflow-ids,search-attributes,contracts/}; types only from elsewhere
+//   libs/                  →  libs/
 // What each rule keeps out is in its comment.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -19,13 +19,34 @@ module.exports = {
     {
       name: 'workflows-are-deterministic',
       comment:
-        'Workflow code runs in the deterministic sandbox: only libs/domain, workflow IDs and search ' +
-        'attribute keys at run time; activities and the rest of libs/ as types only.',
+        'Workflow code runs in the deterministic sandbox: only libs/domain, workflow IDs, search ' +
+        'attribute keys and the contracts at run time; activities and the rest of libs/ as types only.',
       severity: 'error',
       from: { path: '^workflows/' },
       to: {
         path: '^(activities|libs|apps)/',
-        pathNot: '^libs/(domain/|temporal/(workflow-ids|search-attributes)\\.ts$)',
+        pathNot: '^libs/(domain/|temporal/(workflow-ids|search-attributes)\\.ts$|temporal/contracts/)',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'workflows-are-the-workers',
+      comment:
+        'Workflow code is loaded only by the worker, from its bundle. The API and libs/ start, signal ' +
+        'and query workflows by their contracts (libs/temporal/contracts), so a change inside a ' +
+        "workflow never ripples into them, and libs/ is not inside the worker's loop. Tests may import them.",
+      severity: 'error',
+      from: { path: '^(libs|apps|activities)/' },
+      to: { path: '^workflows/' },
+    },
+    {
+      name: 'contracts-are-workflow-safe',
+      comment:
+        "The contracts are imported by workflow code too: the SDK's definitions and libs/domain types only.",
+      severity: 'error',
+      from: { path: '^libs/temporal/contracts/' },
+      to: {
+        path: '^(libs/(?!domain/|temporal/contracts/)|activities/|apps/|workflows/)',
         dependencyTypesNot: ['type-only'],
       },
     },

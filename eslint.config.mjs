@@ -53,12 +53,13 @@ export default tseslint.config(
               message: 'Not workflow-safe.',
             },
             {
-              // Workflow-safe from libs/: domain types and constants, workflow IDs, search attribute keys.
+              // Workflow-safe from libs/: domain types and constants, workflow IDs, search attribute
+              // keys, and the workflows' contracts (their signal, query and update definitions).
               regex:
-                '^\\.\\./(activities|libs)/(?!domain/|temporal/workflow-ids$|temporal/search-attributes$)',
+                '^\\.\\./(activities|libs)/(?!domain/|temporal/workflow-ids$|temporal/search-attributes$|temporal/contracts(/|$))',
               allowTypeImports: true,
               message:
-                'Import only types from outside workflows/ (or libs/domain, workflow IDs, search attributes).',
+                'Import only types from outside workflows/ (or libs/domain, workflow IDs, search attributes, contracts).',
             },
           ],
         },

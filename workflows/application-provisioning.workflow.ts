@@ -1,13 +1,11 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { ApplicationsActivities } from '../activities/applications.activities';
 import type { ProvisionApplicationInput } from '../libs/domain/applications';
+import type { ProvisioningOutcome } from '../libs/temporal/contracts/application-provisioning.contract';
 import { provisioningStep } from './activity-options';
 
 const { recordApplication, issueInitialKeys, scheduleCryptoKeyRotation, activateApplication } =
   proxyActivities<ApplicationsActivities>(provisioningStep);
-
-export type ProvisioningOutcome =
-  { status: 'active' } | { status: 'rejected'; reason: 'NameTaken'; message: string };
 
 /**
  * Application provisioning: record the application, generate its keys (sealed under the master

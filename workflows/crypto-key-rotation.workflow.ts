@@ -1,8 +1,6 @@
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   patched,
   proxyActivities,
   setHandler,
@@ -11,21 +9,15 @@ import {
 import type { CryptoKeysActivities } from '../activities/crypto-keys.activities';
 import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
 import type { CryptoKeyRotationResult, RotateCryptoKeyInput } from '../libs/domain/applications';
+import {
+  CryptoKeyRotationState,
+  keyRotatedUpdate,
+  rotationStateQuery,
+} from '../libs/temporal/contracts/crypto-key-rotation.contract';
 import { quickStep } from './activity-options';
 
 const { rotateCryptoKey, revokeCryptoKeyVersion } = proxyActivities<CryptoKeysActivities>(quickStep);
 const { raiseEvent } = proxyActivities<WebhookEventsActivities>(quickStep);
-
-export interface CryptoKeyRotationState {
-  phase: 'rotating' | 'grace window' | 'done';
-  previousVersion?: number;
-  newVersion?: number;
-  /** When the previous version stops working (ISO 8601). */
-  retiringUntil?: string;
-}
-export const rotationStateQuery = defineQuery<CryptoKeyRotationState>('rotationState');
-/** Answers once the new version is current: lets the API reply with it without polling. */
-export const keyRotatedUpdate = defineUpdate<CryptoKeyRotationState>('keyRotated');
 
 /**
  * Crypto Key rotation: a new version is current at once; the previous one keeps decrypting

@@ -2,31 +2,22 @@ import { ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError } from '@tem
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   executeChild,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WebhookEventsActivities } from '../activities/webhook-events.activities';
-import type {
-  DeliveryInput,
-  DeliverySequenceInput,
-  DeliverySequenceState,
-  SequencedEvent,
-} from '../libs/domain/webhooks';
+import type { DeliveryInput, DeliverySequenceInput, SequencedEvent } from '../libs/domain/webhooks';
+import {
+  deliveryOpenedSignal,
+  eventAcceptedSignal,
+  sequenceStateQuery,
+} from '../libs/temporal/contracts/delivery-sequence.contract';
 import { quickStep } from './activity-options';
 import { deliveryAsChild, webhookDelivery } from './webhook-delivery.workflow';
 
 const { dispatchEnded } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
-
-/** The API accepted an event about the subject: it takes its place in line, before the API answers. */
-export const eventAcceptedSignal = defineSignal<[eventId: string]>('eventAccepted');
-/** The event's dispatch opened its delivery to the webhook, or found it does not go there (null). */
-export const deliveryOpenedSignal =
-  defineSignal<[opened: { eventId: string; delivery: DeliveryInput | null }]>('deliveryOpened');
-export const sequenceStateQuery = defineQuery<DeliverySequenceState>('state');
 
 /** An idle sequence closes after this; the next event about the subject starts it again. */
 const IDLE_MS = 60_000;

@@ -2,8 +2,6 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   ChildWorkflowOptions,
   condition,
-  defineQuery,
-  defineSignal,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -14,6 +12,11 @@ import {
 import type { WebhookAttemptsActivities } from '../activities/webhook-attempts.activities';
 import { jittered } from '../libs/domain/retry-policy';
 import { DeliveryInput, DeliveryState, statusAfterAttempt } from '../libs/domain/webhooks';
+import {
+  cancelSignal,
+  deliveryStateQuery,
+  retryNowSignal,
+} from '../libs/temporal/contracts/webhook-delivery.contract';
 import { deliverySearchAttributes, SearchAttributes } from '../libs/temporal/search-attributes';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { heartbeatingWebhookAttempt, webhookAttempt } from './activity-options';
@@ -25,12 +28,6 @@ const { attemptDelivery, cancelDelivery } =
 // workflow task, which another worker retries; the attempt is recorded once either way.
 const { attemptDelivery: attemptDeliveryLocally } =
   proxyLocalActivities<WebhookAttemptsActivities>(webhookAttempt);
-
-/** Skips the wait before the next attempt. */
-export const retryNowSignal = defineSignal('retryNow');
-/** Stops the delivery (it ends cancelled). */
-export const cancelSignal = defineSignal('cancel');
-export const deliveryStateQuery = defineQuery<DeliveryState>('state');
 
 /** How another workflow starts a delivery as its child: it outlives its parent, and runs once for good. */
 export function deliveryAsChild(

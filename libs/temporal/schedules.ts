@@ -7,8 +7,8 @@ import {
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { CryptoKeyRotationSettings } from '../domain/applications';
-import { dataRetention } from '../../workflows/data-retention.workflow';
-import { scheduledCryptoKeyRotation } from '../../workflows/scheduled-crypto-key-rotation.workflow';
+import { DataRetentionWorkflow } from './contracts/data-retention.contract';
+import { ScheduledCryptoKeyRotationWorkflow } from './contracts/scheduled-crypto-key-rotation.contract';
 import { SearchAttributes } from './search-attributes';
 import { ScheduleIds, WorkflowIds } from './workflow-ids';
 
@@ -27,7 +27,7 @@ function rotationAction(
 ): ScheduleOptionsAction {
   return {
     type: 'startWorkflow',
-    workflowType: scheduledCryptoKeyRotation,
+    workflowType: ScheduledCryptoKeyRotationWorkflow.name,
     workflowId: WorkflowIds.scheduledCryptoKeyRotation(applicationId),
     taskQueue,
     args: [{ applicationId, graceWindowMs: settings.graceWindowMs }],
@@ -93,7 +93,7 @@ export async function upsertRetentionSchedule(
     spec: { intervals: [{ every: everyMs }] },
     action: {
       type: 'startWorkflow',
-      workflowType: dataRetention,
+      workflowType: DataRetentionWorkflow.name,
       workflowId: WorkflowIds.dataRetention(taskQueue),
       taskQueue,
       args: [{}],

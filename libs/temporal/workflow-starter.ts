@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import type { SignalDefinition, Workflow, WorkflowResultType } from '@temporalio/common';
 import { TimeoutError, withTimeout } from '../common/with-timeout';
+import type { WorkflowContract } from './contracts/workflow-contract';
 
 /** Start options without the task queue, which is always the service's own. */
 export type StartOptions<W extends Workflow> = Omit<WorkflowStartOptions<W>, 'taskQueue'>;
@@ -18,9 +19,9 @@ export type Waited<W extends Workflow> =
   | { finished: false; handle: WorkflowHandle<W> };
 
 /**
- * The one way the API and the worker start and signal workflows: by the workflow function and the
- * exported signal definitions (typed arguments and results, no names as strings). Provided by
- * TemporalClientModule.
+ * The one way the API and the worker start and signal workflows: by the workflow's contract and
+ * its signal definitions (libs/temporal/contracts: typed arguments and results, no names as
+ * strings), never by importing workflow code. Provided by TemporalClientModule.
  */
 export class WorkflowStarter {
   constructor(
@@ -34,11 +35,11 @@ export class WorkflowStarter {
    * otherwise WorkflowExecutionAlreadyStartedError says one is running.
    */
   async start<W extends Workflow>(
-    workflow: W,
+    workflow: WorkflowContract<W>,
     options: StartOptions<W>,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
     try {
-      return await this.client.workflow.start(workflow, {
+      return await this.client.workflow.start<W>(workflow.name, {
         ...options,
         taskQueue: this.taskQueue,
       } as WorkflowStartOptions<W>);
@@ -61,7 +62,7 @@ export class WorkflowStarter {
    * WorkflowExecutionAlreadyStartedError if it is still running then.
    */
   async startNext<W extends Workflow>(
-    workflow: W,
+    workflow: WorkflowContract<W>,
     options: Omit<StartOptions<W>, 'workflowIdConflictPolicy'>,
     waitMs: number,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
@@ -78,7 +79,7 @@ export class WorkflowStarter {
 
   /** Starts (or finds) a workflow and waits for its result, at most `waitMs`: answer now or say in progress. */
   async startAndWait<W extends Workflow>(
-    workflow: W,
+    workflow: WorkflowContract<W>,
     options: StartOptions<W>,
     waitMs: number,
   ): Promise<Waited<W>> {
@@ -98,13 +99,13 @@ export class WorkflowStarter {
 
   /** Signals a workflow, starting it first (with these options) if none runs under its ID. */
   async signalWithStart<W extends Workflow, Args extends unknown[]>(
-    workflow: W,
+    workflow: WorkflowContract<W>,
     options: Omit<StartOptions<W>, 'workflowIdConflictPolicy'> & {
       signal: SignalDefinition<Args>;
       signalArgs: Args;
     },
   ): Promise<void> {
-    await this.client.workflow.signalWithStart(workflow, {
+    await this.client.workflow.signalWithStart(workflow.name, {
       ...options,
       taskQueue: this.taskQueue,
     } as Parameters<Client['workflow']['signalWithStart']>[1]);

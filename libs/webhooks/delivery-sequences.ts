@@ -6,9 +6,9 @@ import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
 import {
   deliveryOpenedSignal,
-  deliverySequence,
+  DeliverySequenceWorkflow,
   eventAcceptedSignal,
-} from '../../workflows/delivery-sequence.workflow';
+} from '../temporal/contracts/delivery-sequence.contract';
 
 /** What a sequence is of: one webhook of an application, one subject. */
 type SequenceOf = SubjectRef & { webhookId: string };
@@ -47,7 +47,7 @@ export class DeliverySequences {
     signal: SignalDefinition<Args>,
     signalArgs: Args,
   ): Promise<void> {
-    await this.workflows.signalWithStart(deliverySequence, {
+    await this.workflows.signalWithStart(DeliverySequenceWorkflow, {
       workflowId: WorkflowIds.deliverySequence(of.webhookId, of.subject),
       args: [{ applicationId: of.applicationId, webhookId: of.webhookId, subject: of.subject }],
       signal,

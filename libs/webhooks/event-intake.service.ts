@@ -22,8 +22,8 @@ import {
 } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
-import { eventDispatch } from '../../workflows/event-dispatch.workflow';
-import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
+import { EventDispatchWorkflow } from '../temporal/contracts/event-dispatch.contract';
+import { WebhookDeliveryWorkflow } from '../temporal/contracts/webhook-delivery.contract';
 import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
@@ -66,7 +66,7 @@ export class EventIntake {
       sealedData,
       ...(ordered.length > 0 ? { orderedWebhookIds: ordered } : {}),
     };
-    await this.workflows.start(eventDispatch, {
+    await this.workflows.start(EventDispatchWorkflow, {
       workflowId: WorkflowIds.eventDispatch(input.eventId),
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -135,7 +135,7 @@ export class EventIntake {
 
   private async startDelivery(delivery: DeliveryInput): Promise<void> {
     try {
-      await this.workflows.start(webhookDelivery, {
+      await this.workflows.start(WebhookDeliveryWorkflow, {
         workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
         args: [delivery],
         // A delivery that already ran (a repeated dispatch) is not run again; retries are the API's.

@@ -7,7 +7,7 @@ import { ApplicationsRepository } from '../../libs/persistence/repositories/appl
 import { CryptoKeysRepository } from '../../libs/persistence/repositories/crypto-keys.repository';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { applicationProvisioning, cryptoKeyRotation } from '../../workflows';
-import { rotationStateQuery } from '../../workflows/crypto-key-rotation.workflow';
+import { rotationStateQuery } from '../../libs/temporal/contracts/crypto-key-rotation.contract';
 import { dropDatabase, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { createTimeSkippingEnvironment } from '../support/time-skipping';

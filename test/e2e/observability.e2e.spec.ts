@@ -73,14 +73,16 @@ describe('observability', () => {
       await as.post(`/v1/applications/${app.id}/private-app-key/regenerate`).expect(200);
 
       // Every delivery finished: 3 good, 3 + 3 failed after their two attempts, 1 to the gone one;
-      // and the backlog gauges (read at most every 5 s) have seen it.
+      // and the database gauges (read at most every 5 s) have seen all of it: the gone webhook is
+      // disabled after its delivery is recorded, so a read between the two sees it still enabled.
       await pollUntil(
         () => Scrape.of(workerMetrics),
         (scrape) =>
           // (A counter with no series yet is not in the parsed scrape.)
           scrape.family('webhook_deliveries_finished_total') !== undefined &&
           scrape.value('webhook_deliveries_finished_total') === 3 * EVENTS + 1 &&
-          scrape.value('webhook_deliveries_pending') === 0,
+          scrape.value('webhook_deliveries_pending') === 0 &&
+          scrape.value('webhooks_disabled') === 1,
         { timeoutMs: 45_000 },
       );
       scrapes = { api: await Scrape.of(apiMetrics), worker: await Scrape.of(workerMetrics) };

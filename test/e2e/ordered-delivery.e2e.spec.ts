@@ -48,8 +48,8 @@ describe('ordered delivery per subject', () => {
     const flaky = await receivers.start({ failShare: 0.25, slowShare: 0.3, slowMs: 400 });
     const steady = await receivers.start();
     const retryPolicy = { schedule: Array(12).fill('PT1S') };
-    await addWebhook(as, app.id, { url: flaky.url, ordering: 'subject', retryPolicy });
-    await addWebhook(as, app.id, { url: steady.url, retryPolicy });
+    const ordered = await addWebhook(as, app.id, { url: flaky.url, ordering: 'subject', retryPolicy });
+    const unordered = await addWebhook(as, app.id, { url: steady.url, retryPolicy });
 
     // Each subject's events are sent one after the other (each accepted before the next is sent),
     // the subjects side by side.
@@ -73,13 +73,34 @@ describe('ordered delivery per subject', () => {
     await sending;
 
     const all = [...accepted.values()].flat();
-    const everyOne = (receiver: Receiver) => () =>
+    /** What became of the events a receiver has not had: their deliveries as the API shows them. */
+    const missingFrom = async (receiver: Receiver, webhookId: string) =>
+      Promise.all(
+        all
+          .filter((id) => !receiver.received.has(id))
+          .map(async (id) => {
+            const { status, body } = await as.get(`/v1/applications/${app.id}/deliveries/${id}:${webhookId}`);
+            const subject = [...accepted].find(([, ids]) => ids.includes(id))?.[0];
+            return { id, subject, position: accepted.get(subject!)?.indexOf(id), status, delivery: body };
+          }),
+      );
+    const everyOne = (receiver: Receiver, webhookId: string) =>
       pollUntil(
         async () => all.filter((id) => receiver.received.has(id)).length,
         (n) => n === all.length,
         { timeoutMs: 240_000, intervalMs: 500 },
-      ).then(() => performance.now() - started);
-    const [steadyDone, flakyDone] = await Promise.all([everyOne(steady)(), everyOne(flaky)()]);
+      ).then(
+        () => performance.now() - started,
+        async (err: Error) => {
+          throw new Error(
+            `${err.message}; missing: ${JSON.stringify(await missingFrom(receiver, webhookId))}`,
+          );
+        },
+      );
+    const [steadyDone, flakyDone] = await Promise.all([
+      everyOne(steady, unordered.id),
+      everyOne(flaky, ordered.id),
+    ]);
 
     // Every subject's first successful receipts came in the order its events were accepted.
     for (const [subject, ids] of accepted) {

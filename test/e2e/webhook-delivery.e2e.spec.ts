@@ -9,7 +9,11 @@ import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { sealEventData } from '../../libs/webhooks/event-data';
 import { EventIntake } from '../../libs/webhooks/event-intake.service';
-import { cancelSignal, deliveryStateQuery, retryNowSignal } from '../../workflows/webhook-delivery.workflow';
+import {
+  cancelSignal,
+  deliveryStateQuery,
+  retryNowSignal,
+} from '../../libs/temporal/contracts/webhook-delivery.contract';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';

@@ -1,9 +1,9 @@
 import type { OperationalEvent } from '../../libs/domain/webhooks';
 import {
-  cryptoKeyRotation,
   keyRotatedUpdate,
   rotationStateQuery,
-} from '../../workflows/crypto-key-rotation.workflow';
+} from '../../libs/temporal/contracts/crypto-key-rotation.contract';
+import { cryptoKeyRotation } from '../../workflows/crypto-key-rotation.workflow';
 import { pollUntil } from '../support/poll';
 import { WorkflowHarness } from '../support/workflow-harness';
 

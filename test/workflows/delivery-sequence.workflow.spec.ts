@@ -7,10 +7,10 @@ import type {
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import {
   deliveryOpenedSignal,
-  deliverySequence,
   eventAcceptedSignal,
   sequenceStateQuery,
-} from '../../workflows/delivery-sequence.workflow';
+} from '../../libs/temporal/contracts/delivery-sequence.contract';
+import { deliverySequence } from '../../workflows/delivery-sequence.workflow';
 import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
 import { WorkflowHarness } from '../support/workflow-harness';
 

@@ -4,8 +4,8 @@ import {
   cancelSignal,
   deliveryStateQuery,
   retryNowSignal,
-  webhookDelivery,
-} from '../../workflows/webhook-delivery.workflow';
+} from '../../libs/temporal/contracts/webhook-delivery.contract';
+import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
 import { pollUntil } from '../support/poll';
 import { WorkflowHarness } from '../support/workflow-harness';
 

@@ -34,7 +34,8 @@ import {
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
-import { applicationDeletion, applicationProvisioning } from '../../../../workflows';
+import { ApplicationDeletionWorkflow } from '../../../../libs/temporal/contracts/application-deletion.contract';
+import { ApplicationProvisioningWorkflow } from '../../../../libs/temporal/contracts/application-provisioning.contract';
 import { applicationView } from './application-view';
 import type {
   ApplicationPageResponse,
@@ -140,7 +141,7 @@ export class ApplicationsService {
       ...(retention ? { retention } : {}),
       requestedBy: actorOf(principal),
     };
-    const provisioning = await this.workflows.start(applicationProvisioning, {
+    const provisioning = await this.workflows.start(ApplicationProvisioningWorkflow, {
       workflowId: WorkflowIds.applicationProvisioning(applicationId),
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -262,7 +263,7 @@ export class ApplicationsService {
   async delete(principal: WorkspacePrincipal, id: string): Promise<'deleted' | 'deleting'> {
     await this.owned(principal, id);
     const deletion = await this.workflows.startAndWait(
-      applicationDeletion,
+      ApplicationDeletionWorkflow,
       {
         workflowId: WorkflowIds.applicationDeletion(id),
         args: [{ applicationId: id, requestedBy: actorOf(principal) }],

@@ -14,8 +14,11 @@ import type { Application } from '../../../../libs/persistence/schemas/applicati
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
-import { cryptoKeyRotation } from '../../../../workflows';
-import { CryptoKeyRotationState, keyRotatedUpdate } from '../../../../workflows/crypto-key-rotation.workflow';
+import {
+  CryptoKeyRotationWorkflow,
+  CryptoKeyRotationState,
+  keyRotatedUpdate,
+} from '../../../../libs/temporal/contracts/crypto-key-rotation.contract';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { actorOf, ApplicationsService, rotationSettings } from './applications.service';
 import type {
@@ -86,7 +89,7 @@ export class CryptoKeysService {
     const workflowId = WorkflowIds.cryptoKeyRotation(application._id);
     let handle;
     try {
-      handle = await this.workflows.start(cryptoKeyRotation, {
+      handle = await this.workflows.start(CryptoKeyRotationWorkflow, {
         workflowId,
         args: [
           {

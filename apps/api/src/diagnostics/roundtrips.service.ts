@@ -6,7 +6,7 @@ import { ApiError } from '../../../../libs/http/api-error';
 import { DiagnosticRoundtripsRepository } from '../../../../libs/persistence/repositories/diagnostic-roundtrips.repository';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
-import { diagnosticRoundtrip } from '../../../../workflows';
+import { DiagnosticRoundtripWorkflow } from '../../../../libs/temporal/contracts/diagnostic-roundtrip.contract';
 
 /** How long the API waits for a worker to complete the roundtrip before telling the caller. */
 const ROUNDTRIP_WAIT_MS = 15_000;
@@ -23,7 +23,7 @@ export class RoundtripsService {
   async run(): Promise<RoundtripRecord> {
     const roundtripId = randomUUID();
     const roundtrip = await this.workflows.startAndWait(
-      diagnosticRoundtrip,
+      DiagnosticRoundtripWorkflow,
       {
         workflowId: WorkflowIds.diagnosticRoundtrip(roundtripId),
         args: [{ roundtripId, requestedAt: new Date().toISOString() }],

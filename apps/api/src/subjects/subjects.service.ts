@@ -3,7 +3,7 @@ import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
-import { subjectErasure } from '../../../../workflows/subject-erasure.workflow';
+import { SubjectErasureWorkflow } from '../../../../libs/temporal/contracts/subject-erasure.contract';
 import { actorOf, ApplicationsService } from '../applications/applications.service';
 import type { SubjectErasureResponse } from './dto/subject.dto';
 
@@ -26,7 +26,7 @@ export class SubjectsService {
   ): Promise<SubjectErasureResponse> {
     const application = await this.applications.owned(principal, appId);
     const workflowId = WorkflowIds.subjectErasure(application._id, subject);
-    await this.workflows.start(subjectErasure, {
+    await this.workflows.start(SubjectErasureWorkflow, {
       workflowId,
       args: [{ applicationId: application._id, subject, requestedBy: actorOf(principal) }],
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -42,12 +42,13 @@ export class EventsService {
           throw invalidField('encryptedData', err.message);
         throw err;
       }
+      // What it opens to is `data`, sent another way: the rules for data apply to it, in their
+      // order (the body's depth and numbers, then the shape).
+      const problem = jsonBodyProblem(data, { field: 'encryptedData', depth: DATA_DEPTH });
+      if (problem) throw problem;
       if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         throw invalidField('encryptedData', 'must decrypt to a JSON object');
       }
-      // What it opens to is `data`, sent another way: the body's rules for data apply to it.
-      const problem = jsonBodyProblem(data, { field: 'encryptedData', depth: DATA_DEPTH });
-      if (problem) throw problem;
     }
     const eventId = dto.idempotencyKey
       ? `evt_${base62(createHash('sha256').update(`${application._id}\n${dto.idempotencyKey}`).digest().subarray(0, 16))}`

@@ -23,7 +23,7 @@ import { DeliveryControl } from '../../../../libs/webhooks/delivery-control.serv
 import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { assertPublicTarget, TargetRefusedError } from '../../../../libs/webhooks/target-guard';
 import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets.service';
-import { webhookRecovery } from '../../../../workflows';
+import { WebhookRecoveryWorkflow } from '../../../../libs/temporal/contracts/webhook-recovery.contract';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
   CreateWebhookDto,
@@ -190,7 +190,7 @@ export class WebhooksService {
     const sinceIso = since.toISOString();
     const workflowId = WorkflowIds.webhookRecovery(id, sinceIso);
     const recovery = await this.workflows.startAndWait(
-      webhookRecovery,
+      WebhookRecoveryWorkflow,
       {
         workflowId,
         args: [{ applicationId: appId, webhookId: id, since: sinceIso }],
