@@ -51,7 +51,7 @@ describe('console (in Chromium)', () => {
     return page;
   }
 
-  /** Checks the page with axe-core, and writes its screenshot for the README. */
+  /** Checks the page with axe-core, and writes its screenshot for docs/console.md. */
   async function record(page: Page, name: string): Promise<void> {
     findings.push(...(await accessibilityFindings(page, name)));
     checked.push(name);

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Connection } from 'mongoose';
 import { encryptJson } from '../../libs/crypto/envelope';
 import { ApiClient } from '../support/api-client';
+import { docSnippet } from '../support/doc-snippets';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receivers } from '../support/receiver';
@@ -17,12 +16,13 @@ import {
   tenantWithApplication,
 } from '../support/webhooks';
 
-/** The README's decryption snippet, run as written (see test/docs). */
-function readmeDecrypt(): (envelope: unknown, key: string, applicationId: string) => unknown {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const code = /<!-- recipient-decrypt:start -->\s*```js\n([\s\S]*?)```/.exec(readme)![1];
-  return new Function('require', `${code}\nreturn decryptEnvelope;`)(require);
-}
+/** The recipients' decryption snippet, run as written (see test/docs). */
+const docsDecrypt = () =>
+  docSnippet<(envelope: unknown, key: string, applicationId: string) => unknown>(
+    'receivers.md',
+    'recipient-decrypt',
+    'decryptEnvelope',
+  );
 
 describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
   let api: NestExpressApplication;
@@ -217,7 +217,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
     expect(unknown.body.message).toContain('version 5 does not exist');
   });
 
-  it('encrypts webhooks when the application asks, decryptable with the README’s code', async () => {
+  it('encrypts webhooks when the application asks, decryptable with the receivers’ guide’s code', async () => {
     const { app, as } = await tenantWithApplication(client, { encryptWebhooks: true });
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
@@ -227,7 +227,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
     expect(body.data).toBeUndefined();
     expect(target.requests[0].body).not.toContain('appl_secret');
     expect(body.encryptedData).toMatchObject({ alg: 'AES-256-GCM', kid: 1 });
-    expect(readmeDecrypt()(body.encryptedData, app.credentials.cryptoKey, app.id)).toEqual({
+    expect(docsDecrypt()(body.encryptedData, app.credentials.cryptoKey, app.id)).toEqual({
       applicantId: 'appl_secret',
     });
   });

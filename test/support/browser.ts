@@ -87,7 +87,7 @@ export async function accessibilityFindings(page: Page, name: string): Promise<A
 export const blocking = (findings: AxeFinding[]) =>
   findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 
-/** The page as the README shows it: docs/console/<name>.png (SCREENSHOT_DIR to write elsewhere). */
+/** The page as docs/console.md shows it: docs/console/<name>.png (SCREENSHOT_DIR to write elsewhere). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.SCREENSHOT_DIR ?? join(projectRoot(__dirname), 'docs', 'console');
   mkdirSync(dir, { recursive: true });

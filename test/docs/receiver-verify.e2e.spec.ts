@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { webhookHeaders } from '../../libs/webhooks/signing';
 import { ApiClient } from '../support/api-client';
+import { docSnippet } from '../support/doc-snippets';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { Receiver } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
@@ -15,20 +14,11 @@ type Receive = (
   store: { seen: Set<string>; latest: Map<string, number> },
 ) => { status: 'new' | 'duplicate' | 'stale'; event: { id: string; type: string; timestamp: string } };
 
-/** The README's recipient code (an unmodified Standard Webhooks library), run as written. */
-function readmeReceive(): Receive {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section =
-    /<!-- recipient-verify:start -->\s*```js\n([\s\S]*?)```\s*<!-- recipient-verify:end -->/.exec(readme);
-  if (!section) throw new Error('README has no recipient-verify snippet');
-  return new Function('require', `${section[1]}\nreturn receiveWebhook;`)(require) as Receive;
-}
-
-describe('README: a recipient verifies, dedupes and orders real deliveries', () => {
+describe('docs/receivers.md: a recipient verifies, dedupes and orders real deliveries', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let receiver: Receiver;
-  const receive = readmeReceive();
+  const receive = docSnippet<Receive>('receivers.md', 'recipient-verify', 'receiveWebhook');
 
   beforeAll(async () => {
     [api, worker] = await Promise.all([startApi(), startWorker()]);
