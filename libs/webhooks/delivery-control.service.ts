@@ -54,7 +54,10 @@ export class DeliveryControl {
     const claim = await this.claims.claim(`delivery-series:${delivery._id}:${series}`, {
       staleAfterMs: STALE_RETRY_CLAIM_MS,
     });
-    if (!claim.won || !(await this.deliveries.openSeries(delivery._id, series))) {
+    if (!claim.won) throw new DeliveryInProgressError(delivery._id);
+    if (!(await this.deliveries.openSeries(delivery._id, series))) {
+      // Not finished at the series read (it moved on meanwhile): nothing was decided.
+      await this.claims.release(claim);
       throw new DeliveryInProgressError(delivery._id);
     }
     const input = deliveryInput(delivery, webhook, series);

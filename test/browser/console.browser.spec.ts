@@ -482,7 +482,15 @@ describe('console (in Chromium)', () => {
     const url = new URL(link.body.url);
     const page = await freshPage();
     await page.goto(`${url.pathname}${url.hash}`);
-    await page.getByRole('heading', { name: 'Customer portal app' }).waitFor();
+    await page
+      .getByRole('heading', { name: 'Customer portal app' })
+      .waitFor()
+      .catch(async (err: Error) => {
+        // What the page showed instead names the cause (an error from the API, the sign-in page, …).
+        throw new Error(
+          `${err.message}\nat ${page.url()} the page showed: ${await page.locator('body').innerText()}`,
+        );
+      });
     expect(page.url()).not.toContain('code=');
     expect(await page.getByRole('tab', { name: 'Webhook', exact: true }).getAttribute('aria-selected')).toBe(
       'true',
