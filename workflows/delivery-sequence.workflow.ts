@@ -3,6 +3,8 @@ import {
   condition,
   continueAsNew,
   executeChild,
+  patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
@@ -17,7 +19,12 @@ import {
 import { quickStep } from './activity-options';
 import { deliveryAsChild, webhookDelivery } from './webhook-delivery.workflow';
 
-const { dispatchEnded } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
+// Whether an event's dispatch has ended, asked as an activity: its answer is recorded after any
+// signal the dispatch sent before ending, and delivered after it. As a local activity (sequences
+// started before the patch) the answer came within the workflow task, ahead of a signal that had
+// arrived meanwhile: the sequence could conclude "ended without a delivery for us" and skip it.
+const { dispatchEnded } = proxyActivities<WebhookEventsActivities>(quickStep);
+const { dispatchEnded: dispatchEndedLocally } = proxyLocalActivities<WebhookEventsActivities>(quickStep);
 
 /** An idle sequence closes after this; the next event about the subject starts it again. */
 const IDLE_MS = 60_000;
@@ -57,7 +64,10 @@ export async function deliverySequence(input: DeliverySequenceInput): Promise<vo
     for (let look = FIRST_LOOK_MS; event.delivery === undefined && !tooLong();) {
       if (await condition(() => event.delivery !== undefined || tooLong(), look)) continue;
       // Its dispatch ended without a word for us (a repeated request, a webhook changed since): skip it.
-      if ((await dispatchEnded(event.eventId)) && event.delivery === undefined) event.delivery = null;
+      const ended = patched('dispatch-ended-in-history')
+        ? await dispatchEnded(event.eventId)
+        : await dispatchEndedLocally(event.eventId);
+      if (ended && event.delivery === undefined) event.delivery = null;
       look = Math.min(look * 2, LAST_LOOK_MS);
     }
   }

@@ -85,6 +85,26 @@ describe('deliverySequence workflow', () => {
     expect(s.attempted).toEqual(['evt_2', 'evt_3']);
   });
 
+  it('does not skip an event whose dispatch told it of its delivery just before ending (news in flight)', async () => {
+    const s = sequence();
+    // The dispatch's last word reaches the sequence while it is looking whether that dispatch ended:
+    // the word was sent first, so the sequence must hear it before it concludes "ended without one".
+    const activities = {
+      ...s.activities,
+      dispatchEnded: async (eventId: string) => {
+        await harness.env.client.workflow
+          .getHandle(s.workflowId)
+          .signal(deliveryOpenedSignal, { eventId, delivery: s.delivery(eventId) });
+        return true;
+      },
+    };
+    await harness.withWorker(activities, async (taskQueue) => {
+      const handle = await s.firstAccepted(taskQueue, 'evt_late');
+      await handle.result();
+    });
+    expect(s.attempted).toEqual(['evt_late']);
+  });
+
   it('waits while the dispatch of the event at its head is still running', async () => {
     const s = sequence(() => false);
     await harness.withWorker(s.activities, async (taskQueue) => {
