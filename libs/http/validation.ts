@@ -41,13 +41,21 @@ const CLEARS_WITH_NULL = 'null clears this field';
 /** May be left out, and null clears it. */
 export const Nullable = (): PropertyDecorator => IsOptional({ context: CLEARS_WITH_NULL });
 
-const nullableFields = (dto: object): Set<string> =>
-  new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(dto.constructor, '', true, false)
-      .filter((meta) => meta.context === CLEARS_WITH_NULL)
-      .map((meta) => meta.propertyName),
-  );
+/** Each DTO class's @Nullable fields: fixed once its decorators have run, so read once per class. */
+const nullableByClass = new WeakMap<object, Set<string>>();
+function nullableFields(dto: object): Set<string> {
+  let fields = nullableByClass.get(dto.constructor);
+  if (!fields) {
+    fields = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto.constructor, '', true, false)
+        .filter((meta) => meta.context === CLEARS_WITH_NULL)
+        .map((meta) => meta.propertyName),
+    );
+    nullableByClass.set(dto.constructor, fields);
+  }
+  return fields;
+}
 
 /** An instance of a DTO class (class-transformer made it), not plain JSON inside one. */
 const isDto = (value: unknown): value is object =>

@@ -188,10 +188,10 @@ describe('concurrent identical requests (real Temporal and FerretDB)', () => {
 
   it('creating webhooks past the limit at once: exactly the free places are taken, the rest 409 TOO_MANY_WEBHOOKS', async () => {
     const app = await client.createApplication(workspace.apiToken);
+    const createWebhook = () =>
+      as().post(`/v1/applications/${app.id}/webhooks`, { name: 'hook', url: 'https://example.com/hook' });
     for (let round = 0; round < ROUNDS; round++) {
-      const answers = await atOnce(() =>
-        as().post(`/v1/applications/${app.id}/webhooks`, { name: 'hook', url: 'https://example.com/hook' }),
-      );
+      const answers = await atOnce(() => createWebhook());
       const list = await as().get(`/v1/applications/${app.id}/webhooks`).expect(200);
       expect(list.body.items).toHaveLength(WEBHOOK_LIMIT);
       expect(answers.filter((a) => a.status === 201)).toHaveLength(round === 0 ? WEBHOOK_LIMIT : 0);
@@ -200,9 +200,7 @@ describe('concurrent identical requests (real Temporal and FerretDB)', () => {
       // A deleted webhook frees its place for the next round's one winner... of two.
       if (round === 0) {
         await as().delete(`/v1/applications/${app.id}/webhooks/${list.body.items[0].id}`).expect(204);
-        const refill = await atOnce(() =>
-          as().post(`/v1/applications/${app.id}/webhooks`, { name: 'hook', url: 'https://example.com/hook' }),
-        );
+        const refill = await atOnce(() => createWebhook());
         expect(refill.filter((a) => a.status === 201)).toHaveLength(1);
       }
     }

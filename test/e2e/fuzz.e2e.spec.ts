@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -28,6 +27,7 @@ import {
   VALID_DATES,
 } from '../support/fuzz-inputs';
 import { pollUntil } from '../support/poll';
+import { rawRequest } from '../support/raw-http';
 import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
@@ -114,24 +114,6 @@ const subjectValue = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,20}$/).map((d) => plain(str(d))),
   anyJson,
 );
-
-/** Writes a request as it is, and resolves with what came back once the server closed (5 s at most). */
-function rawRequest(port: number, head: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(head));
-    let received = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no answer and no close in 5 s; received: ${received.slice(0, 200)}`));
-    }, 5_000);
-    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(received);
-    });
-    socket.on('error', reject);
-  });
-}
 
 /** The webhook every case's events go to. */
 const FIXED_WEBHOOK = {
