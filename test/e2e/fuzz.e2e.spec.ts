@@ -3,10 +3,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
+import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { getGlobalDispatcher } from 'undici';
 import { encryptJsonText } from '../../libs/crypto/envelope';
 import { JSON_BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from '../../libs/http/json-limits';
+import { DeliverySequenceWorkflow } from '../../libs/temporal/contracts/delivery-sequence.contract';
+import { TEMPORAL_CLIENT } from '../../libs/temporal/temporal-client.module';
 import { WorkflowStarter } from '../../libs/temporal/workflow-starter';
 import { EventSealing } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
@@ -279,7 +282,8 @@ describe('fuzzing every route', () => {
     process.stdout.write(
       `fuzz: ${cases} cases, ${serverErrors} answered 5xx, ${keptAsSent} accepted and checked as kept, ` +
         `${refusedCases} refused without a write or a workflow start (${refusedSnapshots} of them also by a whole-database snapshot); ` +
-        `refused as they must be: ${JSON.stringify(refusedFor)}\n`,
+        `refused as they must be: ${JSON.stringify(refusedFor)}; ` +
+        `longest wait for background workflows: ${longestWorkflowWait} ms\n`,
     );
     await dropDatabase(api);
     await dropDatabase(guardedApi);
@@ -299,13 +303,17 @@ describe('fuzzing every route', () => {
 
   /**
    * An accepted request may go on writing after its answer (a rotation raises an event, whose
-   * dispatch and delivery write): wait until the database is quiet before judging the next one.
+   * dispatch and delivery write), through workflows on this file's task queue: wait until none
+   * runs, then until two snapshots agree, before judging the next request. (A quiet spell alone
+   * was not enough: on a loaded machine a workflow's next step came after it and wrote.)
    */
   let writesPending = false;
+  let longestWorkflowWait = 0;
   /** The last snapshot of each app's database, good until a request is accepted (deleted then). */
   const known = new Map<NestExpressApplication, string>();
   const settled = async (app: NestExpressApplication) => {
     if (!writesPending && known.has(app)) return known.get(app)!;
+    if (writesPending) await noWorkflowRunning(app);
     let last = await snapshot(app);
     for (let i = 0; writesPending && i < 50; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -313,8 +321,27 @@ describe('fuzzing every route', () => {
       if (now === last) writesPending = false;
       last = now;
     }
+    if (writesPending) throw new Error('the database kept changing for 10 s after every workflow ended');
     known.set(app, last);
     return last;
+  };
+  /**
+   * Sequences of ordered webhooks wait a minute idle before they end, writing nothing more; every
+   * other workflow a request starts (or a workflow it starts starts) ends within seconds here.
+   */
+  const noWorkflowRunning = async (app: NestExpressApplication) => {
+    const query =
+      `TaskQueue = "${process.env.TEMPORAL_TASK_QUEUE}" AND ExecutionStatus = "Running" ` +
+      `AND WorkflowType != "${DeliverySequenceWorkflow.name}"`;
+    const running = async () => {
+      const found: string[] = [];
+      for await (const w of app.get<Client>(TEMPORAL_CLIENT).workflow.list({ query }))
+        found.push(`${w.type} ${w.workflowId}`);
+      return found;
+    };
+    const since = Date.now();
+    await pollUntil(running, (found) => found.length === 0, { timeoutMs: 30_000 });
+    longestWorkflowWait = Math.max(longestWorkflowWait, Date.now() - since);
   };
 
   interface Call {
