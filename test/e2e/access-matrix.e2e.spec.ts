@@ -1,5 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Connection } from 'mongoose';
 import { generateToken } from '../../libs/auth/tokens';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -210,7 +212,51 @@ describe('access matrix', () => {
       .post(`/v1/applications/${mine.app.id}/private-app-key/regenerate`)
       .expect(200);
     mine.app.credentials.privateAppKey = regenerated.body.privateAppKey;
+    await expectWorldAsSetUp();
   });
+
+  /**
+   * Every test below stands on this: each tenant's application in its own workspace, the first
+   * key revoked and the regenerated one working. Once in many runs it did not hold (the revoked
+   * key worked, the new one did not, the workspace listed another application): then this says
+   * what the database held, so that the cause can be found.
+   */
+  async function expectWorldAsSetUp() {
+    const status = async (token: string, path: string) => (await client.as(token).get(path)).status;
+    const seen = {
+      mineListed: (await client.as(mine.workspace.apiToken).get('/v1/applications')).body.items?.map(
+        (a: { id: string }) => a.id,
+      ),
+      theirsListed: (await client.as(theirs.workspace.apiToken).get('/v1/applications')).body.items?.map(
+        (a: { id: string }) => a.id,
+      ),
+      revokedKey: await status(revokedKey, `/v1/applications/${mine.app.id}`),
+      regeneratedKey: await status(mine.app.credentials.privateAppKey, `/v1/applications/${mine.app.id}`),
+    };
+    const expected = {
+      mineListed: [mine.app.id],
+      theirsListed: [theirs.app.id],
+      revokedKey: 401,
+      regeneratedKey: 200,
+    };
+    if (JSON.stringify(seen) === JSON.stringify(expected)) return;
+    const db = api.get<Connection>(getConnectionToken()).db!;
+    const stored = {
+      workspaces: await db
+        .collection('workspaces')
+        .find({}, { projection: { apiTokenHash: 0 } })
+        .toArray(),
+      applications: await db.collection('applications').find({}).toArray(),
+      privateAppKeys: await db
+        .collection('private_app_keys')
+        .find({}, { projection: { key: 0 } })
+        .toArray(),
+      audit: await db.collection('audit_events').find({}).toArray(),
+    };
+    throw new Error(
+      `set-up did not hold: ${JSON.stringify({ mine: { ...mine, workspace: mine.workspace.id }, theirs: { ...theirs, workspace: theirs.workspace.id }, seen, expected, stored }, null, 1)}`,
+    );
+  }
 
   afterAll(async () => {
     await dropDatabase(api);
