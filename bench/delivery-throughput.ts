@@ -6,7 +6,7 @@
  * Reports medians over runs and the product/baseline ratio; history events per delivery.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import mongoose from 'mongoose';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
@@ -122,9 +122,18 @@ function commandsPerDelivery(
   };
 }
 
-/** A workflow's history, as its event types in order (what each event buys is read off them). */
+/**
+ * A workflow's history, as its event types in order (what each event buys is read off them); none
+ * for a workflow that did not run (an event's dispatch, when the API started its delivery itself).
+ */
 async function historyEvents(client: Client, workflowId: string): Promise<string[]> {
-  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  let events;
+  try {
+    ({ events } = await client.workflow.getHandle(workflowId).fetchHistory());
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
   return (events ?? []).map((e) =>
     String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace(/^EVENT_TYPE_/, ''),
   );

@@ -17,6 +17,7 @@ const contractOf = {
   scheduledCryptoKeyRotation: contracts.ScheduledCryptoKeyRotationWorkflow,
   subjectErasure: contracts.SubjectErasureWorkflow,
   webhookDelivery: contracts.WebhookDeliveryWorkflow,
+  webhookDeliveryV2: contracts.WebhookDeliveryV2Workflow,
   webhookRecovery: contracts.WebhookRecoveryWorkflow,
 } satisfies { [Name in keyof typeof workflows]: WorkflowContract<(typeof workflows)[Name]> };
 

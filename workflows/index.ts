@@ -9,5 +9,5 @@ export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
 export { eventDispatch } from './event-dispatch.workflow';
 export { subjectErasure } from './subject-erasure.workflow';
 export { scheduledCryptoKeyRotation } from './scheduled-crypto-key-rotation.workflow';
-export { webhookDelivery } from './webhook-delivery.workflow';
+export { webhookDelivery, webhookDeliveryV2 } from './webhook-delivery.workflow';
 export { webhookRecovery } from './webhook-recovery.workflow';

@@ -163,6 +163,27 @@ export class Environment {
   @Max(60_000)
   WEBHOOK_CACHE_TTL_MS = 1_000;
 
+  /**
+   * Up to this many subscribed webhooks, the API starts an event's delivery workflows itself (one
+   * Temporal start each); above, one dispatch workflow fans the event out. 0: always a dispatch.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  EVENT_DIRECT_DELIVERIES_MAX = 8;
+
+  /**
+   * How stale the API's view of its callers may be (the principal a token names, the application an
+   * event is for): a revoked token or Private App Key, or a deleted application, is refused by every
+   * API process within it (by the one that made the change at once). 0: no cache.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  API_CALLER_CACHE_TTL_MS = 1_000;
+
   /** A webhook whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
   @IsDurationSetting('P5D or 5d')
   WEBHOOK_ENDPOINT_DISABLE_AFTER = 'P5D';

@@ -56,7 +56,7 @@ export const DEFAULT_RETRY_SCHEDULE_MS = [
   5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ];
 
-/** What a delivery workflow is given: IDs only; activities load the event, webhook and secrets. */
+/** What a delivery workflow is given: IDs (and the sealed event, when the API started it); activities load the rest. */
 export interface DeliveryInput {
   deliveryId: string;
   eventId: string;
@@ -69,6 +69,17 @@ export interface DeliveryInput {
   retryScheduleMs: number[];
   /** Which series of attempts: 1 for the first delivery, +1 for each retry of it. */
   series: number;
+  /**
+   * The event itself, in deliveries the API starts directly (no dispatch recorded it): their
+   * first attempt records the event and opens the delivery.
+   */
+  event?: EventToRecord;
+}
+
+/** An event as a delivery's first attempt records it: its data sealed, never in clear. */
+export interface EventToRecord {
+  occurredAt: string;
+  sealedData: SealedEventData;
 }
 
 /** One attempt, as the delivery workflow asks for it. */
@@ -85,7 +96,12 @@ export interface AttemptRequest {
    * requests of workflows started before it was added (then the delivery is read).
    */
   of?: Pick<DeliveryInput, 'eventId' | 'webhookId' | 'applicationId'>;
+  /** The first attempt of a delivery the API started: it records the event and opens the delivery. */
+  opening?: DeliveryOpening;
 }
+
+/** What a delivery's first attempt records before anything else, when no dispatch did. */
+export type DeliveryOpening = EventToRecord & Pick<DeliveryInput, 'eventType' | 'subject'>;
 
 /** What one attempt came to. */
 export interface AttemptOutcome {

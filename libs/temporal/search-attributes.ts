@@ -17,14 +17,16 @@ export const SearchAttributes = {
 
 export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SearchAttributes) as (keyof typeof SearchAttributes)[];
 
-/** The search attributes of a delivery workflow: how an operator finds it in the Temporal UI. */
+/**
+ * The search attributes of a delivery workflow at its start: how an operator finds it in the
+ * Temporal UI. DeliveryStatus comes later, and only to a delivery that did not succeed at once.
+ */
 export function deliverySearchAttributes(input: DeliveryInput) {
   return [
     { key: SearchAttributes.ApplicationId, value: input.applicationId },
     { key: SearchAttributes.WebhookId, value: input.webhookId },
     { key: SearchAttributes.EventType, value: input.eventType },
     { key: SearchAttributes.EventId, value: input.eventId },
-    { key: SearchAttributes.DeliveryStatus, value: 'pending' },
     ...subjectSearchAttribute(input.subject),
   ];
 }

@@ -86,6 +86,11 @@ export class AttemptSources {
     return event;
   }
 
+  /** Whether this process recorded or read the event lately (then it is recorded). */
+  remembers(eventId: string): boolean {
+    return this.events.has(eventId);
+  }
+
   /** An event just recorded by this process: its deliveries' attempts will find it here. */
   remember(event: WebhookEvent): void {
     this.events.set(event._id, event);

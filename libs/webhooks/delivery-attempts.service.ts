@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '../config/environment';
 import { CredentialsService } from '../credentials/credentials.service';
-import { AttemptOutcome, AttemptRequest, statusAfterAttempt } from '../domain/webhooks';
+import { AttemptOutcome, AttemptRequest, DeliveryOpening, statusAfterAttempt } from '../domain/webhooks';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import type { Application } from '../persistence/schemas/application.schema';
@@ -13,6 +13,7 @@ import { DeliveryControl } from './delivery-control.service';
 import { outcomeLabel, outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
 import { WebhookHealth } from './webhook-health';
 import { EventSealing } from './event-data';
+import { EventIntake } from './event-intake.service';
 import { HttpAttemptRequest, HttpAttemptResult, postWebhook } from './http-delivery';
 import { webhookBody, webhookRequestHeaders } from './webhook-request';
 import { signingSecretsAt } from './webhook-secrets.service';
@@ -26,6 +27,17 @@ interface PreparedAttempt extends WebhookTarget {
   data: unknown;
   application: Application;
 }
+
+/** How long a receiver may take to answer a delivery's first attempt before the delivery is opened pending. */
+const OPEN_PENDING_AFTER_MS = 1_000;
+
+/** The delivery an opening attempt records, as its event names it. */
+const openedDelivery = (req: AttemptRequest, opening: DeliveryOpening) => ({
+  eventId: req.of!.eventId,
+  eventType: opening.eventType,
+  applicationId: req.of!.applicationId,
+  subject: opening.subject,
+});
 
 /** The delivery's end after this attempt, for the record (undefined while retries remain). */
 const endedBy = (outcome: AttemptOutcome, isLast: boolean) => {
@@ -50,6 +62,7 @@ export class DeliveryAttempts {
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attempts: WebhookAttemptsRepository,
     private readonly control: DeliveryControl,
+    private readonly intake: EventIntake,
     private readonly metrics: ServiceMetrics,
   ) {}
 
@@ -62,12 +75,58 @@ export class DeliveryAttempts {
       const recorded = await this.finishRecorded(req);
       if (recorded) return recorded;
     }
+    // Made before (its workflow run again): what it came to, as recorded.
+    if (req.opening && !(await this.recordEvent(req, req.opening)))
+      return (await this.finishRecorded(req)) ?? SKIPPED;
     const prepared = await this.prepare(req);
     if (!prepared) return SKIPPED;
     const now = new Date();
-    const answer = await postWebhook(await this.request(prepared, now));
+    const request = await this.request(prepared, now);
+    const answer = await (req.opening ? this.postOpening(req, req.opening, request) : postWebhook(request));
     this.metrics.attemptMade(outcomeLabel(answer), answer.durationMs);
     return this.handle(prepared, now, answer);
+  }
+
+  /**
+   * The first step of a delivery the API started: the event recorded (once, by the first of its
+   * deliveries). False when this delivery was attempted before (a run that crashed after its
+   * attempt, or a start repeated once Temporal had forgotten the first run): it is not sent again.
+   */
+  private async recordEvent(req: AttemptRequest, opening: DeliveryOpening): Promise<boolean> {
+    const of = req.of!;
+    const recorded = await this.intake.record({
+      eventId: of.eventId,
+      applicationId: of.applicationId,
+      eventType: opening.eventType,
+      occurredAt: opening.occurredAt,
+      subject: opening.subject,
+      sealedData: opening.sealedData,
+    });
+    if (recorded !== 'found') return true;
+    const delivery = await this.deliveries.findById(req.deliveryId);
+    return !delivery || (delivery.series === req.series && delivery.attemptCount === 0);
+  }
+
+  /**
+   * The first attempt of a delivery the API started, which opens the delivery with its outcome
+   * (one write). A receiver slow to answer would leave the delivery unseen meanwhile: past
+   * OPEN_PENDING_AFTER_MS it is opened pending, and the outcome updates it.
+   */
+  private async postOpening(
+    req: AttemptRequest,
+    opening: DeliveryOpening,
+    request: HttpAttemptRequest,
+  ): Promise<HttpAttemptResult> {
+    let opened: Promise<unknown> | undefined;
+    const timer = setTimeout(() => {
+      opened = this.deliveries.open(openedDelivery(req, opening), [req.of!.webhookId]);
+    }, OPEN_PENDING_AFTER_MS);
+    try {
+      return await postWebhook(request);
+    } finally {
+      clearTimeout(timer);
+      await opened;
+    }
   }
 
   /** An attempt made and recorded before a crash: its bookkeeping finished (idempotent), its outcome. */
@@ -94,6 +153,8 @@ export class DeliveryAttempts {
     // An erased event (its subject erased, or past retention) has nothing left to send.
     const opened = event && !event.erasedBy ? await this.sealing.open(event) : null;
     if (!event || !opened || !target?.webhook.enabled || target.application?.status !== 'active') {
+      // A delivery this attempt was to open is opened to be seen cancelled.
+      if (req.opening) await this.deliveries.open(openedDelivery(req, req.opening), [of.webhookId]);
       await this.control.cancelled(req.deliveryId, req.series);
       return null;
     }
@@ -194,7 +255,14 @@ export class DeliveryAttempts {
     outcome: AttemptOutcome,
   ): Promise<void> {
     const ended = endedBy(outcome, req.isLast);
-    if ((await this.deliveries.recordAttempt(req.deliveryId, req.series, attempt, ended)) && ended)
-      this.metrics.deliveryFinished(ended);
+    const recorded = req.opening
+      ? await this.deliveries.openWithAttempt(
+          openedDelivery(req, req.opening),
+          req.of!.webhookId,
+          attempt,
+          ended,
+        )
+      : await this.deliveries.recordAttempt(req.deliveryId, req.series, attempt, ended);
+    if (recorded && ended) this.metrics.deliveryFinished(ended);
   }
 }

@@ -10,7 +10,7 @@ import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.sc
 import { deliverySearchAttributes } from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
-import { cancelSignal, WebhookDeliveryWorkflow } from '../temporal/contracts/webhook-delivery.contract';
+import { cancelSignal, WebhookDeliveryV2Workflow } from '../temporal/contracts/webhook-delivery.contract';
 import { deliveryInput } from './delivery-input';
 
 const RECOVERY_BATCH = 100;
@@ -64,7 +64,7 @@ export class DeliveryControl {
     const workflowId = WorkflowIds.webhookDelivery(input.eventId, input.webhookId);
     try {
       await this.workflows.startNext(
-        WebhookDeliveryWorkflow,
+        WebhookDeliveryV2Workflow,
         { workflowId, args: [input], typedSearchAttributes: deliverySearchAttributes(input) },
         CLOSING_RUN_WAIT_MS,
       );

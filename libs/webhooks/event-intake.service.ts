@@ -23,7 +23,9 @@ import {
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
 import { EventDispatchWorkflow } from '../temporal/contracts/event-dispatch.contract';
-import { WebhookDeliveryWorkflow } from '../temporal/contracts/webhook-delivery.contract';
+import { WebhookDeliveryV2Workflow } from '../temporal/contracts/webhook-delivery.contract';
+import { Environment } from '../config/environment';
+import type { Webhook } from '../persistence/schemas/webhook.schema';
 import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
@@ -34,12 +36,16 @@ import { EventSealing, sealEventData } from './event-data';
 export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { data: unknown };
 
 /**
- * An event's way in: accepted (its dispatch workflow started, its data sealed), then dispatched by
- * that workflow: recorded, and one delivery (and its workflow) per subscribed webhook.
+ * An event's way in. Accepted with its data sealed, then, for an event to a few webhooks that
+ * take it as it comes, one delivery workflow started per webhook right away (each records the
+ * event and its delivery in its first step); otherwise one dispatch workflow that records it,
+ * opens its deliveries and starts their workflows (many webhooks, ordered webhooks, events the
+ * service raises itself).
  */
 @Injectable()
 export class EventIntake {
   constructor(
+    private readonly env: Environment,
     private readonly workflows: WorkflowStarter,
     private readonly keyring: MasterKeyring,
     private readonly events: WebhookEventsRepository,
@@ -52,20 +58,37 @@ export class EventIntake {
   ) {}
 
   /**
-   * Accepts an event: starts its dispatch workflow, or finds the one already started for the same
-   * event ID (an idempotent repeat). Either way the event is durably accepted when this returns,
-   * and in line in the delivery sequences of its subject, so that the order of acceptance holds.
+   * Accepts an event: starts its deliveries, or its dispatch; a repeat of the same event ID starts
+   * only what has not started (the workflow IDs are the event's). Either way the event is durably
+   * accepted when this returns, and in line in the delivery sequences of its subject, so that the
+   * order of acceptance holds.
    */
-  async accept({ data, ...event }: AcceptedEvent): Promise<void> {
-    const [sealedData, ordered] = await Promise.all([
+  async accept(accepted: AcceptedEvent, { dispatch = false } = {}): Promise<void> {
+    const { data, ...event } = accepted;
+    const [sealedData, subscribed] = await Promise.all([
       this.sealing.seal(event, data),
-      event.subject ? this.webhooks.listOrdered(event.applicationId, event.eventType) : [],
+      this.webhooks.listSubscribed(
+        event.applicationId,
+        event.onlyWebhookId ? { only: event.onlyWebhookId } : event.eventType,
+        event.excludeWebhookIds,
+      ),
     ]);
+    const ordered = event.subject ? subscribed.filter((w) => w.ordering === 'subject').map((w) => w._id) : [];
     const input: DispatchEventInput = {
       ...event,
       sealedData,
       ...(ordered.length > 0 ? { orderedWebhookIds: ordered } : {}),
     };
+    if (dispatch || ordered.length > 0 || subscribed.length > this.env.EVENT_DIRECT_DELIVERIES_MAX)
+      await this.startDispatch(input);
+    else if (subscribed.length === 0) await this.record(input);
+    else await Promise.all(subscribed.map((webhook) => this.startDelivery(directDelivery(input, webhook))));
+    if (event.subject && ordered.length > 0)
+      await this.sequences.lineUp({ ...event, subject: event.subject }, ordered);
+    this.metrics.eventAccepted(event.eventType);
+  }
+
+  private async startDispatch(input: DispatchEventInput): Promise<void> {
     await this.workflows.start(EventDispatchWorkflow, {
       workflowId: WorkflowIds.eventDispatch(input.eventId),
       args: [input],
@@ -79,15 +102,12 @@ export class EventIntake {
         ...subjectSearchAttribute(input.subject),
       ],
     });
-    if (event.subject && ordered.length > 0)
-      await this.sequences.lineUp({ ...event, subject: event.subject }, ordered);
-    this.metrics.eventAccepted(event.eventType);
   }
 
-  /** Raises an operational event: dispatched like any other, once per occurrence. */
+  /** Raises an operational event: dispatched, once per occurrence. */
   async raise(event: OperationalEvent): Promise<void> {
     const digest = createHash('sha256').update(`${event.eventType}:${event.occurrence}`).digest('hex');
-    await this.accept({
+    const accepted: AcceptedEvent = {
       eventId: `evt_${digest.slice(0, 24)}`,
       applicationId: event.applicationId,
       eventType: event.eventType,
@@ -95,12 +115,21 @@ export class EventIntake {
       data: event.data,
       excludeWebhookIds: event.excludeWebhookIds,
       requestedBy: { kind: 'system', id: null },
-    });
+    };
+    await this.accept(accepted, { dispatch: true });
   }
 
-  /** Records the event, once for good (its data stays sealed). */
-  async record(input: DispatchEventInput): Promise<void> {
-    const recorded = await this.events.record({
+  /**
+   * Records the event, once for good (its data stays sealed): `recorded` by this call, `found`
+   * recorded before, or `remembered`: recorded or read lately by this process, not written again
+   * (an event's other deliveries).
+   */
+  async record(
+    input: Pick<DispatchEventInput, 'eventId' | 'applicationId' | 'eventType' | 'occurredAt' | 'subject'> &
+      Pick<DispatchEventInput, 'sealedData' | 'data'>,
+  ): Promise<'recorded' | 'found' | 'remembered'> {
+    if (this.sources.remembers(input.eventId)) return 'remembered';
+    const { record, first } = await this.events.record({
       _id: input.eventId,
       applicationId: input.applicationId,
       eventType: input.eventType,
@@ -108,7 +137,8 @@ export class EventIntake {
       subject: input.subject ?? null,
       data: input.sealedData ?? sealEventData(this.keyring, input.eventId, input.data),
     });
-    this.sources.remember(recorded);
+    this.sources.remember(record);
+    return first ? 'recorded' : 'found';
   }
 
   /**
@@ -135,7 +165,7 @@ export class EventIntake {
 
   private async startDelivery(delivery: DeliveryInput): Promise<void> {
     try {
-      await this.workflows.start(WebhookDeliveryWorkflow, {
+      await this.workflows.start(WebhookDeliveryV2Workflow, {
         workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
         args: [delivery],
         // A delivery that already ran (a repeated dispatch) is not run again; retries are the API's.
@@ -184,4 +214,12 @@ export class EventIntake {
         deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, webhook._id) }, webhook, 1),
       );
   }
+}
+
+/** A delivery the API starts itself: it carries the sealed event, for its first attempt to record. */
+function directDelivery(event: DispatchEventInput, webhook: Webhook): DeliveryInput {
+  return {
+    ...deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, webhook._id) }, webhook, 1),
+    event: { occurredAt: event.occurredAt, sealedData: event.sealedData! },
+  };
 }

@@ -47,7 +47,6 @@ describe('an attempt made again after a crash', () => {
       eventType: 'APPLICANT_COMPLETED',
       occurredAt: new Date().toISOString(),
       data: { applicantId: 'appl_1' },
-      requestedBy: { kind: 'system', id: null },
     });
     await worker
       .get(WebhookDeliveriesRepository)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { freePort } from '../../scripts/stack/ports';
 import { ApiClient } from '../support/api-client';
 import { OtlpReceiver, ReceivedSpan } from '../support/otlp-receiver';
@@ -163,10 +164,10 @@ describe('observability', () => {
       expect(misconfigured.output()).toContain('OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported here');
     });
 
-    it('one accepted event is one trace: the API request, the dispatch and delivery workflows, the HTTP attempt', async () => {
+    it('one accepted event is one trace: the API request, the delivery workflow, the HTTP attempt', async () => {
       const receiver = await receivers.start();
       const { app, as } = await tenantWithApplication(client);
-      await addWebhook(as, app.id, { url: receiver.url });
+      const webhook = await addWebhook(as, app.id, { url: receiver.url });
       const eventId = await sendEvent(as, app.id);
 
       // The request's own log line names its trace.
@@ -194,7 +195,7 @@ describe('observability', () => {
         async () => collector.trace(traceId),
         (found) =>
           found.some(attemptSpan) &&
-          found.some((span) => span.name === 'RunWorkflow:webhookDelivery') &&
+          found.some((span) => span.name === 'RunWorkflow:webhookDeliveryV2') &&
           rootsOf(found).length === 1,
         { timeoutMs: 30_000 },
       );
@@ -202,11 +203,12 @@ describe('observability', () => {
 
       const request = spans.find((span) => span.service === 'applications-webhooks-api' && span.kind === 2);
       expect(request?.attributes['http.route']).toBe('/v1/applications/:appId/events');
-      expect(named('StartWorkflow:eventDispatch')?.service).toBe('applications-webhooks-api');
-      expect(named('RunWorkflow:eventDispatch')?.attributes).toMatchObject({
-        workflowId: `event-dispatch:${eventId}`,
+      // The API starts the delivery itself (one webhook): no dispatch between.
+      expect(named('StartWorkflow:webhookDeliveryV2')?.service).toBe('applications-webhooks-api');
+      expect(named('RunWorkflow:webhookDeliveryV2')?.attributes).toMatchObject({
+        workflowId: WorkflowIds.webhookDelivery(eventId, webhook.id),
       });
-      expect(named('RunWorkflow:webhookDelivery')?.service).toBe('applications-webhooks-worker');
+      expect(named('RunWorkflow:webhookDeliveryV2')?.service).toBe('applications-webhooks-worker');
       expect(named('RunActivity:attemptDelivery')?.service).toBe('applications-webhooks-worker');
       // Each span's parent is in the trace: one tree, rooted at the API's request.
       expect(rootsOf(spans)).toEqual([request]);

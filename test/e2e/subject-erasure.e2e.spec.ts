@@ -104,9 +104,9 @@ describe('subject erasure', () => {
     );
 
     // Before: histories carry the data sealed under the subject's key, never in clear.
-    const dispatch = await show(WorkflowIds.eventDispatch(gone[0]));
-    expect(JSON.stringify(payloadsOf(dispatch))).not.toContain(MARKER);
-    const [sealed] = subjectSealedIn(payloadsOf(dispatch));
+    const delivery = await show(WorkflowIds.webhookDelivery(gone[0], delivered.id));
+    expect(JSON.stringify(payloadsOf(delivery))).not.toContain(MARKER);
+    const [sealed] = subjectSealedIn(payloadsOf(delivery));
     const keys = db().collection('subject_keys');
     expect(await keys.countDocuments({ keyId: sealed.sk })).toBe(1);
 
@@ -129,8 +129,8 @@ describe('subject erasure', () => {
     const sealing = worker.get(EventSealing);
     for (const eventId of gone) {
       for (const workflowId of [
-        WorkflowIds.eventDispatch(eventId),
         WorkflowIds.webhookDelivery(eventId, delivered.id),
+        WorkflowIds.webhookDelivery(eventId, stuck.id),
       ]) {
         const payloads = payloadsOf(await show(workflowId));
         expect(JSON.stringify(payloads)).not.toContain(MARKER);

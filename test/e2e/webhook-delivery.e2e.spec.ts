@@ -1,9 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { Client, Connection as TemporalConnection } from '@temporalio/client';
+import { Client, Connection as TemporalConnection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
+import { Environment } from '../../libs/config/environment';
 import { MasterKeyring } from '../../libs/crypto/master-keyring';
 import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
@@ -111,15 +112,20 @@ describe('webhook delivery', () => {
     await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(target.requests[0].body).toContain(marker);
 
+    // The API started the delivery with the event in its input: sealed there.
     const workflows = new Client({ connection: temporal }).workflow;
-    for (const workflowId of [
-      WorkflowIds.eventDispatch(eventId),
-      WorkflowIds.webhookDelivery(eventId, webhook.id),
-    ]) {
-      const history = JSON.stringify(await workflows.getHandle(workflowId).fetchHistory());
-      expect(history.length).toBeGreaterThan(1_000);
-      expect(history).not.toContain(marker);
-      expect(history).not.toContain(Buffer.from(marker).toString('base64').slice(0, 16));
+    const { events } = await workflows
+      .getHandle(WorkflowIds.webhookDelivery(eventId, webhook.id))
+      .fetchHistory();
+    const [input] = events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const opened = Buffer.from(input.data!).toString('utf8');
+    expect(JSON.parse(opened).event.sealedData).toMatchObject({
+      mk: expect.any(String),
+      ct: expect.any(String),
+    });
+    for (const text of [opened, JSON.stringify(events)]) {
+      expect(text).not.toContain(marker);
+      expect(text).not.toContain(Buffer.from(marker).toString('base64').slice(0, 16));
     }
     const stored = await db()
       .collection('webhook_events')
@@ -225,6 +231,39 @@ describe('webhook delivery', () => {
     await finishedDelivery(as, app.id, first, webhook.id);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(target.requests).toHaveLength(1);
+  });
+
+  it('starts the deliveries of an event to a few webhooks from the API, and fans out through one dispatch above EVENT_DIRECT_DELIVERIES_MAX', async () => {
+    const DIRECT_DELIVERIES_MAX = api.get(Environment).EVENT_DIRECT_DELIVERIES_MAX;
+    const { app, as } = await tenantWithApplication(client);
+    const target = await receiver();
+    const workflows = new Client({ connection: temporal }).workflow;
+    const dispatched = async (eventId: string) =>
+      workflows
+        .getHandle(WorkflowIds.eventDispatch(eventId))
+        .describe()
+        .then(() => true)
+        .catch((err) => {
+          if (err instanceof WorkflowNotFoundError) return false;
+          throw err;
+        });
+    const webhooks = [];
+    for (let i = 0; i < DIRECT_DELIVERIES_MAX; i++)
+      webhooks.push(await addWebhook(as, app.id, { url: target.url }));
+    const few = await sendEvent(as, app.id);
+    webhooks.push(await addWebhook(as, app.id, { url: target.url }));
+    const many = await sendEvent(as, app.id);
+
+    for (const eventId of [few, many])
+      for (const webhook of webhooks.slice(0, eventId === few ? DIRECT_DELIVERIES_MAX : undefined))
+        expect(await finishedDelivery(as, app.id, eventId, webhook.id)).toMatchObject({
+          status: 'succeeded',
+        });
+    expect(await dispatched(few)).toBe(false);
+    expect(await dispatched(many)).toBe(true);
+    const received = (eventId: string) =>
+      target.requests.filter((r) => r.headers['webhook-id'] === eventId).length;
+    expect([received(few), received(many)]).toEqual([DIRECT_DELIVERIES_MAX, DIRECT_DELIVERIES_MAX + 1]);
   });
 
   it('a dispatch run twice at once, then again after it finished (a worker crash and its retry), delivers once', async () => {

@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
-import { webhookDelivery } from '../../workflows';
+import { webhookDeliveryV2 } from '../../workflows';
 import { ApiClient } from '../support/api-client';
 import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
@@ -78,6 +78,6 @@ describe('webhook retry schedule (time-skipping)', () => {
     ]);
     expect(receiver.requests).toHaveLength(4);
     // The same workflow type, so the schedule above is the delivery workflow's own.
-    expect((await handle.describe()).type).toBe(webhookDelivery.name);
+    expect((await handle.describe()).type).toBe(webhookDeliveryV2.name);
   });
 });

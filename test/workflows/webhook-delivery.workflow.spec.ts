@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import type { AttemptOutcome, AttemptRequest, DeliveryInput } from '../../libs/domain/webhooks';
 import {
@@ -5,7 +6,7 @@ import {
   deliveryStateQuery,
   retryNowSignal,
 } from '../../libs/temporal/contracts/webhook-delivery.contract';
-import { webhookDelivery } from '../../workflows/webhook-delivery.workflow';
+import { webhookDelivery, webhookDeliveryV2 } from '../../workflows/webhook-delivery.workflow';
 import { pollUntil } from '../support/poll';
 import { WorkflowHarness } from '../support/workflow-harness';
 
@@ -56,9 +57,9 @@ const gapsOf = (requests: AttemptRequest[]) =>
 /**
  * The delivery workflow alone, its activities replaced: the retry schedule, `retryNow`, `cancel`,
  * the last attempt, a stop (410 / the webhook disabled) and Retry-After, hours of workflow time
- * in seconds.
+ * in seconds. Both versions: the first is kept for its runs.
  */
-describe('webhookDelivery workflow', () => {
+describe.each([webhookDeliveryV2, webhookDelivery])('%p workflow', (workflow) => {
   let harness: WorkflowHarness;
 
   beforeAll(async () => {
@@ -68,7 +69,7 @@ describe('webhookDelivery workflow', () => {
 
   const run = (input: DeliveryInput, receiver: ReturnType<typeof attempts>) =>
     harness.withWorker(receiver.activities, (taskQueue) =>
-      harness.env.client.workflow.execute(webhookDelivery, {
+      harness.env.client.workflow.execute(workflow, {
         workflowId: input.deliveryId,
         taskQueue,
         args: [input],
@@ -126,7 +127,7 @@ describe('webhookDelivery workflow', () => {
     const input = deliveryOf([24 * 3_600_000]);
     const receiver = attempts(failed(), succeeded);
     const state = await harness.withWorker(receiver.activities, async (taskQueue) => {
-      const handle = await harness.env.client.workflow.start(webhookDelivery, {
+      const handle = await harness.env.client.workflow.start(workflow, {
         workflowId: input.deliveryId,
         taskQueue,
         args: [input],
@@ -149,7 +150,7 @@ describe('webhookDelivery workflow', () => {
     const input = deliveryOf([24 * 3_600_000]);
     const receiver = attempts(failed());
     const state = await harness.withWorker(receiver.activities, async (taskQueue) => {
-      const handle = await harness.env.client.workflow.start(webhookDelivery, {
+      const handle = await harness.env.client.workflow.start(workflow, {
         workflowId: input.deliveryId,
         taskQueue,
         args: [input],
@@ -165,5 +166,54 @@ describe('webhookDelivery workflow', () => {
     expect(state).toMatchObject({ status: 'cancelled', attempts: 1 });
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.cancelled).toEqual([{ deliveryId: input.deliveryId, series: 1 }]);
+  });
+});
+
+describe('webhookDeliveryV2: a delivery that succeeds at once', () => {
+  let harness: WorkflowHarness;
+
+  beforeAll(async () => {
+    harness = await WorkflowHarness.create();
+  });
+  afterAll(() => harness?.teardown());
+
+  const historyOf = (input: DeliveryInput, receiver: ReturnType<typeof attempts>) =>
+    harness.withWorker(receiver.activities, async (taskQueue) => {
+      const handle = await harness.env.client.workflow.start(webhookDeliveryV2, {
+        workflowId: input.deliveryId,
+        taskQueue,
+        args: [input],
+      });
+      const state = await handle.result();
+      const { events } = await handle.fetchHistory();
+      return {
+        state,
+        types: events!.map((e) => String(temporal.api.enums.v1.EventType[e.eventType ?? 0])),
+      };
+    });
+
+  it('is one workflow task: started, its first attempt as a local activity (a marker), completed', async () => {
+    const sealedData = { mk: 'k1', iv: 'iv', ct: 'ct', tag: 'tag' };
+    const input = { ...deliveryOf([5_000]), event: { occurredAt: '2026-12-04T00:00:00.000Z', sealedData } };
+    const receiver = attempts(succeeded);
+    const { state, types } = await historyOf(input, receiver);
+
+    expect(state).toMatchObject({ status: 'succeeded', attempts: 1 });
+    // 1 started, 2-4 one workflow task, 5 the attempt's marker, 6 completed: no search attribute upsert.
+    expect(types).toHaveLength(6);
+    expect(types.filter((t) => t.includes('WORKFLOW_TASK_STARTED'))).toHaveLength(1);
+    expect(types.some((t) => t.includes('UPSERT'))).toBe(false);
+    // The first attempt records the event it carries (sealed) and opens the delivery.
+    expect(receiver.requests[0].opening).toEqual({ ...input.event, eventType: input.eventType });
+  });
+
+  it('says how it ended in DeliveryStatus when it did not succeed at once', async () => {
+    const receiver = attempts(failed(), succeeded);
+    const { state, types } = await historyOf(deliveryOf([5_000]), receiver);
+
+    expect(state).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // Pending after the first failure, succeeded at the end.
+    expect(types.filter((t) => t.includes('UPSERT'))).toHaveLength(2);
+    expect(receiver.requests.map((r) => r.opening)).toEqual([undefined, undefined]);
   });
 });

@@ -20,6 +20,38 @@ export interface DeliveryFilter {
   to?: Date;
 }
 
+/** A delivery as it opens: pending, its first series not yet attempted. */
+const openDocument = (
+  event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
+  webhookId: string,
+  createdAt: Date,
+) => ({
+  ...event,
+  subject: event.subject ?? null,
+  webhookId,
+  status: 'pending' as const,
+  series: 1,
+  attemptCount: 0,
+  lastAttemptAt: null,
+  lastStatusCode: null,
+  lastError: null,
+  createdAt,
+  finishedAt: null,
+});
+
+/** What an attempt sets on its delivery. */
+const attemptFields = (attempt: {
+  number: number;
+  at: Date;
+  statusCode: number | null;
+  error: string | null;
+}) => ({
+  attemptCount: attempt.number,
+  lastAttemptAt: attempt.at,
+  lastStatusCode: attempt.statusCode,
+  lastError: attempt.error,
+});
+
 @Injectable()
 export class WebhookDeliveriesRepository implements OnModuleInit {
   constructor(@InjectModel(WebhookDelivery.name) private readonly model: Model<WebhookDelivery>) {}
@@ -40,17 +72,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     const createdAt = new Date();
     const docs = webhookIds.map((webhookId) => ({
       _id: deliveryIdOf(event.eventId, webhookId),
-      ...event,
-      subject: event.subject ?? null,
-      webhookId,
-      status: 'pending',
-      series: 1,
-      attemptCount: 0,
-      lastAttemptAt: null,
-      lastStatusCode: null,
-      lastError: null,
-      createdAt,
-      finishedAt: null,
+      ...openDocument(event, webhookId, createdAt),
     }));
     // One round trip for all of them; the pairs already there come back as duplicate-key errors.
     const alreadyOpen = new Set<number>();
@@ -101,16 +123,39 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         { _id: id, series, status: 'pending', attemptCount: { $lt: attempt.number } },
         {
           $set: {
-            attemptCount: attempt.number,
-            lastAttemptAt: attempt.at,
-            lastStatusCode: attempt.statusCode,
-            lastError: attempt.error,
+            ...attemptFields(attempt),
             ...(finished ? { status: finished, finishedAt: new Date() } : {}),
           },
         },
       )
       .exec();
     return modifiedCount === 1;
+  }
+
+  /**
+   * Opens a delivery with its first attempt's outcome, in one write (deliveries the API started,
+   * whose first attempt opens them); when it is open already (opened pending while a slow receiver
+   * answered, or by a run before a crash), records the attempt on it as recordAttempt does.
+   */
+  async openWithAttempt(
+    event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
+    webhookId: string,
+    attempt: Parameters<WebhookDeliveriesRepository['recordAttempt']>[2],
+    finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
+  ): Promise<boolean> {
+    const _id = deliveryIdOf(event.eventId, webhookId);
+    try {
+      await this.model.collection.insertOne({
+        ...openDocument(event, webhookId, attempt.at),
+        _id,
+        ...attemptFields(attempt),
+        ...(finished ? { status: finished, finishedAt: new Date() } : {}),
+      } as never);
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return this.recordAttempt(_id, 1, attempt, finished);
+    }
   }
 
   /** How many deliveries are pending, and when the oldest of them was opened (the backlog). */

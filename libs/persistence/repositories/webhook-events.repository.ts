@@ -23,16 +23,17 @@ export class WebhookEventsRepository implements OnModuleInit {
 
   /**
    * Records the event once, idempotent on its ID (an insert that may find it there: cheaper than an
-   * upsert); returns the record.
+   * upsert); returns the record, and whether this call made it.
    */
-  async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<WebhookEvent> {
+  async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<{ record: WebhookEvent; first: boolean }> {
     const record = { ...event, createdAt: new Date() };
     try {
       await this.model.collection.insertOne({ ...record } as never);
+      return { record, first: true };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      return { record, first: false };
     }
-    return record;
   }
 
   async findById(id: string): Promise<WebhookEvent | null> {

@@ -1,3 +1,4 @@
+import { CallerCache } from '../auth/caller-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
@@ -102,6 +103,7 @@ export class ApplicationsService {
     private readonly credentials: CredentialsService,
     private readonly audit: AuditEventsRepository,
     private readonly cursors: PageCursors,
+    private readonly callers: CallerCache,
   ) {}
 
   /**
@@ -229,6 +231,8 @@ export class ApplicationsService {
       if (err instanceof NameTakenError) throw nameTaken(dto.name ?? '');
       throw err;
     }
+    // Events this process accepts from now on see the change (its encryption method, say).
+    this.callers.forgetAll();
     if (!updated) throw this.notFound(id);
     return applicationView(updated, await this.schedule(updated));
   }
@@ -272,14 +276,31 @@ export class ApplicationsService {
       },
       this.env.API_WORKFLOW_WAIT_MS,
     );
+    // Its keys and the application itself: refused from now on by this process.
+    this.callers.forgetAll();
     return deletion.finished ? 'deleted' : 'deleting';
   }
 
-  /** The caller's application; 404 for another tenant's, a missing or a deleting one. */
-  async owned(principal: WorkspacePrincipal | ApplicationPrincipal, id: string): Promise<Application> {
+  /**
+   * The caller's application; 404 for another tenant's, a missing or a deleting one. `cached`: as
+   * read at most API_CALLER_CACHE_TTL_MS ago (the events route, where it is read on every event).
+   */
+  async owned(
+    principal: WorkspacePrincipal | ApplicationPrincipal,
+    id: string,
+    { cached = false } = {},
+  ): Promise<Application> {
     // An application's key opens that application only: any other is as good as absent.
     if (principal.kind === 'application' && principal.applicationId !== id) throw this.notFound(id);
-    const application = await this.applications.findInWorkspace(principal.workspaceId, id);
+    const read = () => this.applications.findInWorkspace(principal.workspaceId, id);
+    const application = cached
+      ? // Only an active one is kept: one still provisioning is read again until it is active.
+        await this.callers.get(
+          `application:${principal.workspaceId}:${id}`,
+          read,
+          (a) => a.status === 'active',
+        )
+      : await read();
     if (!application || application.status === 'deleting') throw this.notFound(id);
     return application;
   }

@@ -1,3 +1,4 @@
+import { CallerCache } from '../auth/caller-cache';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
@@ -46,6 +47,7 @@ export class CryptoKeysService {
     private readonly cryptoKeys: CryptoKeysRepository,
     private readonly audit: AuditEventsRepository,
     private readonly cursors: PageCursors,
+    private readonly callers: CallerCache,
   ) {}
 
   async credentialsOf(principal: WorkspacePrincipal, id: string): Promise<CredentialsResponse> {
@@ -64,6 +66,7 @@ export class CryptoKeysService {
   async regeneratePrivateAppKey(principal: WorkspacePrincipal, id: string): Promise<PrivateAppKeyResponse> {
     const application = await this.active(principal, id);
     const { privateAppKey, version, issued } = await this.credentials.regeneratePrivateAppKey(application);
+    this.callers.forgetAll();
     // Every caller that received a key is in the log: the one that issued it, and those that
     // raced it and were answered with it.
     await this.audit.record({

@@ -13,6 +13,7 @@ import { WorkspacesRepository } from '../../../../libs/persistence/repositories/
 import type { Request } from 'express';
 import { crossSite, sessionEnded, sessionIdOf } from '../console/session-cookie';
 import { AUTH_KINDS, PORTAL_ACCESS, PortalAccess, RequestWithPrincipal } from './auth.decorator';
+import { CallerCache } from './caller-cache';
 
 const unauthorized = (message: string) => new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
 
@@ -26,6 +27,7 @@ export class AuthGuard implements CanActivate {
     private readonly applications: ApplicationsRepository,
     private readonly credentials: CredentialsService,
     private readonly sessions: ConsoleSessionsRepository,
+    private readonly callers: CallerCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -91,17 +93,24 @@ export class AuthGuard implements CanActivate {
   private async identify(token: string): Promise<Principal> {
     switch (tokenPrefix(token)) {
       case 'wst': {
-        const workspace = await this.workspaces.findByApiToken(token);
-        if (!workspace) throw unauthorized('Unknown or revoked workspace API token');
-        return { kind: 'workspace', workspaceId: workspace._id };
+        const principal = await this.callers.get(`token:${tokenHash(token)}`, async () => {
+          const workspace = await this.workspaces.findByApiToken(token);
+          return workspace && ({ kind: 'workspace', workspaceId: workspace._id } as const);
+        });
+        if (!principal) throw unauthorized('Unknown or revoked workspace API token');
+        return principal;
       }
       case 'pak_test':
       case 'pak_live': {
-        const owner = await this.credentials.applicationOfPrivateAppKey(token);
-        const application = owner && (await this.applications.findById(owner.applicationId));
-        if (!owner || application?.status !== 'active')
-          throw unauthorized('Unknown or revoked Private App Key');
-        return { kind: 'application', ...owner };
+        const principal = await this.callers.get(`token:${tokenHash(token)}`, async () => {
+          const owner = await this.credentials.applicationOfPrivateAppKey(token);
+          const application = owner && (await this.applications.findById(owner.applicationId));
+          return owner && application?.status === 'active'
+            ? ({ kind: 'application', ...owner } as const)
+            : null;
+        });
+        if (!principal) throw unauthorized('Unknown or revoked Private App Key');
+        return principal;
       }
       default:
         if (this.env.ADMIN_TOKEN && secretsEqual(token, this.env.ADMIN_TOKEN)) return { kind: 'operator' };

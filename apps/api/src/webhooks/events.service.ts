@@ -28,7 +28,7 @@ export class EventsService {
     appId: string,
     dto: CreateEventDto,
   ): Promise<EventAcceptedResponse> {
-    const application = await this.applications.owned(principal, appId);
+    const application = await this.applications.owned(principal, appId, { cached: true });
     if (application.status !== 'active') throw new NotProvisionedError(application._id);
     if (dto.data !== undefined && dto.encryptedData !== undefined) {
       throw invalidField('encryptedData', 'send either data or encryptedData, not both');

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { generateToken, tokenHash } from '../../../../libs/auth/tokens';
 import { ApiError } from '../../../../libs/http/api-error';
+import { CallerCache } from '../auth/caller-cache';
 import { ClaimsRepository } from '../../../../libs/persistence/repositories/claims.repository';
 import { ConsoleSessionsRepository } from '../../../../libs/persistence/repositories/console-sessions.repository';
 import {
@@ -16,6 +17,7 @@ export class WorkspacesService {
     private readonly workspaces: WorkspacesRepository,
     private readonly sessions: ConsoleSessionsRepository,
     private readonly claims: ClaimsRepository,
+    private readonly callers: CallerCache,
   ) {}
 
   /**
@@ -58,6 +60,7 @@ export class WorkspacesService {
 
   private async replace(id: string, previousHash: string, replacement: ApiTokenReplacement) {
     const rotated = await this.workspaces.replaceApiToken(id, previousHash, replacement);
+    this.callers.forgetAll();
     // A console signed in with the old token is signed out with it.
     await this.sessions.revokeWorkspace(id);
     return rotated;
