@@ -6,7 +6,7 @@
  * Reports medians over runs and the product/baseline ratio; history events per delivery.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import mongoose from 'mongoose';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
@@ -24,6 +24,9 @@ import {
 } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 import { baselineDelivery } from './baseline/workflows';
+
+/** gRPC's NOT_FOUND, as fetchHistory answers for a workflow that never ran. */
+const GRPC_NOT_FOUND = 5;
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -131,7 +134,7 @@ async function historyEvents(client: Client, workflowId: string): Promise<string
   try {
     ({ events } = await client.workflow.getHandle(workflowId).fetchHistory());
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return [];
+    if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) return [];
     throw err;
   }
   return (events ?? []).map((e) =>
