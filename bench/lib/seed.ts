@@ -17,7 +17,6 @@ export async function seedStoredDeliveries(db: mongo.Db, count: number): Promise
   await pool(batches, 2, async (from) => {
     const events = [];
     const deliveries = [];
-    const attempts = [];
     for (let i = from; i < Math.min(count, from + BATCH); i++) {
       const at = new Date(EPOCH + i * 100);
       const applicationId = `app_seed${i % APPLICATIONS}`;
@@ -46,26 +45,25 @@ export async function seedStoredDeliveries(db: mongo.Db, count: number): Promise
         lastError: failed ? 'HTTP 500 from the receiver' : null,
         createdAt: at,
         finishedAt: at,
-      });
-      attempts.push({
-        deliveryId: `${eventId}:${webhookId}`,
-        applicationId,
-        webhookId,
-        series: 1,
-        attempt: 1,
-        scheduledAt: at,
-        startedAt: at,
-        durationMs: 12,
-        statusCode: failed ? 500 : 200,
-        responseBody: failed ? 'internal error' : 'ok',
-        error: failed ? 'HTTP 500 from the receiver' : null,
-        succeeded: !failed,
+        // As the service records attempts: in their delivery.
+        attempts: [
+          {
+            series: 1,
+            attempt: 1,
+            scheduledAt: at,
+            startedAt: at,
+            durationMs: 12,
+            statusCode: failed ? 500 : 200,
+            responseBody: failed ? 'internal error' : 'ok',
+            error: failed ? 'HTTP 500 from the receiver' : null,
+            succeeded: !failed,
+          },
+        ],
       });
     }
     await Promise.all([
       db.collection('webhook_events').insertMany(events as never[], { ordered: false }),
       db.collection('webhook_deliveries').insertMany(deliveries as never[], { ordered: false }),
-      db.collection('webhook_attempts').insertMany(attempts as never[], { ordered: false }),
     ]);
     done += events.length;
     if (done % 100_000 < BATCH)

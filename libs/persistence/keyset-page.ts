@@ -21,7 +21,7 @@ export async function keysetPage<T extends { _id: string }>(
   model: Model<T>,
   filter: FilterQuery<T>,
   field: keyof T & string,
-  options: { limit: number; after?: PagePosition },
+  options: { limit: number; after?: PagePosition; projection?: Record<string, 0> },
 ): Promise<KeysetPage<T>> {
   const query: FilterQuery<T> = { ...filter };
   if (options.after) {
@@ -29,7 +29,7 @@ export async function keysetPage<T extends { _id: string }>(
     (query as Record<string, unknown>).$or = [{ [field]: { $lt: at } }, { [field]: at, _id: { $lt: id } }];
   }
   const found = (await model
-    .find(query)
+    .find(query, options.projection)
     .sort({ [field]: -1, _id: -1 })
     .limit(options.limit + 1)
     .lean()

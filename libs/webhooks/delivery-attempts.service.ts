@@ -3,9 +3,12 @@ import { Environment } from '../config/environment';
 import { CredentialsService } from '../credentials/credentials.service';
 import { AttemptOutcome, AttemptRequest, DeliveryOpening, statusAfterAttempt } from '../domain/webhooks';
 import { WebhookAttemptsRepository } from '../persistence/repositories/webhook-attempts.repository';
-import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
+import {
+  AttemptWrite,
+  WebhookDeliveriesRepository,
+} from '../persistence/repositories/webhook-deliveries.repository';
 import type { Application } from '../persistence/schemas/application.schema';
-import type { WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
+import type { DeliveryAttemptRecord, WebhookDelivery } from '../persistence/schemas/webhook-delivery.schema';
 import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { AttemptSources, WebhookTarget } from './attempt-sources';
@@ -129,13 +132,15 @@ export class DeliveryAttempts {
     }
   }
 
-  /** An attempt made and recorded before a crash: its bookkeeping finished (idempotent), its outcome. */
+  /**
+   * An attempt made and recorded before a crash: its outcome. One recorded apart (before attempts
+   * moved into their delivery) may have missed its delivery's write: that is made now (idempotent).
+   */
   private async finishRecorded(req: AttemptRequest): Promise<AttemptOutcome | null> {
     const recorded = await this.attempts.find(req.deliveryId, req.series, req.attempt);
     if (!recorded) return null;
     const outcome = recordedOutcome(recorded);
-    const { statusCode, error, startedAt } = recorded;
-    await this.recordOnDelivery(req, { number: req.attempt, at: startedAt, statusCode, error }, outcome);
+    await this.recordOnDelivery(req, recorded, outcome);
     return outcome;
   }
 
@@ -205,31 +210,17 @@ export class DeliveryAttempts {
   }
 
   /**
-   * Records the attempt (once), keeps the webhook's health, and ends the delivery if this was its end.
-   * An attempt recorded already (made before a crash the workflow did not see the end of, and made
-   * again now) keeps its first record, and the workflow goes by that: record and workflow agree.
+   * Keeps the webhook's health, and records the attempt in its delivery (once), which ends with it
+   * if this was its end. An attempt recorded already (made before a crash the workflow did not see
+   * the end of, and made again now) keeps its first record, and the workflow goes by that: record
+   * and workflow agree.
    */
   private async handle(
-    { req, applicationId, webhook }: PreparedAttempt,
+    { req, webhook }: PreparedAttempt,
     now: Date,
     answer: HttpAttemptResult,
   ): Promise<AttemptOutcome> {
     const succeeded = answer.error === null;
-    const first = await this.attempts.record({
-      deliveryId: req.deliveryId,
-      applicationId,
-      webhookId: webhook._id,
-      series: req.series,
-      attempt: req.attempt,
-      scheduledAt: new Date(req.scheduledAt),
-      startedAt: now,
-      durationMs: answer.durationMs,
-      statusCode: answer.statusCode,
-      responseBody: answer.responseBody,
-      error: answer.error,
-      succeeded,
-    });
-    if (!first) return (await this.finishRecorded(req))!;
     const disabled =
       !succeeded &&
       (await this.health.failed(
@@ -239,30 +230,45 @@ export class DeliveryAttempts {
         `${req.deliveryId}:${req.series}:${req.attempt}`,
       ));
     const outcome = outcomeOf(answer, disabled);
-    await this.recordOnDelivery(
+    const written = await this.recordOnDelivery(
       req,
-      { number: req.attempt, at: now, statusCode: answer.statusCode, error: answer.error },
+      {
+        series: req.series,
+        attempt: req.attempt,
+        scheduledAt: new Date(req.scheduledAt),
+        startedAt: now,
+        durationMs: answer.durationMs,
+        statusCode: answer.statusCode,
+        responseBody: answer.responseBody,
+        error: answer.error,
+        succeeded,
+      },
       outcome,
     );
+    if (written === 'duplicate') return (await this.finishRecorded(req)) ?? outcome;
     if (succeeded) await this.health.succeeded(webhook, now);
     return outcome;
   }
 
-  /** The attempt on its delivery, which ends with it when it was the last (counted once, by the write that ended it). */
+  /**
+   * The attempt in its delivery (which it opens, for a delivery the API started), ending it when
+   * it was the last: one write. Counted once, by the write that ended it.
+   */
   private async recordOnDelivery(
     req: AttemptRequest,
-    attempt: Parameters<WebhookDeliveriesRepository['recordAttempt']>[2],
+    record: DeliveryAttemptRecord,
     outcome: AttemptOutcome,
-  ): Promise<void> {
+  ): Promise<AttemptWrite> {
     const ended = endedBy(outcome, req.isLast);
-    const recorded = req.opening
+    const written = req.opening
       ? await this.deliveries.openWithAttempt(
           openedDelivery(req, req.opening),
           req.of!.webhookId,
-          attempt,
+          record,
           ended,
         )
-      : await this.deliveries.recordAttempt(req.deliveryId, req.series, attempt, ended);
-    if (recorded && ended) this.metrics.deliveryFinished(ended);
+      : await this.deliveries.recordAttempt(req.deliveryId, req.series, record, ended);
+    if (written === 'recorded' && ended) this.metrics.deliveryFinished(ended);
+    return written;
   }
 }

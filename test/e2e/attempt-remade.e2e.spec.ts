@@ -66,9 +66,10 @@ describe('an attempt made again after a crash', () => {
     expect(target.requests).toHaveLength(2);
     expect(first).toMatchObject({ result: 'failed', statusCode: 500 });
     expect(again).toEqual(first);
-    const recorded = await worker.get(WebhookAttemptsRepository).listForDelivery(request.deliveryId);
+    const delivery = await worker.get(WebhookDeliveriesRepository).findById(request.deliveryId);
+    const recorded = await worker.get(WebhookAttemptsRepository).listForDelivery(delivery!);
     expect(recorded).toEqual([expect.objectContaining({ attempt: 1, statusCode: 500, succeeded: false })]);
-    expect(await worker.get(WebhookDeliveriesRepository).findById(request.deliveryId)).toMatchObject({
+    expect(delivery).toMatchObject({
       status: 'pending',
       attemptCount: 1,
       lastStatusCode: 500,

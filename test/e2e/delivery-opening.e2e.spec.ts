@@ -39,10 +39,15 @@ describe('opening deliveries', () => {
     const accepted = event();
     await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c']);
     await deliveries.recordAttempt(`${accepted.eventId}:wh_b`, 1, {
-      number: 1,
-      at: new Date(),
+      series: 1,
+      attempt: 1,
+      scheduledAt: new Date(),
+      startedAt: new Date(),
+      durationMs: 3,
       statusCode: 500,
+      responseBody: null,
       error: 'HTTP 500',
+      succeeded: false,
     });
     expect(await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c', 'wh_d'])).toEqual([
       'wh_a',

@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Webhook } from 'standardwebhooks';
-import { WebhookAttemptsRepository } from '../../libs/persistence/repositories/webhook-attempts.repository';
+import { WebhookDeliveriesRepository } from '../../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../../libs/persistence/repositories/webhooks.repository';
 import { WebhookHealth } from '../../libs/webhooks/webhook-health';
 import { ApiClient } from '../support/api-client';
@@ -114,20 +114,22 @@ describe('webhook health with a stale webhook', () => {
 
     expect(await health.failed(stale, 500, t0, 'a1')).toBe(false);
     // A success handled with the snapshot from before the failure: no write clears the failing.
-    await worker.get(WebhookAttemptsRepository).record({
-      deliveryId: `evt_stale:${id}`,
-      applicationId: app.id,
-      webhookId: id,
-      series: 1,
-      attempt: 1,
-      scheduledAt: at(500),
-      startedAt: at(500),
-      durationMs: 5,
-      statusCode: 200,
-      responseBody: 'ok',
-      error: null,
-      succeeded: true,
-    });
+    await worker.get(WebhookDeliveriesRepository).openWithAttempt(
+      { eventId: 'evt_stale', eventType: 'APPLICANT_COMPLETED', applicationId: app.id },
+      id,
+      {
+        series: 1,
+        attempt: 1,
+        scheduledAt: at(500),
+        startedAt: at(500),
+        durationMs: 5,
+        statusCode: 200,
+        responseBody: 'ok',
+        error: null,
+        succeeded: true,
+      },
+      'succeeded',
+    );
     await health.succeeded(stale, at(500));
     expect((await webhooks.findById(id))!.failingSince).toEqual(t0);
 

@@ -5,7 +5,7 @@ import type { DeliveryStatus, PayloadErasure } from '../../domain/webhooks';
 import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
-import { WebhookDelivery } from '../schemas/webhook-delivery.schema';
+import { DeliveryAttemptRecord, WebhookDelivery } from '../schemas/webhook-delivery.schema';
 import { erasableBy } from './webhook-events.repository';
 
 export const deliveryIdOf = (eventId: string, webhookId: string) => `${eventId}:${webhookId}`;
@@ -39,18 +39,16 @@ const openDocument = (
   finishedAt: null,
 });
 
-/** What an attempt sets on its delivery. */
-const attemptFields = (attempt: {
-  number: number;
-  at: Date;
-  statusCode: number | null;
-  error: string | null;
-}) => ({
-  attemptCount: attempt.number,
-  lastAttemptAt: attempt.at,
-  lastStatusCode: attempt.statusCode,
-  lastError: attempt.error,
+/** What an attempt sets on its delivery, beside its record. */
+const attemptFields = (record: DeliveryAttemptRecord) => ({
+  attemptCount: record.attempt,
+  lastAttemptAt: record.startedAt,
+  lastStatusCode: record.statusCode,
+  lastError: record.error,
 });
+
+/** How recording an attempt went (see recordAttempt). */
+export type AttemptWrite = 'recorded' | 'duplicate' | 'late';
 
 @Injectable()
 export class WebhookDeliveriesRepository implements OnModuleInit {
@@ -109,52 +107,64 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   /**
-   * After each attempt of the current series; with `finished`, the delivery ends too (one write).
-   * True when this call recorded it (false: recorded before, or the delivery ended meanwhile).
+   * Records an attempt of the current series in its delivery, in the one write that also sets
+   * what it changes there (and the delivery's end when `finished`). `recorded`; `duplicate` when
+   * this attempt is on record already (a re-run after a crash: nothing written); `late` when the
+   * delivery ended meanwhile (cancelled): the attempt is kept on record, not as its end.
    */
   async recordAttempt(
     id: string,
     series: number,
-    attempt: { number: number; at: Date; statusCode: number | null; error: string | null },
+    record: DeliveryAttemptRecord,
     finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
-  ): Promise<boolean> {
+  ): Promise<AttemptWrite> {
     const { modifiedCount } = await this.model
       .updateOne(
-        { _id: id, series, status: 'pending', attemptCount: { $lt: attempt.number } },
+        { _id: id, series, status: 'pending', attemptCount: { $lt: record.attempt } },
         {
           $set: {
-            ...attemptFields(attempt),
+            ...attemptFields(record),
             ...(finished ? { status: finished, finishedAt: new Date() } : {}),
           },
+          $push: { attempts: record },
         },
       )
       .exec();
-    return modifiedCount === 1;
+    if (modifiedCount === 1) return 'recorded';
+    const delivery = await this.model.findById(id, { series: 1, attemptCount: 1, attempts: 1 }).lean().exec();
+    if (!delivery) return 'late';
+    const onRecord =
+      (delivery.series === series && delivery.attemptCount >= record.attempt) ||
+      delivery.attempts?.some((a) => a.series === series && a.attempt === record.attempt);
+    if (onRecord) return 'duplicate';
+    await this.model.updateOne({ _id: id }, { $push: { attempts: record } }).exec();
+    return 'late';
   }
 
   /**
-   * Opens a delivery with its first attempt's outcome, in one write (deliveries the API started,
-   * whose first attempt opens them); when it is open already (opened pending while a slow receiver
-   * answered, or by a run before a crash), records the attempt on it as recordAttempt does.
+   * Opens a delivery with its first attempt, in one write (deliveries the API started, whose first
+   * attempt opens them); when it is open already (opened pending while a slow receiver answered,
+   * or by a run before a crash), records the attempt in it as recordAttempt does.
    */
   async openWithAttempt(
     event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
     webhookId: string,
-    attempt: Parameters<WebhookDeliveriesRepository['recordAttempt']>[2],
+    record: DeliveryAttemptRecord,
     finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
-  ): Promise<boolean> {
+  ): Promise<AttemptWrite> {
     const _id = deliveryIdOf(event.eventId, webhookId);
     try {
       await this.model.collection.insertOne({
-        ...openDocument(event, webhookId, attempt.at),
+        ...openDocument(event, webhookId, record.startedAt),
         _id,
-        ...attemptFields(attempt),
+        ...attemptFields(record),
         ...(finished ? { status: finished, finishedAt: new Date() } : {}),
+        attempts: [record],
       } as never);
-      return true;
+      return 'recorded';
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      return this.recordAttempt(_id, 1, attempt, finished);
+      return this.recordAttempt(_id, 1, record, finished);
     }
   }
 
@@ -228,7 +238,8 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         ...(filter.to ? { $lt: filter.to } : {}),
       };
     }
-    return keysetPage(this.model, query, field, options);
+    // Lists show deliveries, not their attempts (a delivery's own read has them).
+    return keysetPage(this.model, query, field, { ...options, projection: { attempts: 0 } });
   }
 
   /** Failed deliveries of a webhook since a time, in ID order after `afterId`, `limit` at a time. */

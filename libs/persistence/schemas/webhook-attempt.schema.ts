@@ -1,8 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { DeliveryAttemptRecord } from './webhook-delivery.schema';
 
-/** One HTTP attempt of a delivery, recorded once whatever the retries of the activity that made it. */
+/**
+ * One HTTP attempt of a delivery, as recorded before attempts moved into their delivery document
+ * (WebhookDelivery.attempts): read beside those until retention deletes them; nothing writes here now.
+ */
 @Schema({ collection: 'webhook_attempts', versionKey: false })
-export class WebhookAttempt {
+export class WebhookAttempt extends DeliveryAttemptRecord {
   /** `<deliveryId>:<series>:<attempt>` */
   @Prop({ type: String, required: true })
   _id: string;
@@ -15,35 +19,6 @@ export class WebhookAttempt {
 
   @Prop({ required: true })
   webhookId: string;
-
-  @Prop({ required: true })
-  series: number;
-
-  @Prop({ required: true })
-  attempt: number;
-
-  /** When the workflow scheduled it (its own clock, durable across restarts). */
-  @Prop({ required: true })
-  scheduledAt: Date;
-
-  @Prop({ required: true })
-  startedAt: Date;
-
-  @Prop({ required: true })
-  durationMs: number;
-
-  @Prop({ type: Number, default: null })
-  statusCode: number | null;
-
-  /** The first 4 KB of the receiver's answer. */
-  @Prop({ type: String, default: null })
-  responseBody: string | null;
-
-  @Prop({ type: String, default: null })
-  error: string | null;
-
-  @Prop({ required: true })
-  succeeded: boolean;
 }
 
 export const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttempt);

@@ -1,6 +1,40 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { DELIVERY_STATUSES, DeliveryStatus, PAYLOAD_ERASURES, PayloadErasure } from '../../domain/webhooks';
 
+/** One HTTP attempt of a delivery, kept in the delivery's document: written by the same write. */
+@Schema({ _id: false, versionKey: false })
+export class DeliveryAttemptRecord {
+  @Prop({ required: true })
+  series: number;
+
+  @Prop({ required: true })
+  attempt: number;
+
+  /** When the workflow scheduled it (its own clock, durable across restarts). */
+  @Prop({ required: true })
+  scheduledAt: Date;
+
+  @Prop({ required: true })
+  startedAt: Date;
+
+  @Prop({ required: true })
+  durationMs: number;
+
+  @Prop({ type: Number, default: null })
+  statusCode: number | null;
+
+  /** The first 4 KB of the receiver's answer. */
+  @Prop({ type: String, default: null })
+  responseBody: string | null;
+
+  @Prop({ type: String, default: null })
+  error: string | null;
+
+  @Prop({ required: true })
+  succeeded: boolean;
+}
+const DeliveryAttemptRecordSchema = SchemaFactory.createForClass(DeliveryAttemptRecord);
+
 /**
  * One event to one webhook. The _id (`<eventId>:<webhookId>`) makes the pair unique for good,
  * beyond Temporal's retention of the workflow that delivers it.
@@ -50,6 +84,13 @@ export class WebhookDelivery {
 
   @Prop({ type: Date, default: null })
   finishedAt: Date | null;
+
+  /**
+   * Its attempts, every series, in the order made. Deliveries recorded before attempts moved here
+   * keep theirs in `webhook_attempts` (WebhookAttemptsRepository reads both).
+   */
+  @Prop({ type: [DeliveryAttemptRecordSchema], default: undefined })
+  attempts?: DeliveryAttemptRecord[];
 
   /** Why its event's payload is gone (null, or absent in deliveries from before, while kept). */
   @Prop({ type: String, enum: PAYLOAD_ERASURES, default: null })

@@ -126,7 +126,7 @@ export class DeliveriesService {
 
   async get(principal: CustomerPrincipal, appId: string, deliveryId: string): Promise<DeliveryView> {
     const delivery = await this.owned(principal, appId, deliveryId);
-    const attempts = await this.attempts.listForDelivery(delivery._id);
+    const attempts = await this.attempts.listForDelivery(delivery);
     return {
       ...deliveryView(delivery),
       attempts: attempts.map((a) => ({
