@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { baselineAccept } from './baseline/workflows';
-import { BASELINE_QUEUE, benchApplication, startBaselineWorker, startBenchStack } from './lib/stack';
+import { Receiver } from '../test/support/receiver';
+import { BASELINE_QUEUE, benchApplication, call, startBaselineWorker, startBenchStack } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -53,14 +54,20 @@ async function bareStarts(client: Client): Promise<{ perSecond: number; p50: num
 }
 
 export async function intake(): Promise<void> {
-  // No worker needed to accept: acceptance is starting the dispatch workflow. A worker runs anyway,
-  // as in production, and delivers to a webhook-less application (nothing to send).
+  // Accepting an event to one webhook is starting its delivery workflow. The worker runs, as in
+  // production, and delivers each to a receiver on loopback (an event no webhook takes starts
+  // nothing: it would not measure intake).
   const stack = await startBenchStack();
+  const receiver = await Receiver.start({ keepRequests: false });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   try {
     await startBaselineWorker(stack);
     const app = await benchApplication(stack);
+    await call(stack, 'POST', `/applications/${app.appId}/webhooks`, app.token, {
+      name: 'bench receiver',
+      url: receiver.url,
+    });
     const events = {
       method: 'POST' as const,
       headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
@@ -130,6 +137,7 @@ export async function intake(): Promise<void> {
     process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio, cpu: cpuRows })}\n`);
   } finally {
     await connection.close();
+    await receiver.stop();
     await stack.stop();
   }
 }
