@@ -65,13 +65,17 @@ export class EventIntake {
    */
   async accept(accepted: AcceptedEvent, { dispatch = false } = {}): Promise<void> {
     const { data, ...event } = accepted;
+    // A dispatch finds the webhooks itself: here only the ordered ones of a subject are needed.
+    const lookUp = !dispatch || event.subject !== undefined;
     const [sealedData, subscribed] = await Promise.all([
       this.sealing.seal(event, data),
-      this.webhooks.listSubscribed(
-        event.applicationId,
-        event.onlyWebhookId ? { only: event.onlyWebhookId } : event.eventType,
-        event.excludeWebhookIds,
-      ),
+      lookUp
+        ? this.webhooks.listSubscribed(
+            event.applicationId,
+            event.onlyWebhookId ? { only: event.onlyWebhookId } : event.eventType,
+            event.excludeWebhookIds,
+          )
+        : [],
     ]);
     const ordered = event.subject ? subscribed.filter((w) => w.ordering === 'subject').map((w) => w._id) : [];
     const input: DispatchEventInput = {

@@ -97,24 +97,6 @@ export class WebhooksRepository implements OnModuleInit {
       .exec();
   }
 
-  /** The IDs of the enabled webhooks that take this event type one at a time per subject. */
-  async listOrdered(applicationId: string, eventType: string): Promise<string[]> {
-    const ordered = await this.model
-      .find(
-        {
-          applicationId,
-          enabled: true,
-          ordering: 'subject',
-          $or: [{ eventTypes: { $size: 0 } }, { eventTypes: eventType }],
-        },
-        { _id: 1 },
-      )
-      .sort({ _id: 1 })
-      .lean()
-      .exec();
-    return ordered.map((w) => w._id);
-  }
-
   async update(applicationId: string, id: string, changes: WebhookChanges): Promise<Webhook | null> {
     return this.model
       .findOneAndUpdate({ _id: id, applicationId }, { $set: changes }, { new: true })
