@@ -20,12 +20,15 @@ export interface DeliveryFilter {
   to?: Date;
 }
 
+/** The event a delivery is of, as the delivery records it. */
+type DeliveryEvent = { eventId: string; eventType: string; applicationId: string; subject?: string | null };
+
+/** A delivery's end, when an attempt ends it. */
+const endFields = (finished?: Exclude<DeliveryStatus, 'pending'>) =>
+  finished ? { status: finished, finishedAt: new Date() } : {};
+
 /** A delivery as it opens: pending, its first series not yet attempted. */
-const openDocument = (
-  event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
-  webhookId: string,
-  createdAt: Date,
-) => ({
+const openDocument = (event: DeliveryEvent, webhookId: string, createdAt: Date) => ({
   ...event,
   subject: event.subject ?? null,
   webhookId,
@@ -63,10 +66,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
    * (opened now, or opened before and never attempted). A pair whose delivery has begun is skipped:
    * with the unique _id, an event is never delivered twice to a webhook, whatever Temporal remembers.
    */
-  async open(
-    event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
-    webhookIds: string[],
-  ): Promise<string[]> {
+  async open(event: DeliveryEvent, webhookIds: string[]): Promise<string[]> {
     const createdAt = new Date();
     const docs = webhookIds.map((webhookId) => ({
       _id: deliveryIdOf(event.eventId, webhookId),
@@ -124,7 +124,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         {
           $set: {
             ...attemptFields(record),
-            ...(finished ? { status: finished, finishedAt: new Date() } : {}),
+            ...endFields(finished),
           },
           $push: { attempts: record },
         },
@@ -147,7 +147,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
    * or by a run before a crash), records the attempt in it as recordAttempt does.
    */
   async openWithAttempt(
-    event: { eventId: string; eventType: string; applicationId: string; subject?: string | null },
+    event: DeliveryEvent,
     webhookId: string,
     record: DeliveryAttemptRecord,
     finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
@@ -158,7 +158,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
         ...openDocument(event, webhookId, record.startedAt),
         _id,
         ...attemptFields(record),
-        ...(finished ? { status: finished, finishedAt: new Date() } : {}),
+        ...endFields(finished),
         attempts: [record],
       } as never);
       return 'recorded';
@@ -180,7 +180,7 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   /** Ends a pending delivery; true when this call ended it. */
   async finish(id: string, series: number, status: Exclude<DeliveryStatus, 'pending'>): Promise<boolean> {
     const { modifiedCount } = await this.model
-      .updateOne({ _id: id, series, status: 'pending' }, { $set: { status, finishedAt: new Date() } })
+      .updateOne({ _id: id, series, status: 'pending' }, { $set: endFields(status) })
       .exec();
     return modifiedCount === 1;
   }

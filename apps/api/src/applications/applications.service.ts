@@ -1,4 +1,3 @@
-import { CallerCache } from '../auth/caller-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
@@ -37,6 +36,7 @@ import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
 import { ApplicationDeletionWorkflow } from '../../../../libs/temporal/contracts/application-deletion.contract';
 import { ApplicationProvisioningWorkflow } from '../../../../libs/temporal/contracts/application-provisioning.contract';
+import { CallerCache } from '../auth/caller-cache';
 import { applicationView } from './application-view';
 import type {
   ApplicationPageResponse,

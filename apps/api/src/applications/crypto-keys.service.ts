@@ -1,4 +1,3 @@
-import { CallerCache } from '../auth/caller-cache';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TimeoutError, withTimeout } from '../../../../libs/common/with-timeout';
@@ -21,6 +20,7 @@ import {
   keyRotatedUpdate,
 } from '../../../../libs/temporal/contracts/crypto-key-rotation.contract';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
+import { CallerCache } from '../auth/caller-cache';
 import { actorOf, ApplicationsService, rotationSettings } from './applications.service';
 import type {
   AuditEventsResponse,
