@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { Environment } from '../../../../libs/config/environment';
-import { base62 } from '../../../../libs/crypto/base62';
+import { resourceId } from '../../../../libs/crypto/resource-ids';
 import { CredentialsService } from '../../../../libs/credentials/credentials.service';
 import {
   ActorRef,
@@ -320,11 +319,12 @@ export class ApplicationsService {
   }
 
   private applicationIdFor(workspaceId: string, idempotencyKey?: string): string {
-    if (idempotencyKey === undefined) return `app_${base62(randomBytes(16))}`;
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw invalidField('Idempotency-Key', 'must be 1 to 200 printable ASCII characters without spaces');
     }
-    const digest = createHash('sha256').update(`${workspaceId}\n${idempotencyKey}`).digest().subarray(0, 16);
-    return `app_${base62(digest)}`;
+    return resourceId(
+      'app',
+      idempotencyKey === undefined ? undefined : { scope: workspaceId, key: idempotencyKey },
+    );
   }
 }

@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CustomerPrincipal } from '../../../../libs/auth/principal';
-import { base62 } from '../../../../libs/crypto/base62';
+import { resourceId } from '../../../../libs/crypto/resource-ids';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
 import { jsonBodyProblem } from '../../../../libs/http/json-body';
@@ -50,9 +49,10 @@ export class EventsService {
         throw invalidField('encryptedData', 'must decrypt to a JSON object');
       }
     }
-    const eventId = dto.idempotencyKey
-      ? `evt_${base62(createHash('sha256').update(`${application._id}\n${dto.idempotencyKey}`).digest().subarray(0, 16))}`
-      : `evt_${base62(randomBytes(16))}`;
+    const eventId = resourceId(
+      'evt',
+      dto.idempotencyKey === undefined ? undefined : { scope: application._id, key: dto.idempotencyKey },
+    );
     await this.intake.accept({
       eventId,
       applicationId: application._id,
