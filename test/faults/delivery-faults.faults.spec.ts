@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
+import { freePort } from '../../libs/common/free-port';
+import { resourceId } from '../../libs/crypto/resource-ids';
+import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { serverBinaries } from '../../scripts/stack/binaries';
 import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { Postgres, startPostgres } from '../../scripts/stack/postgres';
 import { TemporalDevServer, startTemporalDevServer } from '../../scripts/stack/temporal-server';
 import { ApiClient } from '../support/api-client';
-import { startApi } from '../support/app';
 import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
@@ -15,13 +17,17 @@ import { ServiceProcess, startServiceProcess } from '../support/service-process'
 import { addWebhook, tenantWithApplication } from '../support/webhooks';
 
 /**
- * The fault suite: N events flow while the worker is SIGKILLed, the receiver refuses, fails and
- * hangs, and the Temporal server and FerretDB are stopped and restarted. At the end every event is
- * delivered (with a valid signature) or recorded failed: nothing lost, nothing unexpected.
- * `npm run test:faults` runs it with FAULT_EVENTS=1000; the normal run with fewer.
+ * The fault suite: N events to three webhooks flow while the worker is SIGKILLed, the API is
+ * SIGKILLed in the middle of accepting an event (some of its delivery workflows started, the
+ * others not: the caller repeats the request with its idempotency key), the receiver refuses, fails
+ * and hangs, and the Temporal server and FerretDB are stopped and restarted. At the end every
+ * (event, webhook) is delivered (with a valid signature) or recorded failed: nothing lost, nothing
+ * unexpected. `npm run test:faults` runs it with FAULT_EVENTS=1000; the normal run with fewer.
  */
 const EVENTS = Number(process.env.FAULT_EVENTS ?? 150);
 const WORKER_KILLS = Number(process.env.FAULT_WORKER_KILLS ?? 3);
+const API_KILLS = Number(process.env.FAULT_API_KILLS ?? 2);
+const WEBHOOKS = 3;
 const SEND_SPREAD_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +37,8 @@ describe('fault suite', () => {
   let postgres: Postgres;
   let temporal: TemporalDevServer;
   let ferret: FerretDb;
-  let api: NestExpressApplication;
+  let api: ServiceProcess;
+  let apiBase: string;
   let worker: ServiceProcess;
   let receiver: Receiver;
   let cli: string;
@@ -43,6 +50,11 @@ describe('fault suite', () => {
   const startWorkerProcess = async () => {
     worker = startServiceProcess('worker', { ...env(), LOG_LEVEL: 'info' });
     await worker.waitFor(/Worker polling task queue/, 60_000);
+  };
+  /** The API as its own process, always on the same port: callers retry through its restarts. */
+  const startApiProcess = async () => {
+    api = startServiceProcess('api', { ...env(), PORT: new URL(apiBase).port, LOG_LEVEL: 'info' });
+    await api.waitFor(/API listening on/, 60_000);
   };
 
   beforeAll(async () => {
@@ -61,31 +73,37 @@ describe('fault suite', () => {
       logFile: join(dir, 'temporal.log'),
     });
     ferret = await startOwnFerret();
-    api = await startApi(env());
+    apiBase = `http://127.0.0.1:${await freePort()}`;
     receiver = await Receiver.start();
-    await startWorkerProcess();
+    await Promise.all([startApiProcess(), startWorkerProcess()]);
   }, 120_000);
 
   afterAll(async () => {
     worker?.child.kill('SIGKILL');
+    api?.child.kill('SIGKILL');
     await receiver?.stop();
-    await api?.close();
     await Promise.all([temporal?.process.stop(2_000), ferret?.process.stop(2_000)]);
     await postgres?.process.stop(5_000);
   });
 
   it(`loses no event among ${EVENTS} while things break`, async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
-    const webhook = await addWebhook(as, app.id, {
-      url: receiver.url,
-      retryPolicy: { schedule: ['PT1S', 'PT2S', 'PT4S', 'PT8S', 'PT15S', 'PT30S', 'PT30S', 'PT30S'] },
-    });
+    const { app, as } = await tenantWithApplication(new ApiClient(apiBase));
+    // Three webhooks on the one receiver, told apart by path: each event starts three deliveries.
+    const webhooks = await Promise.all(
+      Array.from({ length: WEBHOOKS }, (_, n) =>
+        addWebhook(as, app.id, {
+          name: `fault ${n}`,
+          url: `${receiver.url}/${n}`,
+          retryPolicy: { schedule: ['PT1S', 'PT2S', 'PT4S', 'PT8S', 'PT15S', 'PT30S', 'PT30S', 'PT30S'] },
+        }),
+      ),
+    );
+    const webhookAt = (path: string) => webhooks[Number(path.split('/').pop())];
 
     // Signatures are checked as requests arrive: a verifier refuses timestamps older than 5 minutes.
-    const verifier = new Webhook(webhook.secret);
-    const verified = (r: { body: string; headers: Record<string, unknown> }) => {
+    const verified = (r: { path: string; body: string; headers: Record<string, unknown> }) => {
       try {
-        verifier.verify(r.body, r.headers as Record<string, string>);
+        new Webhook(webhookAt(r.path).secret).verify(r.body, r.headers as Record<string, string>);
         return true;
       } catch {
         return false;
@@ -93,19 +111,60 @@ describe('fault suite', () => {
     };
     receiver.check = verified;
 
+    // How many of an event's delivery workflows exist (the Temporal server may be down: null).
+    const startsMade = async (eventId: string): Promise<number | null> => {
+      const connection = await Connection.connect({ address: temporal.address }).catch(() => null);
+      if (!connection) return null;
+      try {
+        const client = new Client({ connection });
+        const found = await Promise.all(
+          webhooks.map((w) =>
+            client.workflow
+              .getHandle(WorkflowIds.webhookDelivery(eventId, w.id))
+              .describe()
+              .then(() => 1)
+              .catch(() => 0),
+          ),
+        );
+        return found.reduce<number>((a, b) => a + b, 0);
+      } finally {
+        await connection.close();
+      }
+    };
+    // The API is killed 0 to 40 ms into accepting these events: before, between or after the starts.
+    const killAt = new Set(
+      Array.from({ length: API_KILLS }, (_, k) => Math.floor(((k + 0.5) * EVENTS) / API_KILLS)),
+    );
+    const apiKills: { startsMadeBeforeRepeat: number | null; answered: number | null }[] = [];
+
     // Each event is sent until accepted, under its own idempotency key: a resend is the same event.
     const sent = new Map<string, string>();
     const sending = (async () => {
       for (let i = 0; i < EVENTS; i++) {
         const key = `fault-${i}`;
-        for (;;) {
-          const res = await as
+        const send = () =>
+          as
             .post(`/v1/applications/${app.id}/events`, {
               eventType: 'APPLICANT_COMPLETED',
               data: { applicantId: `appl_${i}` },
               idempotencyKey: key,
             })
-            .catch(() => null);
+            .then(
+              (res) => res,
+              () => null,
+            );
+        if (killAt.has(i)) {
+          const answer = send();
+          await sleep(Math.random() * 40);
+          api.child.kill('SIGKILL');
+          const answered = (await answer)?.status ?? null;
+          await api.exited;
+          const eventId = resourceId('evt', { scope: app.id, key });
+          apiKills.push({ startsMadeBeforeRepeat: await startsMade(eventId), answered });
+          await startApiProcess();
+        }
+        for (;;) {
+          const res = await send();
           if (res?.status === 202) {
             sent.set(key, res.body.eventId);
             break;
@@ -154,32 +213,37 @@ describe('fault suite', () => {
     ferret = await startOwnFerret(ferret.port);
     await sending;
 
-    // Bounded wait: every event delivered with a valid signature, or its delivery recorded failed.
+    // Bounded wait: every (event, webhook) delivered with a valid signature, or recorded failed.
     const eventIds = new Set(sent.values());
+    const expected = [...eventIds].flatMap((id) => webhooks.map((w) => `${id}:${w.id}`));
+    const deliveryOf = (r: { path: string; headers: Record<string, unknown> }) =>
+      `${String(r.headers['webhook-id'])}:${webhookAt(r.path)?.id}`;
     const outcome = async () => {
       const delivered = new Set<string>();
       let badSignatures = 0;
       for (const r of receiver.allRequests()) {
-        if (r.verdict) delivered.add(String(r.headers['webhook-id']));
+        if (r.verdict) delivered.add(deliveryOf(r));
         else badSignatures++;
       }
       const failed = new Set<string>();
       let cursor: string | null = null;
       do {
-        const res: { body?: { items?: { eventId: string }[]; nextCursor?: string | null } } | null = await as
+        const res: {
+          body?: { items?: { eventId: string; webhookId: string }[]; nextCursor?: string | null };
+        } | null = await as
           .get(
             `/v1/applications/${app.id}/webhooks/failed-deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
           )
           .catch(() => null);
-        for (const item of res?.body?.items ?? []) failed.add(item.eventId);
+        for (const item of res?.body?.items ?? []) failed.add(`${item.eventId}:${item.webhookId}`);
         cursor = res?.body?.nextCursor ?? null;
       } while (cursor);
-      const missing = [...eventIds].filter((id) => !delivered.has(id) && !failed.has(id));
+      const missing = expected.filter((id) => !delivered.has(id) && !failed.has(id));
       return { delivered, failed, badSignatures, missing: missing.length, sample: missing.slice(0, 3) };
     };
     const settled = await pollUntil(
       outcome,
-      (o) => [...eventIds].every((id) => o.delivered.has(id) || o.failed.has(id)),
+      (o) => expected.every((id) => o.delivered.has(id) || o.failed.has(id)),
       {
         timeoutMs: 300_000,
         intervalMs: 2_000,
@@ -187,25 +251,27 @@ describe('fault suite', () => {
     );
 
     const requests = receiver.allRequests();
-    const received = new Set(requests.map((r) => String(r.headers['webhook-id'])));
+    const received = new Set(requests.map(deliveryOf));
+    const wanted = new Set(expected);
     const report = {
       sent: eventIds.size,
-      delivered: [...eventIds].filter((id) => settled.delivered.has(id)).length,
-      recordedFailed: [...eventIds].filter((id) => !settled.delivered.has(id) && settled.failed.has(id))
-        .length,
-      lost: [...eventIds].filter((id) => !settled.delivered.has(id) && !settled.failed.has(id)).length,
-      unexpected: settled.badSignatures + [...received].filter((id) => !eventIds.has(id)).length,
-      duplicatesReceived:
-        requests.filter((r) => r.headers['webhook-id'] && received.has(String(r.headers['webhook-id'])))
-          .length - received.size,
+      deliveries: expected.length,
+      delivered: expected.filter((id) => settled.delivered.has(id)).length,
+      recordedFailed: expected.filter((id) => !settled.delivered.has(id) && settled.failed.has(id)).length,
+      lost: expected.filter((id) => !settled.delivered.has(id) && !settled.failed.has(id)).length,
+      unexpected: settled.badSignatures + [...received].filter((id) => !wanted.has(id)).length,
+      duplicatesReceived: requests.length - received.size,
       attemptsRecorded: await countAttempts(as, app.id),
       requestsReceived: requests.length,
+      // Per kill: the request's answer (null: cut) and how many of its starts it had made.
+      apiKills,
       faults,
     };
     process.stdout.write(`fault suite: ${JSON.stringify(report)}\n`);
     expect(report.lost).toBe(0);
     expect(report.unexpected).toBe(0);
     expect(report.sent).toBe(EVENTS);
+    expect(apiKills).toHaveLength(API_KILLS);
   }, 900_000);
 });
 
