@@ -1,9 +1,12 @@
 import type { Connection, mongo } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
+import { hourOf } from './schemas/failed-delivery-hour.schema';
 
 /**
  * Data migrations, run at start by whichever process connects first (API or worker), before any
  * index is built. Each is idempotent and safe to run from two processes at once: it checks what is
- * there, and a step another process has just done is not an error.
+ * there, and a step another process has just done is not an error. Each done is noted in
+ * `schema_migrations`, so that a start does not look through the data again for what it did.
  */
 interface Migration {
   name: string;
@@ -94,7 +97,46 @@ const webhooksSlotted: Migration = {
   run: (db) => numberPerOwner(db, 'webhooks', 'applicationId', 'slot', 0),
 };
 
-const MIGRATIONS: Migration[] = [webhooksNamedWebhooks, privateAppKeysVersioned, webhooksSlotted];
+/**
+ * The failed view went by hour (FailedDeliveryHour): each failed delivery gets the hour of its last
+ * attempt, and its application that hour noted. Failures written by older processes during a
+ * rolling upgrade, after this ran, are not in the view until they are retried.
+ */
+const failedDeliveriesByHour: Migration = {
+  name: 'webhook_deliveries.failedHour',
+  async run(db) {
+    const deliveries = db.collection<{ _id: string; applicationId: string; lastAttemptAt: Date | null }>(
+      'webhook_deliveries',
+    );
+    const hours = db.collection<{ _id: string; applicationId: string; hour: number }>(
+      'failed_delivery_hours',
+    );
+    const unmarked = deliveries.find(
+      { status: 'failed', failedHour: { $exists: false } },
+      { projection: { _id: 1, applicationId: 1, lastAttemptAt: 1, createdAt: 1 } },
+    );
+    for await (const delivery of unmarked) {
+      const hour = hourOf(delivery.lastAttemptAt ?? new Date(0));
+      try {
+        await hours.insertOne({
+          _id: `${delivery.applicationId}:${hour}`,
+          applicationId: delivery.applicationId,
+          hour,
+        });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      await deliveries.updateOne({ _id: delivery._id, status: 'failed' }, { $set: { failedHour: hour } });
+    }
+  },
+};
+
+const MIGRATIONS: Migration[] = [
+  webhooksNamedWebhooks,
+  privateAppKeysVersioned,
+  webhooksSlotted,
+  failedDeliveriesByHour,
+];
 
 const runs = new WeakMap<Connection, Promise<void>>();
 
@@ -103,10 +145,15 @@ export function migrated(connection: Connection): Promise<void> {
   let run = runs.get(connection);
   if (!run) {
     run = (async () => {
-      for (const migration of MIGRATIONS) {
+      const db = connection.db!;
+      const done = db.collection<{ _id: string; at: Date }>('schema_migrations');
+      const ran = new Set((await done.find({}, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+      for (const migration of MIGRATIONS.filter((m) => !ran.has(m.name))) {
         try {
-          await migration.run(connection.db!);
+          await migration.run(db);
+          await done.insertOne({ _id: migration.name, at: new Date() });
         } catch (err) {
+          if (isDuplicateKey(err)) continue; // done by the other process too
           const reason = err instanceof Error ? err.message : String(err);
           throw new Error(`Data migration "${migration.name}" failed: ${reason}`);
         }

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { FailedDeliveryHoursRepository } from './repositories/failed-delivery-hours.repository';
 import { SubjectKeysRepository } from './repositories/subject-keys.repository';
 import { WebhookAttemptsRepository } from './repositories/webhook-attempts.repository';
 import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from './repositories/webhooks.repository';
 import { WebhookEventsRepository } from './repositories/webhook-events.repository';
 import { WebhookSecretsRepository } from './repositories/webhook-secrets.repository';
+import { FailedDeliveryHour, FailedDeliveryHourSchema } from './schemas/failed-delivery-hour.schema';
 import { SubjectKey, SubjectKeySchema } from './schemas/subject-key.schema';
 import { WebhookAttempt, WebhookAttemptSchema } from './schemas/webhook-attempt.schema';
 import { WebhookDelivery, WebhookDeliverySchema } from './schemas/webhook-delivery.schema';
@@ -18,11 +20,12 @@ const repositories = [
   WebhookSecretsRepository,
   WebhookEventsRepository,
   WebhookDeliveriesRepository,
+  FailedDeliveryHoursRepository,
   WebhookAttemptsRepository,
   SubjectKeysRepository,
 ];
 
-/** Webhooks and their secrets, events, deliveries and attempts; the subjects' data keys. */
+/** Webhooks and their secrets, events, deliveries (and the hours they failed in) and attempts; the subjects' data keys. */
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -30,6 +33,7 @@ const repositories = [
       { name: WebhookSecret.name, schema: WebhookSecretSchema },
       { name: WebhookEvent.name, schema: WebhookEventSchema },
       { name: WebhookDelivery.name, schema: WebhookDeliverySchema },
+      { name: FailedDeliveryHour.name, schema: FailedDeliveryHourSchema },
       { name: WebhookAttempt.name, schema: WebhookAttemptSchema },
       { name: SubjectKey.name, schema: SubjectKeySchema },
     ]),

@@ -46,6 +46,8 @@ export class DataRetention {
     const at = new Date(input.at).getTime();
     const retention = retentionOf(application);
     const metadataBefore = new Date(at - retention.metadataMs);
+    // Every delivery that failed before then goes with its event in the batches of this run.
+    if (!input.after) await this.deliveries.forgetFailuresBefore(application._id, metadataBefore);
     const due = await this.events.dueForRetention(
       application._id,
       { payloadsBefore: new Date(at - retention.payloadsMs), metadataBefore },

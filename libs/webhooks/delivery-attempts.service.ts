@@ -140,7 +140,8 @@ export class DeliveryAttempts {
     const recorded = await this.attempts.find(req.deliveryId, req.series, req.attempt);
     if (!recorded) return null;
     const outcome = recordedOutcome(recorded);
-    await this.recordOnDelivery(req, recorded, outcome);
+    // Requests of workflows started before `of` was added do not say: then the delivery is read.
+    await this.recordOnDelivery(req, req.of?.applicationId, recorded, outcome);
     return outcome;
   }
 
@@ -216,7 +217,7 @@ export class DeliveryAttempts {
    * and workflow agree.
    */
   private async handle(
-    { req, webhook }: PreparedAttempt,
+    { req, webhook, applicationId }: PreparedAttempt,
     now: Date,
     answer: HttpAttemptResult,
   ): Promise<AttemptOutcome> {
@@ -232,6 +233,7 @@ export class DeliveryAttempts {
     const outcome = outcomeOf(answer, disabled);
     const written = await this.recordOnDelivery(
       req,
+      applicationId,
       {
         series: req.series,
         attempt: req.attempt,
@@ -256,6 +258,7 @@ export class DeliveryAttempts {
    */
   private async recordOnDelivery(
     req: AttemptRequest,
+    applicationId: string | undefined,
     record: DeliveryAttemptRecord,
     outcome: AttemptOutcome,
   ): Promise<AttemptWrite> {
@@ -267,7 +270,7 @@ export class DeliveryAttempts {
           record,
           ended,
         )
-      : await this.deliveries.recordAttempt(req.deliveryId, req.series, record, ended);
+      : await this.deliveries.recordAttempt({ id: req.deliveryId, applicationId }, req.series, record, ended);
     if (written === 'recorded' && ended) this.metrics.deliveryFinished(ended);
     return written;
   }

@@ -38,7 +38,7 @@ describe('opening deliveries', () => {
   it('on a re-run returns the never-attempted and the new, not one already attempted', async () => {
     const accepted = event();
     await deliveries.open(accepted, ['wh_a', 'wh_b', 'wh_c']);
-    await deliveries.recordAttempt(`${accepted.eventId}:wh_b`, 1, {
+    await deliveries.recordAttempt({ id: `${accepted.eventId}:wh_b`, applicationId: 'app_opening' }, 1, {
       series: 1,
       attempt: 1,
       scheduledAt: new Date(),

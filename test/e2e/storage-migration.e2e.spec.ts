@@ -88,6 +88,11 @@ describe('data migration at start: webhook endpoints are webhooks', () => {
     expect(await app.get(WebhookDeliveriesRepository).failedSince('wh_old', new Date(0), '', 10)).toEqual([
       'evt_old:wh_old',
     ]);
+    // The failed view, which went by hour, shows the delivery that failed before it did.
+    const view = await app
+      .get(WebhookDeliveriesRepository)
+      .page('app_old', { status: 'failed' }, { limit: 10 });
+    expect(view.items.map((d) => d._id)).toEqual(['evt_old:wh_old']);
   }
 
   it('migrates once, with the API and the worker starting at the same time', async () => {

@@ -5,7 +5,9 @@ import type { DeliveryStatus, PayloadErasure } from '../../domain/webhooks';
 import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
+import { hourOf } from '../schemas/failed-delivery-hour.schema';
 import { DeliveryAttemptRecord, WebhookDelivery } from '../schemas/webhook-delivery.schema';
+import { FailedDeliveryHoursRepository } from './failed-delivery-hours.repository';
 import { erasableBy } from './webhook-events.repository';
 
 export const deliveryIdOf = (eventId: string, webhookId: string) => `${eventId}:${webhookId}`;
@@ -42,20 +44,27 @@ const openDocument = (event: DeliveryEvent, webhookId: string, createdAt: Date) 
   finishedAt: null,
 });
 
-/** What an attempt sets on its delivery, beside its record. */
-const attemptFields = (record: DeliveryAttemptRecord) => ({
+/** What an attempt sets on its delivery, beside its record; the hour it failed in, if it failed it. */
+const attemptFields = (record: DeliveryAttemptRecord, finished?: DeliveryStatus) => ({
   attemptCount: record.attempt,
   lastAttemptAt: record.startedAt,
   lastStatusCode: record.statusCode,
   lastError: record.error,
+  ...(finished === 'failed' ? { failedHour: hourOf(record.startedAt) } : {}),
 });
+
+/** Hours of the failed view read at once, newest first, while a page is not full. */
+const HOURS_AT_ONCE = 4;
 
 /** How recording an attempt went (see recordAttempt). */
 export type AttemptWrite = 'recorded' | 'duplicate' | 'late';
 
 @Injectable()
 export class WebhookDeliveriesRepository implements OnModuleInit {
-  constructor(@InjectModel(WebhookDelivery.name) private readonly model: Model<WebhookDelivery>) {}
+  constructor(
+    @InjectModel(WebhookDelivery.name) private readonly model: Model<WebhookDelivery>,
+    private readonly failedHours: FailedDeliveryHoursRepository,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.model);
@@ -110,20 +119,29 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
    * Records an attempt of the current series in its delivery, in the one write that also sets
    * what it changes there (and the delivery's end when `finished`). `recorded`; `duplicate` when
    * this attempt is on record already (a re-run after a crash: nothing written); `late` when the
-   * delivery ended meanwhile (cancelled): the attempt is kept on record, not as its end.
+   * delivery ended meanwhile (cancelled): the attempt is kept on record, not as its end. An attempt
+   * that fails the delivery first notes the hour it failed in, for the failed view.
    */
   async recordAttempt(
-    id: string,
+    delivery: { id: string; applicationId?: string },
     series: number,
     record: DeliveryAttemptRecord,
     finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
   ): Promise<AttemptWrite> {
+    const { id } = delivery;
+    if (finished === 'failed') {
+      // Unsaid only by attempts of workflows from before it was: then read.
+      const applicationId =
+        delivery.applicationId ??
+        (await this.model.findById(id, { applicationId: 1 }).lean().exec())?.applicationId;
+      if (applicationId) await this.failedHours.note(applicationId, hourOf(record.startedAt));
+    }
     const { modifiedCount } = await this.model
       .updateOne(
         { _id: id, series, status: 'pending', attemptCount: { $lt: record.attempt } },
         {
           $set: {
-            ...attemptFields(record),
+            ...attemptFields(record, finished),
             ...endFields(finished),
           },
           $push: { attempts: record },
@@ -131,11 +149,11 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
       )
       .exec();
     if (modifiedCount === 1) return 'recorded';
-    const delivery = await this.model.findById(id, { series: 1, attemptCount: 1, attempts: 1 }).lean().exec();
-    if (!delivery) return 'late';
+    const stored = await this.model.findById(id, { series: 1, attemptCount: 1, attempts: 1 }).lean().exec();
+    if (!stored) return 'late';
     const onRecord =
-      (delivery.series === series && delivery.attemptCount >= record.attempt) ||
-      delivery.attempts?.some((a) => a.series === series && a.attempt === record.attempt);
+      (stored.series === series && stored.attemptCount >= record.attempt) ||
+      stored.attempts?.some((a) => a.series === series && a.attempt === record.attempt);
     if (onRecord) return 'duplicate';
     await this.model.updateOne({ _id: id }, { $push: { attempts: record } }).exec();
     return 'late';
@@ -153,18 +171,19 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
     finished?: Exclude<DeliveryStatus, 'pending' | 'cancelled'>,
   ): Promise<AttemptWrite> {
     const _id = deliveryIdOf(event.eventId, webhookId);
+    if (finished === 'failed') await this.failedHours.note(event.applicationId, hourOf(record.startedAt));
     try {
       await this.model.collection.insertOne({
         ...openDocument(event, webhookId, record.startedAt),
         _id,
-        ...attemptFields(record),
+        ...attemptFields(record, finished),
         ...endFields(finished),
         attempts: [record],
       } as never);
       return 'recorded';
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      return this.recordAttempt(_id, 1, record, finished);
+      return this.recordAttempt({ id: _id, applicationId: event.applicationId }, 1, record, finished);
     }
   }
 
@@ -239,7 +258,50 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
       };
     }
     // Lists show deliveries, not their attempts (a delivery's own read has them).
-    return keysetPage(this.model, query, field, { ...options, projection: { attempts: 0 } });
+    const projection = { attempts: 0 } as const;
+    if (filter.status !== 'failed') return keysetPage(this.model, query, field, { ...options, projection });
+    return this.failedPage(query, filter, { ...options, projection });
+  }
+
+  /**
+   * A page of the failed view, hour by hour from the newest (see FailedDeliveryHour): each hour's
+   * failed deliveries are found by equality, so a page reads what it shows and a few hours more,
+   * whatever the store holds.
+   */
+  private async failedPage(
+    query: FilterQuery<WebhookDelivery>,
+    filter: DeliveryFilter,
+    options: { limit: number; after?: PagePosition; projection: Record<string, 0> },
+  ): Promise<KeysetPage<WebhookDelivery>> {
+    const newest = Math.min(
+      options.after ? hourOf(options.after.at) : Infinity,
+      filter.to ? hourOf(new Date(filter.to.getTime() - 1)) : Infinity,
+    );
+    const oldest = filter.from ? hourOf(filter.from) : -Infinity;
+    const hours = (await this.failedHours.newestFirst(query.applicationId as string)).filter(
+      (hour) => hour <= newest && hour >= oldest,
+    );
+    // One more than the page, to know whether another follows.
+    const wanted = options.limit + 1;
+    const items: WebhookDelivery[] = [];
+    for (let i = 0; i < hours.length && items.length < wanted; i += HOURS_AT_ONCE) {
+      const limit = wanted - items.length;
+      const pages = await Promise.all(
+        hours
+          .slice(i, i + HOURS_AT_ONCE)
+          .map((failedHour) =>
+            keysetPage(this.model, { ...query, failedHour }, 'lastAttemptAt', { ...options, limit }),
+          ),
+      );
+      // Hours are disjoint and newest first: their pages, one after another, are in view order.
+      for (const page of pages) items.push(...page.items);
+    }
+    const page = items.slice(0, options.limit);
+    const last = page.at(-1);
+    return {
+      items: page,
+      next: items.length > options.limit && last ? { at: last.lastAttemptAt!, id: last._id } : null,
+    };
   }
 
   /** Failed deliveries of a webhook since a time, in ID order after `afterId`, `limit` at a time. */
@@ -293,6 +355,14 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   }
 
   async deleteForApplication(applicationId: string): Promise<void> {
-    await this.model.deleteMany({ applicationId }).exec();
+    await Promise.all([
+      this.model.deleteMany({ applicationId }).exec(),
+      this.failedHours.deleteAll(applicationId),
+    ]);
+  }
+
+  /** Retention: no delivery of the application that failed before `at` is kept any more. */
+  async forgetFailuresBefore(applicationId: string, at: Date): Promise<void> {
+    await this.failedHours.forgetBefore(applicationId, hourOf(at));
   }
 }

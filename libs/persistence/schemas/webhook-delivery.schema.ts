@@ -73,6 +73,13 @@ export class WebhookDelivery {
   @Prop({ type: Date, default: null })
   lastAttemptAt: Date | null;
 
+  /**
+   * When it failed: the hour of its last attempt (FailedDeliveryHour), set by the write that
+   * failed it, kept while it is retried. Absent on deliveries that never failed.
+   */
+  @Prop({ type: Number })
+  failedHour?: number;
+
   @Prop({ type: Number, default: null })
   lastStatusCode: number | null;
 
@@ -98,9 +105,17 @@ export class WebhookDelivery {
 }
 
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
-// The failed-deliveries view and the deliveries list: newest first, filtered, cursor-paginated.
-WebhookDeliverySchema.index({ applicationId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
-WebhookDeliverySchema.index({ applicationId: 1, status: 1, eventType: 1, lastAttemptAt: -1, _id: -1 });
+// The failed-deliveries view, an hour at a time, and the deliveries list: newest first, filtered,
+// cursor-paginated.
+WebhookDeliverySchema.index({ applicationId: 1, status: 1, failedHour: 1, lastAttemptAt: -1, _id: -1 });
+WebhookDeliverySchema.index({
+  applicationId: 1,
+  status: 1,
+  eventType: 1,
+  failedHour: 1,
+  lastAttemptAt: -1,
+  _id: -1,
+});
 WebhookDeliverySchema.index({ webhookId: 1, status: 1, lastAttemptAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, createdAt: -1, _id: -1 });
 WebhookDeliverySchema.index({ applicationId: 1, subject: 1, createdAt: -1, _id: -1 });
