@@ -1,6 +1,7 @@
 import { ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, IsOptional, ValidatorOptions } from 'class-validator';
 import { ApiError, FieldProblem } from './api-error';
+import { RESERVED_KEYS } from '../domain/event-filter';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`headers.0.key`). */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -77,7 +78,6 @@ export function nullProblems(dto: object, path = ''): FieldProblem[] {
 }
 
 /** Key names that object-walking code treats specially; no field of this API has one. */
-const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 const OPAQUE_FIELDS = Symbol('opaque JSON fields');
 
@@ -136,7 +136,11 @@ class StrictValidationPipe extends ValidationPipe {
       for (const key of Object.keys(item)) {
         const field = path ? `${path}.${key}` : key;
         if (RESERVED_KEYS.has(key)) throw invalidField(field, `property ${key} should not exist`);
-        stack.push([(item as Record<string, unknown>)[key], field]);
+        const value = (item as Record<string, unknown>)[key];
+        // No store keeps U+0000 in a text (PostgreSQL under FerretDB refuses it): refused, not a 500.
+        if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000')))
+          throw invalidField(field, 'must not contain the NUL character (U+0000)');
+        stack.push([value, field]);
       }
     }
   }

@@ -31,6 +31,7 @@ import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { EventSealing, sealEventData } from './event-data';
+import { webhookWants } from './webhook-filter';
 
 /** An event as accepted, its data in clear (sealed before it goes anywhere). */
 export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { data: unknown };
@@ -77,16 +78,18 @@ export class EventIntake {
           )
         : [],
     ]);
-    const ordered = event.subject ? subscribed.filter((w) => w.ordering === 'subject').map((w) => w._id) : [];
+    // Those whose payload filter the data does not match take no delivery (a test event is sent).
+    const takers = event.onlyWebhookId ? subscribed : subscribed.filter((w) => webhookWants(w, data));
+    const ordered = event.subject ? takers.filter((w) => w.ordering === 'subject').map((w) => w._id) : [];
     const input: DispatchEventInput = {
       ...event,
       sealedData,
       ...(ordered.length > 0 ? { orderedWebhookIds: ordered } : {}),
     };
-    if (dispatch || ordered.length > 0 || subscribed.length > this.env.EVENT_DIRECT_DELIVERIES_MAX)
+    if (dispatch || ordered.length > 0 || takers.length > this.env.EVENT_DIRECT_DELIVERIES_MAX)
       await this.startDispatch(input);
-    else if (subscribed.length === 0) await this.record(input);
-    else await Promise.all(subscribed.map((webhook) => this.startDelivery(directDelivery(input, webhook))));
+    else if (takers.length === 0) await this.record(input);
+    else await Promise.all(takers.map((webhook) => this.startDelivery(directDelivery(input, webhook))));
     if (event.subject && ordered.length > 0)
       await this.sequences.lineUp({ ...event, subject: event.subject }, ordered);
     this.metrics.eventAccepted(event.eventType);
@@ -196,10 +199,13 @@ export class EventIntake {
       subject?: string;
     }>,
   ): Promise<DeliveryInput[]> {
-    const subscribed = await this.webhooks.listSubscribed(
-      event.applicationId,
-      event.onlyWebhookId ? { only: event.onlyWebhookId } : event.eventType,
-      excludedWebhooksOf(event),
+    const subscribed = await this.takers(
+      event,
+      await this.webhooks.listSubscribed(
+        event.applicationId,
+        event.onlyWebhookId ? { only: event.onlyWebhookId } : event.eventType,
+        excludedWebhooksOf(event),
+      ),
     );
     const opened = new Set(
       await this.deliveries.open(
@@ -217,6 +223,21 @@ export class EventIntake {
       .map((webhook) =>
         deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, webhook._id) }, webhook, 1),
       );
+  }
+
+  /**
+   * The subscribed webhooks whose payload filter the event's data matches (all of them for a test
+   * event): the data, recorded before, is opened here only when one of them has a filter. An event
+   * whose data is gone (its subject erased) matches no filter.
+   */
+  private async takers(
+    event: { eventId: string; onlyWebhookId?: string },
+    subscribed: Webhook[],
+  ): Promise<Webhook[]> {
+    if (event.onlyWebhookId || !subscribed.some((w) => w.filterJson)) return subscribed;
+    const recorded = await this.sources.event(event.eventId);
+    const opened = recorded && !recorded.erasedBy ? await this.sealing.open(recorded) : null;
+    return subscribed.filter((w) => !w.filterJson || (opened !== null && webhookWants(w, opened.data)));
   }
 }
 

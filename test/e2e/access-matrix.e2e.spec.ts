@@ -135,6 +135,13 @@ const ROUTES: Route[] = [
     portal: 'application',
   },
   {
+    method: 'post',
+    path: (id) => `/v1/applications/${id}/webhooks/${WH}/filter-test`,
+    takes: ['workspace'],
+    body: { data: {} },
+    portal: 'application',
+  },
+  {
     method: 'get',
     path: (id) => `/v1/applications/${id}/webhooks/${WH}/failed-deliveries`,
     takes: ['workspace', 'application'],

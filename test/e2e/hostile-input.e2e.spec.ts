@@ -125,6 +125,59 @@ describe('hostile input (real Temporal and FerretDB)', () => {
     await as.get(`/v1/applications/${id}`).expect(404);
   });
 
+  it('refuses a NUL character in any text it would store, naming the field, and changes nothing', async () => {
+    const { app, as } = await tenantWithApplication(client);
+    const webhook = await addWebhook(as, app.id, { url: 'http://127.0.0.1:9/h' });
+    const before = [
+      (await as.get(`/v1/applications/${app.id}`).expect(200)).body,
+      (await as.get(`/v1/applications/${app.id}/webhooks`).expect(200)).body,
+    ];
+    const requests: [() => Promise<{ status: number; body: unknown }>, string][] = [
+      [() => client.operator.post('/v1/workspaces', { name: 'w\u0000' }), 'name'],
+      [() => as.post('/v1/applications', { name: 'a\u0000b', encryptionMethod: 'AES-256-GCM' }), 'name'],
+      [() => as.patch(`/v1/applications/${app.id}`, { description: 'a\u0000b' }), 'description'],
+      [() => as.patch(`/v1/applications/${app.id}/webhooks/${webhook.id}`, { name: '\u0000' }), 'name'],
+      [
+        () =>
+          as.post(`/v1/applications/${app.id}/webhooks`, {
+            name: 'x',
+            url: 'http://127.0.0.1:9/h',
+            filter: { a: '\u0000' },
+          }),
+        'filter.a',
+      ],
+      [
+        () =>
+          as.post(`/v1/applications/${app.id}/webhooks`, {
+            name: 'x',
+            url: 'http://127.0.0.1:9/h',
+            filter: { 'a\u0000': 1 },
+          }),
+        'filter.a\u0000',
+      ],
+      [() => as.get(`/v1/applications?search=a%00`), 'search'],
+    ];
+    for (const [send, field] of requests) {
+      const res = await send();
+      expect([res.status, (res.body as { details?: { field: string }[] }).details?.[0]?.field]).toEqual([
+        400,
+        field,
+      ]);
+      expect(JSON.stringify(res.body)).toContain('NUL character');
+    }
+    expect([
+      (await as.get(`/v1/applications/${app.id}`).expect(200)).body,
+      (await as.get(`/v1/applications/${app.id}/webhooks`).expect(200)).body,
+    ]).toEqual(before);
+    // Event data is opaque and sealed: kept as sent, NUL included.
+    await as
+      .post(`/v1/applications/${app.id}/events`, {
+        eventType: 'APPLICANT_COMPLETED',
+        data: { note: 'a\u0000b' },
+      })
+      .expect(202);
+  });
+
   it('answers a declared 10 GB body with 413 at once, and closes the connection', async () => {
     const { port } = api.getHttpServer().address() as AddressInfo;
     const started = Date.now();

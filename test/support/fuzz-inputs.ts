@@ -316,6 +316,13 @@ export const transport: fc.Arbitrary<Transport> = fc.oneof(
 );
 
 /** Whether JSON text holds, anywhere, a member with one of these names (at any depth). */
+/** Whether a NUL character (U+0000) is in any key or text of a parsed JSON value. */
+export function hasNulAnywhere(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNulAnywhere(item));
+}
+
 export function hasKeyAnywhere(value: unknown, names: readonly string[]): boolean {
   const stack = [value];
   while (stack.length > 0) {

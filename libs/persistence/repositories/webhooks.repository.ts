@@ -15,6 +15,7 @@ export type WebhookChanges = Partial<
     | 'enabled'
     | 'disabledReason'
     | 'retryPolicy'
+    | 'filterJson'
     | 'ordering'
     | 'failingSince'
   >

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { generateToken, tokenHash } from '../../auth/tokens';
-import { base62 } from '../../crypto/base62';
+import { resourceId } from '../../crypto/resource-ids';
 import { ensureIndexes } from '../ensure-indexes';
 import { Workspace } from '../schemas/workspace.schema';
 
@@ -29,7 +28,7 @@ export class WorkspacesRepository implements OnModuleInit {
   async create(name: string): Promise<IssuedWorkspace> {
     const apiToken = generateToken('wst');
     const workspace = await this.model.create({
-      _id: `ws_${base62(randomBytes(16))}`,
+      _id: resourceId('ws'),
       name,
       apiTokenHash: tokenHash(apiToken),
       apiTokenIssuedAt: new Date(),

@@ -57,6 +57,13 @@ export class Webhook {
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
   retryPolicy: RetryPolicySpec | null;
 
+  /**
+   * Its payload filter (libs/domain/event-filter) as JSON text, null for none: stored as text since
+   * its keys are operators ($gte, …), which a stored document's field names cannot be everywhere.
+   */
+  @Prop({ type: String, default: null })
+  filterJson: string | null;
+
   /** Since when every delivery has failed; null after a success. Disables the webhook when too old. */
   @Prop({ type: Date, default: null })
   failingSince: Date | null;

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../../libs/domain/duration';
 import { retrySchedule } from '../../../../libs/domain/retry-policy';
+import { webhookFilterOf } from '../../../../libs/webhooks/webhook-filter';
 import type { Webhook } from '../../../../libs/persistence/schemas/webhook.schema';
 import { isSensitiveHeader, maskHeaderValue } from '../../../../libs/webhooks/custom-headers';
 import type { WebhookResponse } from './dto/webhook.dto';
@@ -26,6 +27,7 @@ export function webhookView(webhook: Webhook, sensitiveValues: Record<string, st
     ordering: webhook.ordering ?? 'none',
     failingSince: webhook.failingSince?.toISOString() ?? null,
     retryPolicy: { schedule: retrySchedule(webhook.retryPolicy).map(formatDuration) },
+    filter: webhookFilterOf(webhook),
     createdAt: webhook.createdAt.toISOString(),
   };
 }

@@ -31,6 +31,8 @@ import {
 import {
   AppParams,
   CreateWebhookDto,
+  FilterTestDto,
+  FilterTestResponse,
   WebhookParams,
   RecoverDto,
   RecoverResponse,
@@ -149,6 +151,21 @@ export class WebhooksController {
   @ApiConflictResponse({ description: 'WEBHOOK_DISABLED' })
   sendTest(@CurrentPrincipal() p: WorkspacePrincipal, @Param() { appId, id }: WebhookParams) {
     return this.webhooks.sendTest(p, appId, id);
+  }
+
+  @Post(':id/filter-test')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Whether an event with this data would go to this webhook, by its payload filter',
+    description: 'Nothing is sent or stored; a webhook without a filter matches every data.',
+  })
+  @ApiOkResponse({ type: FilterTestResponse })
+  filterTest(
+    @CurrentPrincipal() p: CustomerPrincipal,
+    @Param() { appId, id }: WebhookParams,
+    @Body() body: FilterTestDto,
+  ): Promise<FilterTestResponse> {
+    return this.webhooks.filterTest(p, appId, id, body.data);
   }
 
   @Get(':id/failed-deliveries')

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { CustomerPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { Environment } from '../../../../libs/config/environment';
-import { base62 } from '../../../../libs/crypto/base62';
+import { resourceId } from '../../../../libs/crypto/resource-ids';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
 import { parseDuration } from '../../../../libs/domain/duration';
 import { WebhookDisabledError } from '../../../../libs/domain/errors';
@@ -26,6 +25,7 @@ import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets
 import { WebhookRecoveryWorkflow } from '../../../../libs/temporal/contracts/webhook-recovery.contract';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
+  FilterTestResponse,
   CreateWebhookDto,
   RecoverResponse,
   RetryPolicyDto,
@@ -36,6 +36,7 @@ import type {
 } from './dto/webhook.dto';
 import { webhookView } from './webhook-view';
 import { switchedByCustomer } from '../../../../libs/webhooks/webhook-health';
+import { webhookWants } from '../../../../libs/webhooks/webhook-filter';
 
 /** `headers.0.key: …` into `{ field, problems }`. */
 const asFieldProblem = (message: string): FieldProblem => {
@@ -82,7 +83,7 @@ export class WebhooksService {
     await this.check(application.mode, { url: dto.url, headers: dto.headers, retryPolicy });
     const limit = this.env.WEBHOOKS_PER_APPLICATION;
     if ((await this.webhooks.countInApplication(application._id)) >= limit) throw tooManyWebhooks(limit);
-    const id = `wh_${base62(randomBytes(16))}`;
+    const id = resourceId('wh');
     const headers = await this.secrets.storeHeaders(id, dto.headers ?? []);
     const { secret } = await this.secrets.issueSigningSecret(id);
     const webhook = await this.webhooks.createInFreeSlot(
@@ -97,6 +98,7 @@ export class WebhooksService {
         enabled: dto.enabled ?? true,
         disabledReason: null,
         retryPolicy,
+        filterJson: dto.filter ? JSON.stringify(dto.filter) : null,
         ordering: dto.ordering ?? 'none',
         failingSince: null,
         lastSuccessAt: null,
@@ -142,6 +144,7 @@ export class WebhooksService {
       ...(headers ? { headers } : {}),
       ...(dto.eventTypes !== undefined ? { eventTypes: [...new Set(dto.eventTypes)] } : {}),
       ...(retryPolicy !== undefined ? { retryPolicy } : {}),
+      ...(dto.filter !== undefined ? { filterJson: dto.filter && JSON.stringify(dto.filter) } : {}),
       ...(dto.ordering !== undefined ? { ordering: dto.ordering } : {}),
       ...(dto.enabled !== undefined ? switchedByCustomer(dto.enabled) : {}),
     });
@@ -205,11 +208,21 @@ export class WebhooksService {
     return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
   }
 
+  /** Whether the webhook's payload filter takes an event with this data. */
+  async filterTest(
+    principal: CustomerPrincipal,
+    appId: string,
+    id: string,
+    data: Record<string, unknown>,
+  ): Promise<FilterTestResponse> {
+    return { matches: webhookWants(await this.owned(principal, appId, id), data) };
+  }
+
   /** Sends a WEBHOOK_TEST event to this webhook alone; its delivery is followed like any other. */
   async sendTest(principal: WorkspacePrincipal, appId: string, id: string): Promise<TestEventResponse> {
     const webhook = await this.owned(principal, appId, id);
     if (!webhook.enabled) throw new WebhookDisabledError(id);
-    const eventId = `evt_${base62(randomBytes(16))}`;
+    const eventId = resourceId('evt');
     await this.intake.accept({
       eventId,
       applicationId: webhook.applicationId,
