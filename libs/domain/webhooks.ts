@@ -44,6 +44,13 @@ export const SUBJECT_RULE =
 export const WEBHOOK_ORDERINGS = ['none', 'subject'] as const;
 export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 
+/**
+ * How a webhook's deliveries are signed (Standard Webhooks): `hmac-sha256` (`v1`, a shared
+ * `whsec_` secret) or `ed25519` (`v1a`, a key pair: the receiver holds the `whpk_` public key).
+ */
+export const WEBHOOK_SIGNATURES = ['hmac-sha256', 'ed25519'] as const;
+export type WebhookSignature = (typeof WEBHOOK_SIGNATURES)[number];
+
 /** Why an event's payload is gone: its application's retention ran out, or its subject was erased. */
 export const PAYLOAD_ERASURES = ['retention', 'erasure'] as const;
 export type PayloadErasure = (typeof PAYLOAD_ERASURES)[number];

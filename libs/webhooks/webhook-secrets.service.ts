@@ -6,7 +6,8 @@ import type { WebhookHeader } from '../persistence/schemas/webhook.schema';
 import type { WebhookSecret } from '../persistence/schemas/webhook-secret.schema';
 import { SEALED_FIELDS } from '../persistence/sealed-fields';
 import { CustomHeader, isSensitiveHeader } from './custom-headers';
-import { generateSigningSecret } from './signing';
+import type { WebhookSignature } from '../domain/webhooks';
+import { generateSigningSecret, verificationKeyOf } from './signing';
 
 /** A webhook's secrets as sending needs them, in clear. */
 export interface SendingSecrets {
@@ -35,17 +36,19 @@ export class WebhookSecretsService {
   ) {}
 
   /**
-   * A new signing secret; earlier ones keep signing until `previousValidUntil` (now by default).
-   * Inserting the next version decides: calls that raced for it all answer with the secret that
-   * won (`issued` false for them), and only lower versions are ever expired.
+   * A new signing secret of the scheme; earlier ones keep signing until `previousValidUntil` (now
+   * by default). Inserting the next version decides: calls that raced for it all answer with the
+   * secret that won (`issued` false for them), and only lower versions are ever expired. Answers
+   * what the receiver verifies with (an ed25519 secret key's public key: see verificationKeyOf).
    */
   async issueSigningSecret(
     webhookId: string,
     previousValidUntil = new Date(),
+    scheme: WebhookSignature = 'hmac-sha256',
   ): Promise<{ secret: string; issued: boolean }> {
     const earlier = await this.secrets.list(webhookId, 'signing');
     const id = signingSecretId(webhookId, Math.max(0, ...earlier.map(versionOf)) + 1);
-    let secret = generateSigningSecret();
+    let secret = generateSigningSecret(scheme);
     const issued = await this.secrets.insert({
       id,
       webhookId,
@@ -62,13 +65,13 @@ export class WebhookSecretsService {
       earlier.map((s) => s._id),
       previousValidUntil,
     );
-    return { secret, issued };
+    return { secret: verificationKeyOf(secret), issued };
   }
 
-  /** The newest signing secret. */
-  async currentSigningSecret(webhookId: string): Promise<string | null> {
+  /** What the receiver verifies the newest signing secret's signatures with. */
+  async currentVerificationKey(webhookId: string): Promise<string | null> {
     const [newest] = newestFirst(await this.secrets.list(webhookId, 'signing'));
-    return newest ? this.open(newest.secret, newest._id) : null;
+    return newest ? verificationKeyOf(this.open(newest.secret, newest._id)) : null;
   }
 
   /**

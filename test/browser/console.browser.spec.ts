@@ -305,6 +305,11 @@ describe('console (in Chromium)', () => {
     const edit = page.getByRole('dialog', { name: 'Edit Billing' });
     await edit.getByLabel('Webhook Name').fill('Billing v2');
     await edit.getByRole('radio', { name: 'One at a time per subject' }).check();
+    // A payload filter: refused with the API's words while wrong, then saved.
+    await edit.getByLabel('Payload filter').fill('{ "score": { "$gtee": 50 } }');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.getByText(/filter\.score\.\$gtee: unknown operator \$gtee/).waitFor();
+    await edit.getByLabel('Payload filter').fill('{ "status": "approved", "score": { "$gte": 50 } }');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('cell', { name: 'Billing v2', exact: true }).waitFor();
     await billing.getByText('One at a time per subject').waitFor();
@@ -314,7 +319,22 @@ describe('console (in Chromium)', () => {
       url: good.url,
       eventTypes: ['APPLICANT_COMPLETED'],
       ordering: 'subject',
+      filter: { status: 'approved', score: { $gte: 50 } },
     });
+
+    // "Test filter": example data, matched or not, by the filter saved.
+    await billing.getByRole('button', { name: 'Test filter' }).click();
+    const tester = page.getByRole('dialog', { name: 'Test the filter of Billing v2' });
+    const example = tester.getByLabel('Example event data');
+    await example.fill('{ "status": "approved", "score": 72 }');
+    await tester.getByRole('button', { name: 'Test filter' }).click();
+    await tester.getByRole('status').getByText('Matches: this event would be delivered').waitFor();
+    await record(page, 'filter-test');
+    await example.fill('{ "status": "approved", "score": "72" }');
+    await tester.getByRole('button', { name: 'Test filter' }).click();
+    await tester.getByRole('status').getByText('No match: this event would not be delivered').waitFor();
+    await page.keyboard.press('Escape');
+    await tester.waitFor({ state: 'hidden' });
 
     // The signing secret: revealed, rotated (a new one shows).
     await billing.getByRole('button', { name: 'Signing secret' }).click();
@@ -527,6 +547,7 @@ describe('console (in Chromium)', () => {
         'audit-log',
         'portal',
         'signing-secret',
+        'filter-test',
       ].sort(),
     );
     expect(blocking(findings)).toEqual([]);

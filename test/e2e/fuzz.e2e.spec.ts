@@ -157,6 +157,15 @@ const filterValue = fc.oneof(
   anyJson,
 );
 
+/** Signature schemes: the two there are, and names close to them, which are refused. */
+const signatureValue = fc.oneof(
+  fc.constantFrom('hmac-sha256', 'ed25519').map((v) => plain(str(v))),
+  fc
+    .constantFrom('HMAC-SHA256', 'ed448', 'rsa', 'hmac-sha512', 'v1a', '')
+    .map((v): FieldValue => ({ text: str(v), refuse: `invalid signature ${v}` })),
+  anyJson,
+);
+
 /** The webhook every case's events go to. */
 const FIXED_WEBHOOK = {
   url: 'http://127.0.0.1:9/hook',
@@ -529,8 +538,9 @@ describe('fuzzing every route', () => {
         enabled: 'false',
         retryPolicy: '{"maximumAttempts":1}',
         filter: '{"status":"approved"}',
+        signature: str('ed25519'),
       },
-      generators: { url: urlValue, headers: headersValue, filter: filterValue },
+      generators: { url: urlValue, headers: headersValue, filter: filterValue, signature: signatureValue },
     },
     {
       name: 'webhook',
@@ -546,8 +556,9 @@ describe('fuzzing every route', () => {
         enabled: 'true',
         retryPolicy: '{"maximumAttempts":1}',
         filter: 'null',
+        signature: str('hmac-sha256'),
       },
-      generators: { url: urlValue, headers: headersValue, filter: filterValue },
+      generators: { url: urlValue, headers: headersValue, filter: filterValue, signature: signatureValue },
     },
     {
       name: 'filter test',

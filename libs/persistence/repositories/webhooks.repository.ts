@@ -16,6 +16,7 @@ export type WebhookChanges = Partial<
     | 'disabledReason'
     | 'retryPolicy'
     | 'filterJson'
+    | 'signature'
     | 'ordering'
     | 'failingSince'
   >

@@ -1,7 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 import type { RetryPolicySpec } from '../../domain/retry-policy';
-import { WEBHOOK_ORDERINGS, WebhookOrdering } from '../../domain/webhooks';
+import {
+  WEBHOOK_ORDERINGS,
+  WEBHOOK_SIGNATURES,
+  WebhookOrdering,
+  WebhookSignature,
+} from '../../domain/webhooks';
 
 @Schema({ _id: false, versionKey: false })
 export class WebhookHeader {
@@ -49,6 +54,10 @@ export class Webhook {
 
   @Prop({ type: String, default: null })
   disabledReason: string | null;
+
+  /** How its deliveries are signed (absent in webhooks made before: HMAC). */
+  @Prop({ type: String, enum: WEBHOOK_SIGNATURES, default: 'hmac-sha256' })
+  signature: WebhookSignature;
 
   /** `subject`: one delivery at a time per subject, in acceptance order (absent in webhooks made before: none). */
   @Prop({ type: String, enum: WEBHOOK_ORDERINGS, default: 'none' })

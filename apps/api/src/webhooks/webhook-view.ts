@@ -28,6 +28,7 @@ export function webhookView(webhook: Webhook, sensitiveValues: Record<string, st
     failingSince: webhook.failingSince?.toISOString() ?? null,
     retryPolicy: { schedule: retrySchedule(webhook.retryPolicy).map(formatDuration) },
     filter: webhookFilterOf(webhook),
+    signature: webhook.signature ?? 'hmac-sha256',
     createdAt: webhook.createdAt.toISOString(),
   };
 }

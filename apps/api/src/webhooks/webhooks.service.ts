@@ -3,7 +3,7 @@ import type { CustomerPrincipal, WorkspacePrincipal } from '../../../../libs/aut
 import { Environment } from '../../../../libs/config/environment';
 import { resourceId } from '../../../../libs/crypto/resource-ids';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
-import { parseDuration } from '../../../../libs/domain/duration';
+import { Durations, parseDuration } from '../../../../libs/domain/duration';
 import { WebhookDisabledError } from '../../../../libs/domain/errors';
 import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
@@ -85,7 +85,8 @@ export class WebhooksService {
     if ((await this.webhooks.countInApplication(application._id)) >= limit) throw tooManyWebhooks(limit);
     const id = resourceId('wh');
     const headers = await this.secrets.storeHeaders(id, dto.headers ?? []);
-    const { secret } = await this.secrets.issueSigningSecret(id);
+    const signature = dto.signature ?? 'hmac-sha256';
+    const { secret } = await this.secrets.issueSigningSecret(id, new Date(), signature);
     const webhook = await this.webhooks.createInFreeSlot(
       {
         _id: id,
@@ -99,6 +100,7 @@ export class WebhooksService {
         disabledReason: null,
         retryPolicy,
         filterJson: dto.filter ? JSON.stringify(dto.filter) : null,
+        signature,
         ordering: dto.ordering ?? 'none',
         failingSince: null,
         lastSuccessAt: null,
@@ -138,6 +140,11 @@ export class WebhooksService {
       retryPolicy: retryPolicy ?? null,
     });
     const headers = dto.headers && (await this.secrets.storeHeaders(id, dto.headers, webhook.headers));
+    // Another signature: a key of it signs from now on, the previous one as well for a day.
+    const resigned =
+      dto.signature !== undefined && dto.signature !== (webhook.signature ?? 'hmac-sha256')
+        ? await this.secrets.issueSigningSecret(id, new Date(Date.now() + Durations.DAY), dto.signature)
+        : undefined;
     const updated = await this.webhooks.update(appId, id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.url !== undefined ? { url: dto.url } : {}),
@@ -146,10 +153,11 @@ export class WebhooksService {
       ...(retryPolicy !== undefined ? { retryPolicy } : {}),
       ...(dto.filter !== undefined ? { filterJson: dto.filter && JSON.stringify(dto.filter) } : {}),
       ...(dto.ordering !== undefined ? { ordering: dto.ordering } : {}),
+      ...(dto.signature !== undefined ? { signature: dto.signature } : {}),
       ...(dto.enabled !== undefined ? switchedByCustomer(dto.enabled) : {}),
     });
     if (!updated) throw this.notFound(id);
-    return this.view(updated);
+    return { ...(await this.view(updated)), ...(resigned && { secret: resigned.secret }) };
   }
 
   /** Deletes the webhook; its pending deliveries are cancelled. */
@@ -163,7 +171,7 @@ export class WebhooksService {
 
   async secret(principal: CustomerPrincipal, appId: string, id: string): Promise<SecretResponse> {
     await this.owned(principal, appId, id);
-    const secret = await this.secrets.currentSigningSecret(id);
+    const secret = await this.secrets.currentVerificationKey(id);
     if (!secret) throw this.notFound(id);
     return { secret };
   }
@@ -174,9 +182,13 @@ export class WebhooksService {
     id: string,
     overlap?: string | null,
   ): Promise<SecretResponse> {
-    await this.owned(principal, appId, id);
+    const webhook = await this.owned(principal, appId, id);
     const previousValidUntil = new Date(Date.now() + parseDuration(overlap ?? 'P1D')!);
-    const { secret, issued } = await this.secrets.issueSigningSecret(id, previousValidUntil);
+    const { secret, issued } = await this.secrets.issueSigningSecret(
+      id,
+      previousValidUntil,
+      webhook.signature ?? 'hmac-sha256',
+    );
     if (issued) this.metrics.keyRotated('signing_secret', 'manual');
     return { secret, previousValidUntil: previousValidUntil.toISOString() };
   }

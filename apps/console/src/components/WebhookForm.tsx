@@ -8,6 +8,7 @@ import {
   Radio,
   Stack,
   Text,
+  Textarea,
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -33,16 +34,29 @@ export function WebhookForm(props: {
   const [url, setUrl] = useState(webhook?.url ?? '');
   const [eventTypes, setEventTypes] = useState<string[]>(webhook?.eventTypes ?? []);
   const [ordering, setOrdering] = useState<Webhook['ordering']>(webhook?.ordering ?? 'none');
+  const [signature, setSignature] = useState<Webhook['signature']>(webhook?.signature ?? 'hmac-sha256');
   const [headers, setHeaders] = useState(webhook?.headers.map((h) => ({ ...h })) ?? []);
   const [headersChanged, setHeadersChanged] = useState(false);
+  const [filterText, setFilterText] = useState(
+    webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
+  );
+  const [filterProblem, setFilterProblem] = useState<string>();
   const types = useEventTypes();
   const editHeaders = (next: typeof headers) => {
     setHeaders(next);
     setHeadersChanged(true);
   };
   const save = useMutation({
-    mutationFn: () => {
-      const body = { name, url, eventTypes, ordering, ...((headersChanged || !webhook) && { headers }) };
+    mutationFn: (filter: Record<string, unknown> | null) => {
+      const body = {
+        name,
+        url,
+        eventTypes,
+        ordering,
+        signature,
+        filter,
+        ...((headersChanged || !webhook) && { headers }),
+      };
       return webhook
         ? call(
             api.PATCH('/v1/applications/{appId}/webhooks/{id}', {
@@ -68,13 +82,24 @@ export function WebhookForm(props: {
     'url',
     'eventTypes',
     'ordering',
+    'signature',
+    'filter',
     'headers',
     ...headers.flatMap((_, i) => [`headers.${i}`, `headers.${i}.key`, `headers.${i}.value`]),
   ];
   const unplaced = save.error && !failure?.namesAny(placed);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    let filter: Record<string, unknown> | null = null;
+    if (filterText.trim()) {
+      try {
+        filter = JSON.parse(filterText) as Record<string, unknown>;
+      } catch {
+        return setFilterProblem('Payload filter must be JSON, e.g. { "status": "approved" }');
+      }
+    }
+    setFilterProblem(undefined);
+    save.mutate(filter);
   };
   return (
     <Modal
@@ -135,6 +160,32 @@ export function WebhookForm(props: {
               />
             </Stack>
           </Radio.Group>
+          <Radio.Group
+            label="Signature"
+            description="How receivers verify deliveries (Standard Webhooks). Changing it issues a new key; the previous one signs too for a day"
+            value={signature}
+            onChange={(value) => setSignature(value as Webhook['signature'])}
+            error={failure?.fieldError('signature')}
+          >
+            <Stack gap={6} mt="xs">
+              <Radio value="hmac-sha256" label="HMAC-SHA256" description="A shared whsec_ secret (v1)" />
+              <Radio
+                value="ed25519"
+                label="Ed25519"
+                description="Receivers verify with a whpk_ public key; the secret key never leaves the service (v1a)"
+              />
+            </Stack>
+          </Radio.Group>
+          <Textarea
+            label="Payload filter"
+            description='Only events whose data matches, e.g. { "status": { "$in": ["approved"] }, "score": { "$gte": 50 } }. Empty: every event of the types above'
+            autosize
+            minRows={2}
+            styles={{ input: { fontFamily: 'monospace' } }}
+            value={filterText}
+            onChange={(e) => setFilterText(e.currentTarget.value)}
+            error={filterProblem ?? failure?.fieldError('filter')}
+          />
           <Stack gap="xs">
             <Text fw={500} size="sm">
               Custom headers

@@ -1,4 +1,16 @@
-import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -98,6 +110,16 @@ function WebhookRow({ webhook, onEdit }: { webhook: Webhook; onEdit: () => void 
             One at a time per subject
           </Text>
         )}
+        {webhook.signature === 'ed25519' && (
+          <Text size="xs" c="dimmed">
+            Signed with Ed25519
+          </Text>
+        )}
+        {webhook.filter && (
+          <Text size="xs" c="dimmed">
+            Filter: <Code>{JSON.stringify(webhook.filter)}</Code>
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         {webhook.enabled ? (
@@ -138,6 +160,7 @@ function WebhookRow({ webhook, onEdit }: { webhook: Webhook; onEdit: () => void 
           <Button size="xs" variant="default" onClick={secret.open}>
             Signing secret
           </Button>
+          {webhook.filter && <FilterTestButton webhook={webhook} />}
           <ConfirmButton
             label="Delete"
             title={`Delete the webhook ${webhook.name}?`}
@@ -194,7 +217,11 @@ function SigningSecret({
   return (
     <Modal opened={opened} onClose={onClose} title={`Signing secret of ${webhook.name}`} size="lg">
       <Stack>
-        <Text size="sm">Receivers verify each delivery’s signature with it (Standard Webhooks).</Text>
+        <Text size="sm">
+          {webhook.signature === 'ed25519'
+            ? 'Receivers verify each delivery’s Ed25519 signature (v1a) with this public key; the secret key stays in the service.'
+            : 'Receivers verify each delivery’s signature with it (Standard Webhooks).'}
+        </Text>
         <SecretField
           key={generation}
           label="Signing secret"
@@ -228,5 +255,62 @@ function SigningSecret({
         />
       </Stack>
     </Modal>
+  );
+}
+
+/** "Test filter": whether an event with the data typed in would go to this webhook. */
+function FilterTestButton({ webhook }: { webhook: Webhook }) {
+  const [opened, box] = useDisclosure(false);
+  const [data, setData] = useState('{\n  \n}');
+  const [problem, setProblem] = useState<string>();
+  const test = useMutation({
+    mutationFn: (parsed: Record<string, unknown>) =>
+      call(
+        api.POST('/v1/applications/{appId}/webhooks/{id}/filter-test', {
+          params: { path: { appId: webhook.applicationId, id: webhook.id } },
+          body: { data: parsed },
+        }),
+      ),
+  });
+  const run = () => {
+    try {
+      setProblem(undefined);
+      test.mutate(JSON.parse(data) as Record<string, unknown>);
+    } catch {
+      setProblem('The example data must be a JSON object');
+    }
+  };
+  return (
+    <>
+      <Button size="xs" variant="default" onClick={box.open}>
+        Test filter
+      </Button>
+      <Modal opened={opened} onClose={box.close} title={`Test the filter of ${webhook.name}`} size="lg">
+        <Stack>
+          <Code block>{JSON.stringify(webhook.filter, null, 2)}</Code>
+          <Textarea
+            label="Example event data"
+            autosize
+            minRows={4}
+            styles={{ input: { fontFamily: 'monospace' } }}
+            value={data}
+            onChange={(e) => setData(e.currentTarget.value)}
+            error={problem ?? (test.error ? errorText(test.error) : undefined)}
+          />
+          <Group>
+            <Button onClick={run} loading={test.isPending}>
+              Test filter
+            </Button>
+            {test.data && (
+              <Text role="status" fw={500} c={test.data.matches ? '#1b5e20' : '#a61b1b'}>
+                {test.data.matches
+                  ? 'Matches: this event would be delivered'
+                  : 'No match: this event would not be delivered'}
+              </Text>
+            )}
+          </Group>
+        </Stack>
+      </Modal>
+    </>
   );
 }

@@ -20,7 +20,13 @@ import {
 } from 'class-validator';
 import { Durations } from '../../../../../libs/domain/duration';
 import { MAX_URL_LENGTH, normalizedHttpUrl } from '../../../../../libs/domain/http-url';
-import { EVENT_TYPES, WEBHOOK_ORDERINGS, WebhookOrdering } from '../../../../../libs/domain/webhooks';
+import {
+  EVENT_TYPES,
+  WEBHOOK_ORDERINGS,
+  WEBHOOK_SIGNATURES,
+  WebhookOrdering,
+  WebhookSignature,
+} from '../../../../../libs/domain/webhooks';
 import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
 import { IsEventFilter } from '../../../../../libs/http/is-event-filter.decorator';
@@ -138,7 +144,8 @@ class WebhookFields {
   retryPolicy?: RetryPolicyDto | null;
 
   @ApiPropertyOptional({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     example: { status: { $in: ['approved'] }, score: { $gte: 50 } },
     description:
@@ -149,6 +156,17 @@ class WebhookFields {
   @Nullable()
   @IsEventFilter()
   filter?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_SIGNATURES,
+    default: 'hmac-sha256',
+    description:
+      'Standard Webhooks signatures: `hmac-sha256` (v1, a shared whsec_ secret) or `ed25519` (v1a; the receiver verifies with the whpk_ public key). ' +
+      'Changing it issues a new key; the previous one keeps signing for a day',
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_SIGNATURES, { message: "signature must be 'hmac-sha256' or 'ed25519'" })
+  signature?: WebhookSignature;
 }
 
 export class CreateWebhookDto extends WebhookFields {}
@@ -190,7 +208,7 @@ export class RecoverDto {
 
 /** An example event's data, to try a webhook's filter on: the same rules as an event's `data`. */
 export class FilterTestDto {
-  @ApiProperty({ type: Object, example: { status: 'approved', score: 72 } })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { status: 'approved', score: 72 } })
   @IsObject({ message: 'data must be a JSON object' })
   @OpaqueJson()
   data: Record<string, unknown>;
@@ -246,13 +264,19 @@ export class WebhookResponse {
   failingSince: string | null;
   @ApiProperty({ type: RetryPolicyView }) retryPolicy: RetryPolicyView;
   @ApiProperty({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description: 'Its payload filter; null: every event of its types',
   })
   filter: Record<string, unknown> | null;
+  @ApiProperty({ enum: WEBHOOK_SIGNATURES }) signature: WebhookSignature;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiPropertyOptional({ example: 'whsec_…', description: 'Only when created; later at GET …/secret' })
+  @ApiPropertyOptional({
+    example: 'whsec_…',
+    description:
+      'What the receiver verifies with (whsec_ secret, or whpk_ public key for ed25519): when created or its signature changed; later at GET …/secret',
+  })
   secret?: string;
 }
 
@@ -261,7 +285,12 @@ export class WebhookListResponse {
 }
 
 export class SecretResponse {
-  @ApiProperty({ example: 'whsec_…' }) secret: string;
+  @ApiProperty({
+    example: 'whsec_…',
+    description:
+      'What the receiver verifies with: the whsec_ secret (HMAC), or the whpk_ public key (ed25519)',
+  })
+  secret: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Until then the previous secret signs too' })
   previousValidUntil?: string;
 }
