@@ -1,12 +1,7 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import { generateToken } from '../../libs/auth/tokens';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 
 type Kind = 'operator' | 'workspace' | 'application';
 interface Route {
@@ -198,9 +193,7 @@ const withLastCharChanged = (token: string) => token.slice(0, -1) + (token.endsW
 const describeRoute = (r: Route) => `${r.method.toUpperCase()} ${r.path(':appId', ':wsId')}`;
 
 describe('access matrix', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
+  const stack = useStack();
   let mine: {
     workspace: { id: string; apiToken: string };
     app: { id: string; credentials: { privateAppKey: string } };
@@ -212,15 +205,13 @@ describe('access matrix', () => {
   let revokedKey: string;
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
     const tenant = async (name: string) => {
-      const workspace = await client.createWorkspace(name);
-      return { workspace, app: await client.createApplication(workspace.apiToken) };
+      const workspace = await stack.client.createWorkspace(name);
+      return { workspace, app: await stack.client.createApplication(workspace.apiToken) };
     };
     [mine, theirs] = await Promise.all([tenant('Mine'), tenant('Theirs')]);
     revokedKey = mine.app.credentials.privateAppKey;
-    const regenerated = await client
+    const regenerated = await stack.client
       .as(mine.workspace.apiToken)
       .post(`/v1/applications/${mine.app.id}/private-app-key/regenerate`)
       .expect(200);
@@ -234,14 +225,14 @@ describe('access matrix', () => {
    * database held, so that the cause shows at once.
    */
   async function expectWorldAsSetUp() {
-    const status = async (token: string, path: string) => (await client.as(token).get(path)).status;
+    const status = async (token: string, path: string) => (await stack.client.as(token).get(path)).status;
     const seen = {
-      mineListed: (await client.as(mine.workspace.apiToken).get('/v1/applications')).body.items?.map(
+      mineListed: (await stack.client.as(mine.workspace.apiToken).get('/v1/applications')).body.items?.map(
         (a: { id: string }) => a.id,
       ),
-      theirsListed: (await client.as(theirs.workspace.apiToken).get('/v1/applications')).body.items?.map(
-        (a: { id: string }) => a.id,
-      ),
+      theirsListed: (
+        await stack.client.as(theirs.workspace.apiToken).get('/v1/applications')
+      ).body.items?.map((a: { id: string }) => a.id),
       revokedKey: await status(revokedKey, `/v1/applications/${mine.app.id}`),
       regeneratedKey: await status(mine.app.credentials.privateAppKey, `/v1/applications/${mine.app.id}`),
     };
@@ -252,7 +243,7 @@ describe('access matrix', () => {
       regeneratedKey: 200,
     };
     if (JSON.stringify(seen) === JSON.stringify(expected)) return;
-    const db = api.get<Connection>(getConnectionToken()).db!;
+    const db = stack.db();
     const stored = {
       workspaces: await db
         .collection('workspaces')
@@ -270,18 +261,13 @@ describe('access matrix', () => {
     );
   }
 
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
-
   const call = (
     route: Route,
     token: string | undefined,
     appId = mine.app.id,
     workspaceId = mine.workspace.id,
   ) => {
-    const caller = client.as(token);
+    const caller = stack.client.as(token);
     const path = route.path(appId, workspaceId);
     return route.body ? caller[route.method](path, route.body) : caller[route.method](path);
   };
@@ -338,48 +324,50 @@ describe('access matrix', () => {
 
   it('lets an application’s key reach its own public routes only', async () => {
     const key = mine.app.credentials.privateAppKey;
-    await client.as(key).get(`/v1/applications/${mine.app.id}/deliveries`).expect(200);
-    await client.as(key).get(`/v1/applications/${mine.app.id}/webhooks/failed-deliveries`).expect(200);
-    await client
+    await stack.client.as(key).get(`/v1/applications/${mine.app.id}/deliveries`).expect(200);
+    await stack.client.as(key).get(`/v1/applications/${mine.app.id}/webhooks/failed-deliveries`).expect(200);
+    await stack.client
       .as(key)
       .post(`/v1/applications/${mine.app.id}/events`, { eventType: 'APPLICANT_CREATED' })
       .expect(202);
-    const other = await client.as(key).get(`/v1/applications/${theirs.app.id}/deliveries`).expect(404);
+    const other = await stack.client.as(key).get(`/v1/applications/${theirs.app.id}/deliveries`).expect(404);
     expect(other.body.code).toBe('APPLICATION_NOT_FOUND');
   });
 
   it('lists only the caller’s own applications', async () => {
-    const res = await client.as(mine.workspace.apiToken).get('/v1/applications').expect(200);
+    const res = await stack.client.as(mine.workspace.apiToken).get('/v1/applications').expect(200);
     expect(res.body.items.map((a: { id: string }) => a.id)).toEqual([mine.app.id]);
   });
 
   it('still lets the other tenant use its own application afterwards', async () => {
-    await client
+    await stack.client
       .as(theirs.workspace.apiToken)
       .get(`/v1/applications/${theirs.app.id}/credentials`)
       .expect(200);
-    await client
+    await stack.client
       .as(theirs.app.credentials.privateAppKey)
       .get(`/v1/applications/${theirs.app.id}`)
       .expect(200);
   });
 
   it('rotating a workspace token makes the old one 401 at once', async () => {
-    const workspace = await client.createWorkspace('Rotating');
-    const rotated = await client.operator.post(`/v1/workspaces/${workspace.id}/api-token/rotate`).expect(200);
-    await client.as(workspace.apiToken).get('/v1/applications').expect(401);
-    await client.as(rotated.body.apiToken).get('/v1/applications').expect(200);
+    const workspace = await stack.client.createWorkspace('Rotating');
+    const rotated = await stack.client.operator
+      .post(`/v1/workspaces/${workspace.id}/api-token/rotate`)
+      .expect(200);
+    await stack.client.as(workspace.apiToken).get('/v1/applications').expect(401);
+    await stack.client.as(rotated.body.apiToken).get('/v1/applications').expect(200);
   });
 
   /** A console session (cookie) opened by a portal link to my application. */
   async function portalSession(showKeys: boolean): Promise<string> {
-    const link = await client
+    const link = await stack.client
       .as(mine.workspace.apiToken)
       .post(`/v1/applications/${mine.app.id}/portal-sessions`, { showKeys })
       .expect(201);
     const code = new URL(link.body.url).hash.replace('#code=', '');
     const origin = `http://${new URL(link.body.url).host}`;
-    const opened = await request(client.server)
+    const opened = await request(stack.client.server)
       .post('/v1/console/session')
       .set('origin', origin)
       .send({ portalCode: code })
@@ -388,8 +376,8 @@ describe('access matrix', () => {
   }
   const callWithCookie = (route: Route, cookie: string, appId: string) => {
     const path = route.path(appId, mine.workspace.id);
-    const host = (client.server.address() as AddressInfo).port;
-    const call = request(client.server)
+    const host = (stack.client.server.address() as AddressInfo).port;
+    const call = request(stack.client.server)
       [route.method](path)
       .set('cookie', cookie)
       .set('origin', `http://127.0.0.1:${host}`);
@@ -411,7 +399,7 @@ describe('access matrix', () => {
     const opened = (r: Route) => r.portal === 'application';
     expect(reached.sort()).toEqual(ROUTES.filter(opened).map(describeRoute).sort());
     // The application still exists: the portal's DELETE was refused.
-    await client.as(mine.workspace.apiToken).get(`/v1/applications/${mine.app.id}`).expect(200);
+    await stack.client.as(mine.workspace.apiToken).get(`/v1/applications/${mine.app.id}`).expect(200);
   });
 
   it('a portal link that shows keys lets its session read them, and nothing more', async () => {

@@ -1,34 +1,18 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection } from '@temporalio/client';
-import type { Connection as MongoConnection } from 'mongoose';
+import { Client } from '@temporalio/client';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
 
 describe('applications: provisioning, credentials, validation (real Temporal and FerretDB)', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  let temporal: Connection;
+  const stack = useStack({ temporal: true });
   let workspace: { id: string; apiToken: string };
-  const db = () => api.get<MongoConnection>(getConnectionToken()).db!;
+  const db = () => stack.db();
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-    temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    workspace = await client.createWorkspace('Acme');
+    workspace = await stack.client.createWorkspace('Acme');
   });
 
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
-  });
-
-  const asWorkspace = () => client.as(workspace.apiToken);
+  const asWorkspace = () => stack.client.as(workspace.apiToken);
 
   it('creates an application whose provisioning generates its ID and keys, returned once ready', async () => {
     const res = await asWorkspace()
@@ -80,13 +64,13 @@ describe('applications: provisioning, credentials, validation (real Temporal and
   });
 
   it('issues live keys in live mode', async () => {
-    const app = await client.createApplication(workspace.apiToken, { mode: 'live' });
+    const app = await stack.client.createApplication(workspace.apiToken, { mode: 'live' });
     expect(app.credentials.privateAppKey).toMatch(/^pak_live_/);
   });
 
   it('is found in Temporal by its workflow ID and by the ApplicationId search attribute, without key material in its history', async () => {
-    const app = await client.createApplication(workspace.apiToken);
-    const temporalClient = new Client({ connection: temporal });
+    const app = await stack.client.createApplication(workspace.apiToken);
+    const temporalClient = new Client({ connection: stack.temporal });
     const handle = temporalClient.workflow.getHandle(WorkflowIds.applicationProvisioning(app.id));
     expect((await handle.describe()).status.name).toBe('COMPLETED');
     const found = await pollUntil(
@@ -128,21 +112,21 @@ describe('applications: provisioning, credentials, validation (real Temporal and
   });
 
   it('keeps names unique in the workspace ignoring case and spaces (409), but not across workspaces', async () => {
-    await client.createApplication(workspace.apiToken, { name: 'Unique Name' });
+    await stack.client.createApplication(workspace.apiToken, { name: 'Unique Name' });
     const clash = await asWorkspace()
       .post('/v1/applications', { name: ' unique name ', encryptionMethod: 'AES-256-GCM' })
       .expect(409);
     expect(clash.body).toMatchObject({ code: 'NAME_TAKEN', details: { field: 'name' } });
-    const other = await client.createWorkspace('Other');
-    await client.createApplication(other.apiToken, { name: 'Unique Name' });
+    const other = await stack.client.createWorkspace('Other');
+    await stack.client.createApplication(other.apiToken, { name: 'Unique Name' });
   });
 
   it('lists newest first with a cursor, and filters by mode', async () => {
-    const listing = await client.createWorkspace('Lister');
-    const as = client.as(listing.apiToken);
+    const listing = await stack.client.createWorkspace('Lister');
+    const as = stack.client.as(listing.apiToken);
     const created: string[] = [];
     for (const mode of ['test', 'live', 'test', 'test', 'live']) {
-      created.unshift((await client.createApplication(listing.apiToken, { mode })).id);
+      created.unshift((await stack.client.createApplication(listing.apiToken, { mode })).id);
     }
     const first = await as.get('/v1/applications?limit=2').expect(200);
     const second = await as.get(`/v1/applications?limit=2&cursor=${first.body.nextCursor}`).expect(200);
@@ -158,7 +142,7 @@ describe('applications: provisioning, credentials, validation (real Temporal and
   });
 
   it('changes name, description, redirect URL and encryption method; mode stays fixed', async () => {
-    const app = await client.createApplication(workspace.apiToken);
+    const app = await stack.client.createApplication(workspace.apiToken);
     const res = await asWorkspace()
       .patch(`/v1/applications/${app.id}`, {
         name: 'Renamed',
@@ -175,7 +159,7 @@ describe('applications: provisioning, credentials, validation (real Temporal and
     });
     const mode = await asWorkspace().patch(`/v1/applications/${app.id}`, { mode: 'live' }).expect(400);
     expect(mode.body.details).toEqual([{ field: 'mode', problems: ['property mode should not exist'] }]);
-    const live = await client.createApplication(workspace.apiToken, { mode: 'live' });
+    const live = await stack.client.createApplication(workspace.apiToken, { mode: 'live' });
     const http = await asWorkspace()
       .patch(`/v1/applications/${live.id}`, { redirectUrl: 'http://localhost/cb' })
       .expect(400);

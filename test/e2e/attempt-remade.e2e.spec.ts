@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { WebhookAttemptsRepository } from '../../libs/persistence/repositories/webhook-attempts.repository';
 import {
   deliveryIdOf,
@@ -9,9 +7,8 @@ import {
 import { DeliveryAttempts } from '../../libs/webhooks/delivery-attempts.service';
 import { EventIntake } from '../../libs/webhooks/event-intake.service';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
-import { Receivers } from '../support/receiver';
 import { addWebhook, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /**
  * An attempt made again by a re-run the workflow could not tell from a first run (a worker killed
@@ -20,35 +17,24 @@ import { addWebhook, tenantWithApplication } from '../support/webhooks';
  * recorded one, so the attempt record, the delivery and the workflow never disagree.
  */
 describe('an attempt made again after a crash', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  const receivers = new Receivers();
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const stack = useStack();
+  const { receivers } = stack;
 
   it('keeps its first record, and answers the workflow with it', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(new ApiClient(stack.api));
     const target = (await receivers.start()).answer({ status: 500, body: 'first' }, { status: 200 });
     const webhook = await addWebhook(as, app.id, { url: target.url });
     // The event and its delivery as the dispatch records them, without starting its workflow.
     const eventId = `evt_${randomBytes(8).toString('hex')}`;
     const of = { eventId, webhookId: webhook.id, applicationId: app.id };
-    await worker.get(EventIntake).record({
+    await stack.worker.get(EventIntake).record({
       eventId,
       applicationId: app.id,
       eventType: 'APPLICANT_COMPLETED',
       occurredAt: new Date().toISOString(),
       data: { applicantId: 'appl_1' },
     });
-    await worker
+    await stack.worker
       .get(WebhookDeliveriesRepository)
       .open({ ...of, eventType: 'APPLICANT_COMPLETED' }, [webhook.id]);
     const request = {
@@ -60,14 +46,14 @@ describe('an attempt made again after a crash', () => {
       of,
     };
 
-    const attempts = worker.get(DeliveryAttempts);
+    const attempts = stack.worker.get(DeliveryAttempts);
     const first = await attempts.attempt(request, false);
     const again = await attempts.attempt(request, false); // a re-run that cannot know it ran before
     expect(target.requests).toHaveLength(2);
     expect(first).toMatchObject({ result: 'failed', statusCode: 500 });
     expect(again).toEqual(first);
-    const delivery = await worker.get(WebhookDeliveriesRepository).findById(request.deliveryId);
-    const recorded = await worker.get(WebhookAttemptsRepository).listForDelivery(delivery!);
+    const delivery = await stack.worker.get(WebhookDeliveriesRepository).findById(request.deliveryId);
+    const recorded = await stack.worker.get(WebhookAttemptsRepository).listForDelivery(delivery!);
     expect(recorded).toEqual([expect.objectContaining({ attempt: 1, statusCode: 500, succeeded: false })]);
     expect(delivery).toMatchObject({
       status: 'pending',

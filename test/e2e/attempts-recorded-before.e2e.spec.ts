@@ -1,34 +1,18 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /**
  * Attempts are recorded in their delivery's document. Deliveries from before kept theirs in
  * `webhook_attempts`: the API shows those beside the new ones, in order, and nothing is lost.
  */
 describe('attempts recorded before they moved into their delivery', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  const receivers = new Receivers();
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const stack = useStack();
+  const { receivers } = stack;
 
   it('are shown with the delivery, before the attempts of its retry', async () => {
-    const db = api.get<Connection>(getConnectionToken()).db!;
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const db = stack.db();
+    const { app, as } = await tenantWithApplication(new ApiClient(stack.api));
     const target = (await receivers.start()).answer({ status: 200 });
     const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { maximumAttempts: 1 } });
     const eventId = await sendEvent(as, app.id);

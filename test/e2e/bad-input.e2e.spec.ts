@@ -1,36 +1,22 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import request from 'supertest';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 
 /**
  * Bad input on every route that takes one: a 400 naming the field and what to fix, never a 5xx,
  * and nothing changed (the database is compared whole before and after).
  */
 describe('bad input on every route', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
+  const stack = useStack();
   let workspace: { id: string; apiToken: string };
   let appId: string;
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-    workspace = await client.createWorkspace();
-    appId = (await client.createApplication(workspace.apiToken, { name: 'Target' })).id;
-  });
-
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
+    workspace = await stack.client.createWorkspace();
+    appId = (await stack.client.createApplication(workspace.apiToken, { name: 'Target' })).id;
   });
 
   const snapshot = async () => {
-    const db = api.get<Connection>(getConnectionToken()).db!;
+    const db = stack.db();
     const collections = (await db.listCollections().toArray()).map((c) => c.name).sort();
     const all: Record<string, unknown> = {};
     for (const name of collections) all[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
@@ -172,7 +158,7 @@ describe('bad input on every route', () => {
 
   it.each(cases)('%s', async (_, who, method, path, body, field) => {
     const before = await snapshot();
-    const caller = who === 'operator' ? client.operator : client.as(workspace.apiToken);
+    const caller = who === 'operator' ? stack.client.operator : stack.client.as(workspace.apiToken);
     const res = await (body === undefined ? caller[method](path()) : caller[method](path(), body as object));
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -193,7 +179,7 @@ describe('bad input on every route', () => {
       const token = who === 'operator' ? process.env.ADMIN_TOKEN : workspace.apiToken;
       const url = path.replace('APP', appId);
       const send = (body: string) =>
-        request(client.server)
+        request(stack.client.server)
           [method.toLowerCase() as 'post'](url)
           .set('authorization', `Bearer ${token}`)
           .set('content-type', 'application/json')

@@ -1,44 +1,30 @@
 import type { AddressInfo } from 'node:net';
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { expireNow } from '../support/console-sessions';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, tenantWithApplication } from '../support/webhooks';
+import { startApi } from '../support/app';
+import { useStack } from '../support/stack';
 
 /** The console's sessions and portal links through the API, and the routes added for it. */
 describe('console sessions and portal links', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
+  const stack = useStack();
+  const { receivers } = stack;
   let origin: string;
-  const receivers = new Receivers();
-  const db = () => api.get<Connection>(getConnectionToken()).db!;
+  const db = () => stack.db();
   const cookieOf = (res: request.Response) => String(res.headers['set-cookie'][0]);
   /** Signs in from the console's own origin, another one, or none (null). */
   const signIn = (body: object, from: string | null = origin) => {
-    const call = request(client.server).post('/v1/console/session');
+    const call = request(stack.client.server).post('/v1/console/session');
     return (from === null ? call : call.set('origin', from)).send(body);
   };
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-    origin = `http://127.0.0.1:${(client.server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
+    origin = `http://127.0.0.1:${(stack.client.server.address() as AddressInfo).port}`;
   });
 
   it('exchanges a workspace token for an HttpOnly, SameSite=Strict cookie, and only from its own pages', async () => {
-    const workspace = await client.createWorkspace('Cookies');
+    const workspace = await stack.client.createWorkspace('Cookies');
     const opened = await signIn({ token: workspace.apiToken }).expect(201);
     expect(opened.body).toMatchObject({ workspaceId: workspace.id, workspaceName: 'Cookies', portal: null });
     const cookie = cookieOf(opened);
@@ -81,25 +67,25 @@ describe('console sessions and portal links', () => {
   });
 
   it('a cookie mutation needs the Origin of the console; a Bearer token wins over a cookie', async () => {
-    const { workspace, app } = await tenantWithApplication(client);
+    const { workspace, app } = await tenantWithApplication(stack.client);
     const cookie = cookieOf(await signIn({ token: workspace.apiToken }).expect(201)).split(';')[0];
-    await request(client.server).get(`/v1/applications/${app.id}`).set('cookie', cookie).expect(200);
-    const noOrigin = await request(client.server)
+    await request(stack.client.server).get(`/v1/applications/${app.id}`).set('cookie', cookie).expect(200);
+    const noOrigin = await request(stack.client.server)
       .patch(`/v1/applications/${app.id}`)
       .set('cookie', cookie)
       .send({ description: 'changed' })
       .expect(403);
     expect(noOrigin.body.code).toBe('CROSS_SITE_REQUEST');
-    const unchanged = await client.as(workspace.apiToken).get(`/v1/applications/${app.id}`).expect(200);
+    const unchanged = await stack.client.as(workspace.apiToken).get(`/v1/applications/${app.id}`).expect(200);
     expect(unchanged.body.description).not.toBe('changed');
-    await request(client.server)
+    await request(stack.client.server)
       .patch(`/v1/applications/${app.id}`)
       .set('cookie', cookie)
       .set('origin', origin)
       .send({ description: 'changed' })
       .expect(200);
-    const other = await client.createWorkspace('Other');
-    const asOther = await request(client.server)
+    const other = await stack.client.createWorkspace('Other');
+    const asOther = await request(stack.client.server)
       .get(`/v1/applications/${app.id}`)
       .set('cookie', cookie)
       .set('authorization', `Bearer ${other.apiToken}`)
@@ -108,16 +94,16 @@ describe('console sessions and portal links', () => {
   });
 
   it('ends sessions on sign-out, on expiry, and when the workspace token is rotated', async () => {
-    const workspace = await client.createWorkspace('Ending');
+    const workspace = await stack.client.createWorkspace('Ending');
     const session = () =>
       signIn({ token: workspace.apiToken })
         .expect(201)
         .then((r) => cookieOf(r).split(';')[0]);
     const current = (cookie: string) =>
-      request(client.server).get('/v1/console/session').set('cookie', cookie);
+      request(stack.client.server).get('/v1/console/session').set('cookie', cookie);
 
     const signedOut = await session();
-    const out = await request(client.server)
+    const out = await request(stack.client.server)
       .delete('/v1/console/session')
       .set('cookie', signedOut)
       .set('origin', origin);
@@ -128,16 +114,16 @@ describe('console sessions and portal links', () => {
     const expiring = await session();
     expect(await expireNow(db(), 'console_sessions', expiring.split('=')[1])).toBe(1);
     await current(expiring).expect(401);
-    await request(client.server).get('/v1/applications').set('cookie', expiring).expect(401);
+    await request(stack.client.server).get('/v1/applications').set('cookie', expiring).expect(401);
 
     const rotated = await session();
     await current(rotated).expect(200);
-    await client.operator.post(`/v1/workspaces/${workspace.id}/api-token/rotate`).expect(200);
+    await stack.client.operator.post(`/v1/workspaces/${workspace.id}/api-token/rotate`).expect(200);
     await current(rotated).expect(401);
   });
 
   it('portal links: validated, audited, refused when expired, Secure cookie and public URL behind https', async () => {
-    const { workspace, app, as } = await tenantWithApplication(client);
+    const { workspace, app, as } = await tenantWithApplication(stack.client);
     const bad = await as.post(`/v1/applications/${app.id}/portal-sessions`, {
       linkExpiresIn: '2d',
       showKeys: 'yes',
@@ -178,7 +164,7 @@ describe('console sessions and portal links', () => {
   });
 
   it('sends a test event to one webhook, whatever its event types, and the delivery says how it went', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receivers.start();
     const other = await receivers.start();
     const only = await addWebhook(as, app.id, { url: target.url, eventTypes: ['APPLICANT_CREATED'] });
@@ -198,8 +184,8 @@ describe('console sessions and portal links', () => {
   });
 
   it('searches applications by name, literally and ignoring case', async () => {
-    const workspace = await client.createWorkspace('Search');
-    const as = client.as(workspace.apiToken);
+    const workspace = await stack.client.createWorkspace('Search');
+    const as = stack.client.as(workspace.apiToken);
     for (const name of ['KYC Onboarding', 'Payments (EU)', 'kyc.v2']) {
       await as.post('/v1/applications', { name, encryptionMethod: 'AES-256-GCM' }).expect(201);
     }

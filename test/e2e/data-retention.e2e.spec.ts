@@ -1,16 +1,11 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection as TemporalConnection } from '@temporalio/client';
-import type { Connection as MongoConnection } from 'mongoose';
+import { Client } from '@temporalio/client';
 import { parseDuration } from '../../libs/domain/duration';
 import type { RetentionCounts } from '../../libs/domain/webhooks';
 import { ScheduleIds } from '../../libs/temporal/workflow-ids';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 const DAY = 86_400_000;
 
@@ -20,22 +15,9 @@ const DAY = 86_400_000;
  * did in the audit log, and finds nothing more to do when run again.
  */
 describe('data retention', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let temporal: TemporalConnection;
-  const receivers = new Receivers();
-  const db = () => api.get<MongoConnection>(getConnectionToken()).db!;
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    temporal = await TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
-  });
+  const stack = useStack({ temporal: true });
+  const { receivers } = stack;
+  const db = () => stack.db();
 
   /** Makes an event (and so its retention) look `days` old. */
   const age = (eventId: string, days: number) =>
@@ -43,9 +25,9 @@ describe('data retention', () => {
       .collection('webhook_events')
       .updateOne({ _id: eventId as never }, { $set: { createdAt: new Date(Date.now() - days * DAY) } });
 
-  /** The retention schedule, once the worker (which sets it up as it starts, in the background) has. */
+  /** The retention schedule, once the stack.worker (which sets it up as it starts, in the background) has. */
   async function retentionSchedule() {
-    const schedule = new Client({ connection: temporal }).schedule.getHandle(
+    const schedule = new Client({ connection: stack.temporal }).schedule.getHandle(
       ScheduleIds.dataRetention(process.env.TEMPORAL_TASK_QUEUE!),
     );
     const described = await pollUntil(
@@ -65,10 +47,10 @@ describe('data retention', () => {
       (d) => d.info.recentActions.length > before,
     );
     const { workflowId } = described.info.recentActions.at(-1)!.action.workflow;
-    return new Client({ connection: temporal }).workflow.getHandle(workflowId).result();
+    return new Client({ connection: stack.temporal }).workflow.getHandle(workflowId).result();
   }
 
-  it('is scheduled by the worker every DATA_RETENTION_EVERY', async () => {
+  it('is scheduled by the stack.worker every DATA_RETENTION_EVERY', async () => {
     const { described: schedule } = await retentionSchedule();
     expect(schedule.spec.intervals).toEqual([
       expect.objectContaining({ every: parseDuration(process.env.DATA_RETENTION_EVERY!) }),
@@ -77,10 +59,9 @@ describe('data retention', () => {
   });
 
   it('erases payloads past retention, deletes what is past metadata retention, keeps what is in progress', async () => {
-    const client = new ApiClient(api);
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     // A second application keeping data for 2 days only, metadata for 3.
-    const short = await tenantWithApplication(client, { retention: 'P2D', metadataRetention: '3d' });
+    const short = await tenantWithApplication(stack.client, { retention: 'P2D', metadataRetention: '3d' });
     expect(short.app).toMatchObject({ retention: 'P2D', metadataRetention: 'P3D' });
     expect(app).toMatchObject({ retention: 'P30D', metadataRetention: 'P90D' });
     const target = await receivers.start();
@@ -185,7 +166,7 @@ describe('data retention', () => {
   });
 
   it('refuses retention settings out of bounds, naming the field', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(new ApiClient(stack.api));
     const refused = async (body: Record<string, unknown>, field: string) => {
       const res = await as.patch(`/v1/applications/${app.id}`, body).expect(400);
       expect(res.body.details).toEqual([expect.objectContaining({ field })]);

@@ -1,11 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { Webhook } from 'standardwebhooks';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { docSnippet } from '../support/doc-snippets';
-import { Receivers, type ReceivedRequest } from '../support/receiver';
+import { type ReceivedRequest } from '../support/receiver';
 import {
   addWebhook,
   afterWebhookCacheBound,
@@ -13,6 +9,7 @@ import {
   sendEvent,
   tenantWithApplication,
 } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /**
  * ed25519 signatures (Standard Webhooks v1a): the service keeps the secret key, the receiver gets
@@ -20,21 +17,8 @@ import {
  * changing the signature keep the previous key signing during the overlap.
  */
 describe('ed25519 signatures', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  const receivers = new Receivers();
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const stack = useStack();
+  const { receivers } = stack;
 
   /** The v1a signatures of a request that this whpk_ public key verifies. */
   const verifiedBy = (publicKey: string, request: ReceivedRequest) => {
@@ -52,7 +36,7 @@ describe('ed25519 signatures', () => {
   };
 
   it('signs with v1a that the public key verifies, through a rotation and a change back to HMAC', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receivers.start();
     const webhook = await addWebhook(as, app.id, { url: target.url, signature: 'ed25519' });
     expect(webhook.secret).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
@@ -74,7 +58,7 @@ describe('ed25519 signatures', () => {
     const rotated = (await as.post(`${secretPath}/rotate`, { overlap: 'PT1H' }).expect(200)).body;
     expect(rotated.secret).toMatch(/^whpk_/);
     expect(rotated.secret).not.toBe(webhook.secret);
-    await afterWebhookCacheBound(); // the worker signs with what it read at most that long ago
+    await afterWebhookCacheBound(); // the stack.worker signs with what it read at most that long ago
     const during = await delivered();
     expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifiedBy(rotated.secret, during)).toHaveLength(1);
@@ -97,7 +81,7 @@ describe('ed25519 signatures', () => {
   it('is verified by the receiver guide’s own code (docs/receivers.md), and refused by another key', async () => {
     type Verify = (rawBody: string, headers: Record<string, unknown>, publicKey: string) => unknown;
     const verifyEd25519 = docSnippet<Verify>('receivers.md', 'recipient-verify-ed25519', 'verifyEd25519');
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receivers.start();
     const webhook = await addWebhook(as, app.id, { url: target.url, signature: 'ed25519' });
     const eventId = await sendEvent(as, app.id, { data: { applicantId: 'appl_7' } });
@@ -115,7 +99,7 @@ describe('ed25519 signatures', () => {
   });
 
   it('refuses an unknown signature scheme, naming the field', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const res = await as
       .post(`/v1/applications/${app.id}/webhooks`, {
         name: 'x',

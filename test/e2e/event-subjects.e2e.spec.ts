@@ -1,36 +1,17 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection as TemporalConnection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { SearchAttributes } from '../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /** An event's subject (who it is about): validated, stored, in the body, filterable, searchable. */
 describe('event subjects', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  let temporal: TemporalConnection;
-  const receivers = new Receivers();
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-    temporal = await TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
-  });
+  const stack = useStack({ temporal: true });
+  const { receivers } = stack;
 
   it('carries the subject in the body, on the delivery, and as a search attribute of its delivery workflow', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receivers.start();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const about = await sendEvent(as, app.id, { subject: 'appl_42' });
@@ -57,7 +38,7 @@ describe('event subjects', () => {
     expect(listed.body.items.map((d: { eventId: string }) => d.eventId)).toEqual([about]);
 
     // The API started the delivery itself (one webhook, not ordered): no dispatch between.
-    const workflows = new Client({ connection: temporal }).workflow;
+    const workflows = new Client({ connection: stack.temporal }).workflow;
     const delivery = WorkflowIds.webhookDelivery(about, webhook.id);
     const described = await workflows.getHandle(delivery).describe();
     expect(described.typedSearchAttributes.get(SearchAttributes.Subject)).toBe('appl_42');
@@ -76,7 +57,7 @@ describe('event subjects', () => {
   });
 
   it('filters the failed view by subject', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const down = (await receivers.start()).answer({ status: 500 });
     const webhook = await addWebhook(as, app.id, { url: down.url, retryPolicy: { schedule: ['PT1S'] } });
     const [first, second] = await Promise.all(
@@ -90,7 +71,7 @@ describe('event subjects', () => {
   });
 
   it('refuses a subject that is not a plain ID, naming the field, and accepts nothing', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     for (const subject of [
       '',
       'has space',

@@ -1,13 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { encryptJsonText } from '../../libs/crypto/envelope';
 import { MAX_JSON_DEPTH } from '../../libs/http/json-limits';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { rawRequest } from '../support/raw-http';
 import { addWebhook, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /**
  * The second red-team round's findings about input, kept as regressions: one payload validated
@@ -16,25 +13,13 @@ import { addWebhook, tenantWithApplication } from '../support/webhooks';
  * (Its concurrency findings are in concurrency.e2e.spec.ts.)
  */
 describe('hostile input (real Temporal and FerretDB)', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-  });
-
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const stack = useStack();
 
   /** JSON text nested `depth` levels below the root object: {"a":{"a":…1…}}. */
   const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
   it('opened encryptedData passes exactly the rules plain data passes: depth and numbers', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const key = { material: Buffer.from(app.credentials.cryptoKey, 'base64'), version: 1 };
     const sealed = (json: string) => encryptJsonText(json, 'AES-256-GCM', key, app.id);
     const send = (body: object) => as.post(`/v1/applications/${app.id}/events`, body);
@@ -71,7 +56,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('refuses a subject of dots alone, which a URL would resolve away (…/subjects/.. is the application)', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     for (const subject of ['.', '..', '...']) {
       const refused = await as
         .post(`/v1/applications/${app.id}/events`, { eventType: 'APPLICANT_COMPLETED', data: {}, subject })
@@ -91,7 +76,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('does not bring back a deleted application for its Idempotency-Key; a replay that hands out keys is audited', async () => {
-    const { as } = await tenantWithApplication(client);
+    const { as } = await tenantWithApplication(stack.client);
     const create = () =>
       as
         .post('/v1/applications', { name: 'Once', encryptionMethod: 'AES-256-GCM' })
@@ -126,14 +111,14 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('refuses a NUL character in any text it would store, naming the field, and changes nothing', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const webhook = await addWebhook(as, app.id, { url: 'http://127.0.0.1:9/h' });
     const before = [
       (await as.get(`/v1/applications/${app.id}`).expect(200)).body,
       (await as.get(`/v1/applications/${app.id}/webhooks`).expect(200)).body,
     ];
     const requests: [() => Promise<{ status: number; body: unknown }>, string][] = [
-      [() => client.operator.post('/v1/workspaces', { name: 'w\u0000' }), 'name'],
+      [() => stack.client.operator.post('/v1/workspaces', { name: 'w\u0000' }), 'name'],
       [() => as.post('/v1/applications', { name: 'a\u0000b', encryptionMethod: 'AES-256-GCM' }), 'name'],
       [() => as.patch(`/v1/applications/${app.id}`, { description: 'a\u0000b' }), 'description'],
       [() => as.patch(`/v1/applications/${app.id}/webhooks/${webhook.id}`, { name: '\u0000' }), 'name'],
@@ -179,7 +164,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('answers a declared 10 GB body with 413 at once, and closes the connection', async () => {
-    const { port } = api.getHttpServer().address() as AddressInfo;
+    const { port } = stack.api.getHttpServer().address() as AddressInfo;
     const started = Date.now();
     const answer = await rawRequest(
       port,
@@ -194,7 +179,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('refuses a retry policy whose maximum interval is below its initial one, naming both', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const refused = await as
       .post(`/v1/applications/${app.id}/webhooks`, {
         name: 'backoff',
@@ -213,7 +198,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('masks header values named like credentials by one rule (X-APIKEY, X-AccessKey), and keeps them sealed', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const webhook = await addWebhook(as, app.id, {
       url: 'https://example.com/hook',
       headers: [
@@ -231,7 +216,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('lets no cache keep an answer: Cache-Control no-store and no ETag, on secrets and on lists', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const webhook = await addWebhook(as, app.id, { url: 'https://example.com/hook' });
     for (const path of [
       `/v1/applications/${app.id}/credentials`,
@@ -246,7 +231,7 @@ describe('hostile input (real Temporal and FerretDB)', () => {
   });
 
   it('pages the audit log, so the oldest record (a credentials.read) can be reached', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     for (let i = 0; i < 24; i++)
       await as.post(`/v1/applications/${app.id}/private-app-key/regenerate`).expect(200);
     const seen: { action: string }[] = [];

@@ -2,36 +2,23 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import { MasterKeyring, masterKeyId } from '../../libs/crypto/master-keyring';
 import { SEALED_FIELDS } from '../../libs/persistence/sealed-fields';
 import { SubjectKeysRepository } from '../../libs/persistence/repositories/subject-keys.repository';
 import { EventSealing, openEventData } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { startApi } from '../support/app';
 import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 
 /** Rotating the master key: `npm run reseal` moves every stored secret to the new key. */
 describe('master key rotation', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
+  const stack = useStack();
   const oldKey = process.env.MASTER_KEY!;
   const newKey = randomBytes(32).toString('base64');
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-  });
-
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
 
   const reseal = async () => {
     const { stdout } = await run(
@@ -46,13 +33,12 @@ describe('master key rotation', () => {
   };
 
   it('re-seals every secret under the new key; the service then needs only the new key', async () => {
-    const client = new ApiClient(api);
-    const workspace = await client.createWorkspace();
+    const workspace = await stack.client.createWorkspace();
     const apps = [
-      await client.createApplication(workspace.apiToken),
-      await client.createApplication(workspace.apiToken),
+      await stack.client.createApplication(workspace.apiToken),
+      await stack.client.createApplication(workspace.apiToken),
     ];
-    const webhook = await client
+    const webhook = await stack.client
       .as(workspace.apiToken)
       .post(`/v1/applications/${apps[0].id}/webhooks`, {
         name: 'sealed',
@@ -61,10 +47,10 @@ describe('master key rotation', () => {
       })
       .expect(201);
     // An event of the application without webhooks: its data is stored sealed, nothing is sent.
-    const db = api.get<Connection>(getConnectionToken()).db!;
+    const db = stack.db();
     const eventData = { applicantId: 'appl_sealed', status: 'GREEN' };
     const { eventId } = (
-      await client
+      await stack.client
         .as(workspace.apiToken)
         .post(`/v1/applications/${apps[1].id}/events`, { eventType: 'APPLICANT_COMPLETED', data: eventData })
         .expect(202)
@@ -73,7 +59,7 @@ describe('master key rotation', () => {
     await pollUntil(storedEvent, (event) => event !== null);
     // And one about a subject: sealed under the subject's data key, itself sealed under the master key.
     const { eventId: aboutSubject } = (
-      await client
+      await stack.client
         .as(workspace.apiToken)
         .post(`/v1/applications/${apps[1].id}/events`, {
           eventType: 'APPLICANT_COMPLETED',
@@ -93,7 +79,7 @@ describe('master key rotation', () => {
     expect(first).toContain('subject_keys.key: 1 re-sealed');
     const newKeyring = new MasterKeyring(Buffer.from(newKey, 'base64'));
     expect(openEventData(newKeyring, (await storedEvent()) as never)).toEqual(eventData);
-    const newSealing = new EventSealing(newKeyring, worker.get(SubjectKeysRepository));
+    const newSealing = new EventSealing(newKeyring, stack.worker.get(SubjectKeysRepository));
     expect(await newSealing.open((await storedSubjectEvent()) as never)).toEqual({ data: eventData });
     for (const { collection, field } of Object.values(SEALED_FIELDS)) {
       const keys = await db.collection(collection).distinct(`${field}.mk`);

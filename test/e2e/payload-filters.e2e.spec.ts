@@ -1,10 +1,8 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { encryptJson } from '../../libs/crypto/envelope';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { startApi } from '../support/app';
+import { useStack } from '../support/stack';
 
 /**
  * Payload filters: a webhook takes only the events whose data matches its filter, whichever way
@@ -12,22 +10,9 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
  * ordered webhook); the others open no delivery to it. Refused filters name the path and operator.
  */
 describe('payload filters', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  const receivers = new Receivers();
+  const stack = useStack();
+  const { receivers } = stack;
   const FILTER = { status: { $in: ['approved'] }, score: { $gte: 50 } };
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
 
   /** The events a webhook has a delivery of (all its deliveries, every page). */
   const deliveredEvents = async (as: ReturnType<ApiClient['as']>, appId: string, webhookId: string) => {
@@ -38,7 +23,7 @@ describe('payload filters', () => {
   };
 
   it('delivers only matching events, from plain and encrypted data, and opens no delivery for the rest', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receivers.start();
     const filtered = await addWebhook(as, app.id, { name: 'approved only', url: target.url, filter: FILTER });
     const everything = await addWebhook(as, app.id, { name: 'everything', url: target.url });
@@ -77,7 +62,7 @@ describe('payload filters', () => {
     // An API that starts no delivery itself: every event goes through the dispatch workflow.
     const dispatching = await startApi({ EVENT_DIRECT_DELIVERIES_MAX: '0' });
     try {
-      const { app, workspace } = await tenantWithApplication(client);
+      const { app, workspace } = await tenantWithApplication(stack.client);
       const as = new ApiClient(dispatching).as(workspace.apiToken);
       const target = await receivers.start();
       const everything = await addWebhook(as, app.id, { url: target.url });
@@ -116,7 +101,7 @@ describe('payload filters', () => {
   });
 
   it('answers whether example data matches, and a filter can be changed and removed', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const webhook = await addWebhook(as, app.id, { url: 'http://127.0.0.1:9/h', filter: FILTER });
     const test = (data: object) =>
       as.post(`/v1/applications/${app.id}/webhooks/${webhook.id}/filter-test`, { data }).expect(200);
@@ -139,7 +124,7 @@ describe('payload filters', () => {
   });
 
   it('refuses a filter naming the path and the operator at fault, and changes nothing', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const webhook = await addWebhook(as, app.id, { url: 'http://127.0.0.1:9/h', filter: FILTER });
     const refusals: [object, RegExp][] = [
       [{ status: { $regexx: 'a' } }, /filter\.status\.\$regexx: unknown operator \$regexx/],

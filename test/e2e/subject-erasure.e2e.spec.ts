@@ -1,19 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection as TemporalConnection } from '@temporalio/client';
-import type { Connection as MongoConnection } from 'mongoose';
+import { Client } from '@temporalio/client';
 import { serverBinaries } from '../../scripts/stack/binaries';
 import type { SubjectErasureResult } from '../../libs/domain/webhooks';
 import { EventSealing } from '../../libs/webhooks/event-data';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 const MARKER = 'Jane-Q-Applicant-1970-01-01';
 
@@ -54,23 +49,13 @@ const subjectSealedIn = (payloads: unknown[]): { sk: string }[] =>
  * payloads gone, metadata kept, retries refused; audited; idempotent.
  */
 describe('subject erasure', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let temporal: TemporalConnection;
+  const stack = useStack({ temporal: true });
+  const { receivers } = stack;
   let cli: string;
-  const receivers = new Receivers();
-  const db = () => api.get<MongoConnection>(getConnectionToken()).db!;
+  const db = () => stack.db();
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    temporal = await TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
     cli = (await serverBinaries()).temporalCli;
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
   });
 
   const show = async (workflowId: string) => {
@@ -82,10 +67,10 @@ describe('subject erasure', () => {
     return JSON.parse(stdout) as unknown;
   };
   const erasureResult = (workflowId: string): Promise<SubjectErasureResult> =>
-    new Client({ connection: temporal }).workflow.getHandle(workflowId).result();
+    new Client({ connection: stack.temporal }).workflow.getHandle(workflowId).result();
 
   it('leaves every payload about the subject unreadable, in MongoDB and in Temporal histories', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(new ApiClient(stack.api));
     const good = await receivers.start();
     good.answer({ status: 200, body: `got it, ${MARKER}` });
     const failing = await receivers.start();
@@ -126,7 +111,7 @@ describe('subject erasure', () => {
     });
 
     // Temporal histories, which cannot be edited: only ciphertext whose key is gone.
-    const sealing = worker.get(EventSealing);
+    const sealing = stack.worker.get(EventSealing);
     for (const eventId of gone) {
       for (const workflowId of [
         WorkflowIds.webhookDelivery(eventId, delivered.id),
@@ -192,15 +177,14 @@ describe('subject erasure', () => {
   }, 120_000);
 
   it('refuses a malformed subject, another tenant and an application key', async () => {
-    const client = new ApiClient(api);
-    const { app, as } = await tenantWithApplication(client);
-    const other = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
+    const other = await tenantWithApplication(stack.client);
     const bad = await as.delete(`/v1/applications/${app.id}/subjects/${encodeURIComponent('appl 1/..')}`);
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual([expect.objectContaining({ field: 'subject' })]);
     await other.as.delete(`/v1/applications/${app.id}/subjects/appl_1`).expect(404);
     const credentials = (await as.get(`/v1/applications/${app.id}/credentials`).expect(200)).body;
-    await client
+    await stack.client
       .as(credentials.privateAppKey)
       .delete(`/v1/applications/${app.id}/subjects/appl_1`)
       .expect(403);

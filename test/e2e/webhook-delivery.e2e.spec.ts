@@ -1,8 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { Client, Connection as TemporalConnection, WorkflowNotFoundError } from '@temporalio/client';
-import type { Connection } from 'mongoose';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { Environment } from '../../libs/config/environment';
 import { MasterKeyring } from '../../libs/crypto/master-keyring';
@@ -15,10 +11,8 @@ import {
   deliveryStateQuery,
   retryNowSignal,
 } from '../../libs/temporal/contracts/webhook-delivery.contract';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receiver, Receivers } from '../support/receiver';
+import { Receiver } from '../support/receiver';
 import {
   addWebhook,
   afterWebhookCacheBound,
@@ -27,17 +21,15 @@ import {
   sendEvent,
   tenantWithApplication,
 } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
 describe('webhook delivery', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  let temporal: TemporalConnection;
-  const receivers = new Receivers();
+  const stack = useStack({ temporal: true });
+  const { receivers } = stack;
   const receiver = () => receivers.start();
   const fast = { schedule: ['PT1S', 'PT1S'] };
-  const db = () => api.get<Connection>(getConnectionToken()).db!;
+  const db = () => stack.db();
   /** The body of the first request a receiver gets, once it has it. */
   const firstNotice = async (watcher: Receiver) => {
     await pollUntil(
@@ -47,20 +39,8 @@ describe('webhook delivery', () => {
     return JSON.parse(watcher.requests[0].body) as unknown;
   };
 
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-    temporal = await TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
-  });
-
   it('delivers a signed event that an independent Standard Webhooks library verifies, with the custom headers', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, {
       url: target.url,
@@ -104,7 +84,7 @@ describe('webhook delivery', () => {
   });
 
   it('keeps event data sealed in workflow histories and in MongoDB (it may be personal data)', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const marker = `appl_private_${Date.now()}`;
@@ -113,7 +93,7 @@ describe('webhook delivery', () => {
     expect(target.requests[0].body).toContain(marker);
 
     // The API started the delivery with the event in its input: sealed there.
-    const workflows = new Client({ connection: temporal }).workflow;
+    const workflows = new Client({ connection: stack.temporal }).workflow;
     const { events } = await workflows
       .getHandle(WorkflowIds.webhookDelivery(eventId, webhook.id))
       .fetchHistory();
@@ -135,7 +115,7 @@ describe('webhook delivery', () => {
   });
 
   it('retries on failure, records every attempt with what the receiver said, and is findable in Temporal', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = (await receiver()).answer(
       { status: 500, body: 'Expired document' },
       { status: 503 },
@@ -161,7 +141,7 @@ describe('webhook delivery', () => {
       async () => {
         const ids: string[] = [];
         const query = `WebhookId = "${webhook.id}" AND EventId = "${eventId}" AND DeliveryStatus = "succeeded"`;
-        for await (const w of new Client({ connection: temporal }).workflow.list({ query }))
+        for await (const w of new Client({ connection: stack.temporal }).workflow.list({ query }))
           ids.push(w.workflowId);
         return ids;
       },
@@ -171,7 +151,7 @@ describe('webhook delivery', () => {
   });
 
   it('lands in the failed-deliveries view when retries run out, and a retry from there succeeds with the same webhook-id', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = (await receiver()).answer({ status: 422, body: 'Unknown applicant' });
     const webhook = await addWebhook(as, app.id, { name: 'CRM', url: target.url, retryPolicy: fast });
     const eventId = await sendEvent(as, app.id, { eventType: 'APPLICANT_DUPLICATE_DOCUMENT' });
@@ -221,7 +201,7 @@ describe('webhook delivery', () => {
   });
 
   it('accepts an event once per idempotency key, and delivers it once', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const body = { idempotencyKey: 'order-7', data: { applicantId: 'a' } };
@@ -234,10 +214,10 @@ describe('webhook delivery', () => {
   });
 
   it('starts the deliveries of an event to a few webhooks from the API, and fans out through one dispatch above EVENT_DIRECT_DELIVERIES_MAX', async () => {
-    const DIRECT_DELIVERIES_MAX = api.get(Environment).EVENT_DIRECT_DELIVERIES_MAX;
-    const { app, as } = await tenantWithApplication(client);
+    const DIRECT_DELIVERIES_MAX = stack.api.get(Environment).EVENT_DIRECT_DELIVERIES_MAX;
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
-    const workflows = new Client({ connection: temporal }).workflow;
+    const workflows = new Client({ connection: stack.temporal }).workflow;
     const dispatched = async (eventId: string) =>
       workflows
         .getHandle(WorkflowIds.eventDispatch(eventId))
@@ -266,8 +246,8 @@ describe('webhook delivery', () => {
     expect([received(few), received(many)]).toEqual([DIRECT_DELIVERIES_MAX, DIRECT_DELIVERIES_MAX + 1]);
   });
 
-  it('a dispatch run twice at once, then again after it finished (a worker crash and its retry), delivers once', async () => {
-    const { app, as } = await tenantWithApplication(client);
+  it('a dispatch run twice at once, then again after it finished (a stack.worker crash and its retry), delivers once', async () => {
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const eventId = `evt_redispatch${Date.now()}`;
@@ -276,10 +256,10 @@ describe('webhook delivery', () => {
       applicationId: app.id,
       eventType: 'APPLICANT_COMPLETED',
       occurredAt: new Date().toISOString(),
-      sealedData: sealEventData(worker.get(MasterKeyring), eventId, { applicantId: 'appl_7' }),
+      sealedData: sealEventData(stack.worker.get(MasterKeyring), eventId, { applicantId: 'appl_7' }),
       requestedBy: { kind: 'system' as const, id: null },
     };
-    const intake = worker.get(EventIntake);
+    const intake = stack.worker.get(EventIntake);
     // Both open the delivery (one finds it opened and, unless already attempted, starts it too): one start wins.
     const started = await Promise.all([intake.dispatch(input), intake.dispatch(input)]);
     expect(started).toContain(1);
@@ -291,7 +271,7 @@ describe('webhook delivery', () => {
   });
 
   it('delivers only the event types a webhook asked for', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [all, completedOnly] = [await receiver(), await receiver()];
     const everything = await addWebhook(as, app.id, { url: all.url });
     const picky = await addWebhook(as, app.id, {
@@ -312,7 +292,7 @@ describe('webhook delivery', () => {
   });
 
   it('disables a webhook that answers 410, tells the other webhooks, and sends it nothing more', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [gone, watcher] = [(await receiver()).answer({ status: 410 }), await receiver()];
     const goneWebhook = await addWebhook(as, app.id, {
       url: gone.url,
@@ -348,7 +328,7 @@ describe('webhook delivery', () => {
   });
 
   it('tells the webhooks that asked for it when the Crypto Key rotates, once, without key material', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [watcher, other] = [await receiver(), await receiver()];
     await addWebhook(as, app.id, { url: watcher.url, eventTypes: ['APPLICATION_CRYPTO_KEY_ROTATED'] });
     await addWebhook(as, app.id, { url: other.url, eventTypes: ['APPLICANT_COMPLETED'] });
@@ -375,7 +355,7 @@ describe('webhook delivery', () => {
   });
 
   it('signs with both secrets during a rotation overlap, and with the new one alone after', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const rotated = await as
@@ -409,7 +389,7 @@ describe('webhook delivery', () => {
   });
 
   it('recovers every failed delivery of a webhook since a time, durably, and says how many', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = (await receiver()).answer({ status: 500 });
     const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { maximumAttempts: 1 } });
     const since = new Date(Date.now() - 1000).toISOString();
@@ -433,11 +413,11 @@ describe('webhook delivery', () => {
   });
 
   it('skips the wait when signalled retryNow, and answers its state to a query', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = (await receiver()).answer({ status: 500, body: 'later' }, { status: 200 });
     const webhook = await addWebhook(as, app.id, { url: target.url, retryPolicy: { schedule: ['PT1H'] } });
     const eventId = await sendEvent(as, app.id);
-    const handle = new Client({ connection: temporal }).workflow.getHandle(
+    const handle = new Client({ connection: stack.temporal }).workflow.getHandle(
       WorkflowIds.webhookDelivery(eventId, webhook.id),
     );
     const waiting = await pollUntil(
@@ -454,7 +434,7 @@ describe('webhook delivery', () => {
   });
 
   it('filters the failed-deliveries view by event type, webhook and time, a page at a time', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [a, b] = [(await receiver()).answer({ status: 500 }), (await receiver()).answer({ status: 404 })];
     const first = await addWebhook(as, app.id, { url: a.url, retryPolicy: { maximumAttempts: 1 } });
     const second = await addWebhook(as, app.id, { url: b.url, retryPolicy: { maximumAttempts: 1 } });
@@ -514,11 +494,11 @@ describe('webhook delivery', () => {
   });
 
   it('a retry while the last run is still closing waits for it; one that cannot start leaves the delivery as it was', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const { webhook, eventId } = await pendingDelivery(as, app.id, target);
     const deliveryId = `${eventId}:${webhook.id}`;
-    const run = new Client({ connection: temporal }).workflow.getHandle(
+    const run = new Client({ connection: stack.temporal }).workflow.getHandle(
       WorkflowIds.webhookDelivery(eventId, webhook.id),
     );
     // The moment after a run has recorded its end and before it closes: the record says failed.
@@ -549,11 +529,11 @@ describe('webhook delivery', () => {
   });
 
   it('cancels pending deliveries when their webhook is deleted', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const { webhook, eventId } = await pendingDelivery(as, app.id, target);
     await as.delete(`/v1/applications/${app.id}/webhooks/${webhook.id}`).expect(204);
-    const workflow = new Client({ connection: temporal }).workflow.getHandle(
+    const workflow = new Client({ connection: stack.temporal }).workflow.getHandle(
       WorkflowIds.webhookDelivery(eventId, webhook.id),
     );
     expect(await workflow.result()).toMatchObject({ status: 'cancelled', attempts: 1 });
