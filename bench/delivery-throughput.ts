@@ -34,6 +34,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WARMUP = Math.min(200, EVENTS);
 /** Stored deliveries to seed after the first runs, to measure again on a full store (0: none). */
 const SEED = Number(process.env.BENCH_SEED ?? 0);
+/** More of the webhook's settings, as JSON: e.g. a payload filter or an ed25519 signature. */
+const WEBHOOK_SETTINGS = JSON.parse(process.env.BENCH_WEBHOOK ?? '{}') as Record<string, unknown>;
 const BODY = JSON.stringify({
   id: 'x',
   type: 'APPLICANT_COMPLETED',
@@ -158,6 +160,7 @@ export async function deliveryThroughput(): Promise<void> {
       {
         name: 'bench receiver',
         url: receiver.url,
+        ...WEBHOOK_SETTINGS,
       },
     );
     process.stdout.write(`warming up (${WARMUP} of each)\n`);

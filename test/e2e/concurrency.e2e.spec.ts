@@ -93,6 +93,21 @@ describe('concurrent identical requests (real Temporal and FerretDB)', () => {
     }
   });
 
+  it('changing a webhook’s signature: every answer 200 with a public key; the current one is among them', async () => {
+    const app = await client.createApplication(workspace.apiToken);
+    const webhook = await addWebhook(as(), app.id, { url: 'https://example.com/hook' });
+    for (const [round, signature] of ['ed25519', 'hmac-sha256', 'ed25519'].entries()) {
+      const answers = await atOnce(() =>
+        as().patch(`/v1/applications/${app.id}/webhooks/${webhook.id}`, { signature }),
+      );
+      expect([round, statuses(answers)]).toEqual([round, [200]]);
+      expect(new Set(answers.map((a) => a.body.signature))).toEqual(new Set([signature]));
+      const current = await as().get(`/v1/applications/${app.id}/webhooks/${webhook.id}/secret`).expect(200);
+      expect(current.body.secret).toMatch(signature === 'ed25519' ? /^whpk_/ : /^whsec_/);
+      expect(answers.map((a) => a.body.secret)).toContain(current.body.secret);
+    }
+  });
+
   it('workspace API token rotation: one wins per token, the others 409; exactly one token works', async () => {
     const target = await client.createWorkspace('Rotated');
     let previous = target.apiToken;
