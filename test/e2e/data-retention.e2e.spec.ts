@@ -25,7 +25,7 @@ describe('data retention', () => {
       .collection('webhook_events')
       .updateOne({ _id: eventId as never }, { $set: { createdAt: new Date(Date.now() - days * DAY) } });
 
-  /** The retention schedule, once the stack.worker (which sets it up as it starts, in the background) has. */
+  /** The retention schedule, once the worker (which sets it up as it starts, in the background) has. */
   async function retentionSchedule() {
     const schedule = new Client({ connection: stack.temporal }).schedule.getHandle(
       ScheduleIds.dataRetention(process.env.TEMPORAL_TASK_QUEUE!),
@@ -50,7 +50,7 @@ describe('data retention', () => {
     return new Client({ connection: stack.temporal }).workflow.getHandle(workflowId).result();
   }
 
-  it('is scheduled by the stack.worker every DATA_RETENTION_EVERY', async () => {
+  it('is scheduled by the worker every DATA_RETENTION_EVERY', async () => {
     const { described: schedule } = await retentionSchedule();
     expect(schedule.spec.intervals).toEqual([
       expect.objectContaining({ every: parseDuration(process.env.DATA_RETENTION_EVERY!) }),

@@ -6,7 +6,7 @@ import { DiagnosticRoundtrip } from '../../libs/persistence/schemas/diagnostic-r
 import { useStack } from '../support/stack';
 
 /** The first slice end to end: API -> Temporal -> worker -> activity -> MongoDB -> API. */
-describe('diagnostic roundtrip (API and stack.worker in-process, real Temporal and FerretDB)', () => {
+describe('diagnostic roundtrip (API and worker in-process, real Temporal and FerretDB)', () => {
   const stack = useStack({ temporal: true });
   const operator = () => ({ authorization: `Bearer ${process.env.ADMIN_TOKEN}` });
 

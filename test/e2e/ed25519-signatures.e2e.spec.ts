@@ -58,7 +58,7 @@ describe('ed25519 signatures', () => {
     const rotated = (await as.post(`${secretPath}/rotate`, { overlap: 'PT1H' }).expect(200)).body;
     expect(rotated.secret).toMatch(/^whpk_/);
     expect(rotated.secret).not.toBe(webhook.secret);
-    await afterWebhookCacheBound(); // the stack.worker signs with what it read at most that long ago
+    await afterWebhookCacheBound(); // the worker signs with what it read at most that long ago
     const during = await delivered();
     expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifiedBy(rotated.secret, during)).toHaveLength(1);

@@ -11,6 +11,7 @@ import {
   deliveryStateQuery,
   retryNowSignal,
 } from '../../libs/temporal/contracts/webhook-delivery.contract';
+import { resourceId } from '../../libs/crypto/resource-ids';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import {
@@ -213,6 +214,33 @@ describe('webhook delivery', () => {
     expect(target.requests).toHaveLength(1);
   });
 
+  it('a repeated request completes the deliveries that one cut short had started (the API died between its starts)', async () => {
+    const { app, workspace, as } = await tenantWithApplication(stack.client);
+    const target = await receiver();
+    const hooks = await Promise.all(
+      [0, 1, 2].map((n) => addWebhook(as, app.id, { name: `part ${n}`, url: `${target.url}/${n}` })),
+    );
+    const body = { idempotencyKey: 'cut-short-1', data: { applicantId: 'appl_cut' } };
+    const eventId = resourceId('evt', { scope: app.id, key: body.idempotencyKey });
+    // Where the API stood when it died: the first delivery started, the two others not.
+    await stack.api.get(EventIntake).accept({
+      eventId,
+      applicationId: app.id,
+      eventType: 'APPLICANT_COMPLETED',
+      occurredAt: new Date().toISOString(),
+      data: body.data,
+      excludeWebhookIds: [hooks[1].id, hooks[2].id],
+      requestedBy: { kind: 'workspace', id: workspace.id },
+    });
+    await finishedDelivery(as, app.id, eventId, hooks[0].id);
+    // The caller, who got no answer, repeats its request.
+    expect(await sendEvent(as, app.id, body)).toBe(eventId);
+    for (const hook of hooks)
+      expect((await finishedDelivery(as, app.id, eventId, hook.id)).status).toBe('succeeded');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(target.requests.map((r) => r.path).sort()).toEqual(['/hook/0', '/hook/1', '/hook/2']);
+  });
+
   it('starts the deliveries of an event to a few webhooks from the API, and fans out through one dispatch above EVENT_DIRECT_DELIVERIES_MAX', async () => {
     const DIRECT_DELIVERIES_MAX = stack.api.get(Environment).EVENT_DIRECT_DELIVERIES_MAX;
     const { app, as } = await tenantWithApplication(stack.client);
@@ -246,7 +274,7 @@ describe('webhook delivery', () => {
     expect([received(few), received(many)]).toEqual([DIRECT_DELIVERIES_MAX, DIRECT_DELIVERIES_MAX + 1]);
   });
 
-  it('a dispatch run twice at once, then again after it finished (a stack.worker crash and its retry), delivers once', async () => {
+  it('a dispatch run twice at once, then again after it finished (a worker crash and its retry), delivers once', async () => {
     const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
