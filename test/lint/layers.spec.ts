@@ -33,12 +33,14 @@ describe('the layer rules', () => {
           '--output-type',
           'err',
         ],
-        { cwd: tree },
+        { cwd: tree, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
       );
       return { refused: false, output: '' };
     } catch (err) {
       const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
-      return { refused: true, output: `${stdout}${stderr}` };
+      // Without colour codes, whatever the terminal (CI forces colour on).
+      // eslint-disable-next-line no-control-regex -- the escape character is what is removed
+      return { refused: true, output: `${stdout}${stderr}`.replace(/\u001b\[[0-9;]*m/g, '') };
     }
   };
 
