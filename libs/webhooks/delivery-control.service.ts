@@ -115,18 +115,34 @@ export class DeliveryControl {
   }
 
   /** Signals every pending delivery of an application, webhook or subject to stop; returns how many. */
-  async cancelPending(filter: {
-    applicationId?: string;
-    webhookId?: string;
-    subject?: string;
-  }): Promise<number> {
+  async cancelPending(
+    filter: { applicationId?: string; webhookId?: string; subject?: string },
+    { untilEndedMs = 0 } = {},
+  ): Promise<number> {
     const pending = await this.deliveries.pendingIds(filter);
+    const told: string[] = [];
     for (const id of pending) {
       const [eventId, webhookId] = id.split(':');
       // Finished, or never started: nothing to stop.
-      await this.workflows.signal(WorkflowIds.webhookDelivery(eventId, webhookId), cancelSignal);
+      if (await this.workflows.signal(WorkflowIds.webhookDelivery(eventId, webhookId), cancelSignal))
+        told.push(id);
     }
+    if (untilEndedMs > 0) await this.untilEnded(filter, told, untilEndedMs);
     return pending.length;
+  }
+
+  /**
+   * Waits, at most `ms`, until the workflows told to stop have recorded their deliveries' end. A
+   * caller that writes to the same deliveries next (erasure) must not write at the same time: on
+   * FerretDB v1 two updates of one document at once can lose one (the end, left pending forever).
+   */
+  private async untilEnded(filter: { applicationId?: string }, ids: string[], ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (ids.length > 0 && Date.now() < deadline) {
+      const stillPending = new Set(await this.deliveries.pendingIds(filter));
+      if (!ids.some((id) => stillPending.has(id))) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** The delivery's attempts end, cancelled (its workflow was told to stop, or it is no longer due); counted once. */

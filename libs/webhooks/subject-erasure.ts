@@ -34,9 +34,12 @@ export class SubjectErasure {
     return this.keys.delete(applicationId, subject);
   }
 
-  /** Tells the subject's pending deliveries to stop; how many there were. */
+  /**
+   * Tells the subject's pending deliveries to stop, and waits (a minute at most) until they have
+   * recorded it, so that erasing in them next does not race those writes; how many there were.
+   */
   cancelPending({ applicationId, subject }: SubjectRef): Promise<number> {
-    return this.control.cancelPending({ applicationId, subject });
+    return this.control.cancelPending({ applicationId, subject }, { untilEndedMs: 60_000 });
   }
 
   /** Erases the next batch of the subject's stored payloads and answers. */

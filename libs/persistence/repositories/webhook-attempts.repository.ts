@@ -70,9 +70,10 @@ export class WebhookAttemptsRepository implements OnModuleInit {
         .exec()
     ).filter((d) => d.attempts?.some(answered));
     if (withAnswers.length > 0) {
-      // Rewrites each delivery's attempts as read: an attempt pushed in between (one in flight
-      // when erasure cancelled its delivery) would be lost from the record on FerretDB v1, whose
-      // updates overwrite the whole document. Not guarded yet (rare: the delivery is finished).
+      // Rewrites each delivery's attempts as read: a write to the delivery in between would be
+      // lost on FerretDB v1, whose updates overwrite the whole document. Callers erase ended
+      // deliveries only: retention leaves those in progress whole, and erasure first waits until
+      // the deliveries it cancelled have recorded their end (DeliveryControl.cancelPending).
       await this.deliveries.bulkWrite(
         withAnswers.map((d) => ({
           updateOne: {
