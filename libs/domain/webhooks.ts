@@ -50,6 +50,9 @@ export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
  */
 export const WEBHOOK_SIGNATURES = ['hmac-sha256', 'ed25519'] as const;
 export type WebhookSignature = (typeof WEBHOOK_SIGNATURES)[number];
+/** A webhook's signature scheme: webhooks stored before schemes existed sign with HMAC. */
+export const signatureOf = (webhook: { signature?: WebhookSignature }): WebhookSignature =>
+  webhook.signature ?? 'hmac-sha256';
 
 /** Why an event's payload is gone: its application's retention ran out, or its subject was erased. */
 export const PAYLOAD_ERASURES = ['retention', 'erasure'] as const;

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../../libs/domain/duration';
 import { retrySchedule } from '../../../../libs/domain/retry-policy';
+import { signatureOf } from '../../../../libs/domain/webhooks';
 import { webhookFilterOf } from '../../../../libs/webhooks/webhook-filter';
 import type { Webhook } from '../../../../libs/persistence/schemas/webhook.schema';
 import { isSensitiveHeader, maskHeaderValue } from '../../../../libs/webhooks/custom-headers';
@@ -28,7 +29,7 @@ export function webhookView(webhook: Webhook, sensitiveValues: Record<string, st
     failingSince: webhook.failingSince?.toISOString() ?? null,
     retryPolicy: { schedule: retrySchedule(webhook.retryPolicy).map(formatDuration) },
     filter: webhookFilterOf(webhook),
-    signature: webhook.signature ?? 'hmac-sha256',
+    signature: signatureOf(webhook),
     createdAt: webhook.createdAt.toISOString(),
   };
 }

@@ -5,6 +5,7 @@ import { resourceId } from '../../../../libs/crypto/resource-ids';
 import type { ApplicationMode } from '../../../../libs/domain/applications';
 import { Durations, parseDuration } from '../../../../libs/domain/duration';
 import { WebhookDisabledError } from '../../../../libs/domain/errors';
+import { signatureOf } from '../../../../libs/domain/webhooks';
 import { httpUrlProblem } from '../../../../libs/domain/http-url';
 import { RetryPolicySpec, retryPolicyProblem } from '../../../../libs/domain/retry-policy';
 import { ApiError, FieldProblem } from '../../../../libs/http/api-error';
@@ -142,7 +143,7 @@ export class WebhooksService {
     const headers = dto.headers && (await this.secrets.storeHeaders(id, dto.headers, webhook.headers));
     // Another signature: a key of it signs from now on, the previous one as well for a day.
     const resigned =
-      dto.signature !== undefined && dto.signature !== (webhook.signature ?? 'hmac-sha256')
+      dto.signature !== undefined && dto.signature !== signatureOf(webhook)
         ? await this.secrets.issueSigningSecret(id, new Date(Date.now() + Durations.DAY), dto.signature)
         : undefined;
     const updated = await this.webhooks.update(appId, id, {
@@ -187,7 +188,7 @@ export class WebhooksService {
     const { secret, issued } = await this.secrets.issueSigningSecret(
       id,
       previousValidUntil,
-      webhook.signature ?? 'hmac-sha256',
+      signatureOf(webhook),
     );
     if (issued) this.metrics.keyRotated('signing_secret', 'manual');
     return { secret, previousValidUntil: previousValidUntil.toISOString() };
