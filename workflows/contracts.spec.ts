@@ -14,6 +14,7 @@ const contractOf = {
   deliverySequence: contracts.DeliverySequenceWorkflow,
   diagnosticRoundtrip: contracts.DiagnosticRoundtripWorkflow,
   eventDispatch: contracts.EventDispatchWorkflow,
+  missedEventsReplay: contracts.MissedEventsReplayWorkflow,
   scheduledCryptoKeyRotation: contracts.ScheduledCryptoKeyRotationWorkflow,
   subjectErasure: contracts.SubjectErasureWorkflow,
   webhookDelivery: contracts.WebhookDeliveryWorkflow,

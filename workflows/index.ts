@@ -7,6 +7,7 @@ export { dataRetention } from './data-retention.workflow';
 export { deliverySequence } from './delivery-sequence.workflow';
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
 export { eventDispatch } from './event-dispatch.workflow';
+export { missedEventsReplay } from './missed-events-replay.workflow';
 export { subjectErasure } from './subject-erasure.workflow';
 export { scheduledCryptoKeyRotation } from './scheduled-crypto-key-rotation.workflow';
 export { webhookDelivery, webhookDeliveryV2 } from './webhook-delivery.workflow';

@@ -67,10 +67,15 @@ export async function webhookDeliveryV2(input: DeliveryInput): Promise<DeliveryS
   const { state, requests } = deliveryHandlers();
   for (let attempt = 1; state.status === 'pending' && !requests.cancelled; attempt++) {
     const request = attemptRequest(input, attempt);
-    const outcome =
+    const outcome = await inTurn(
       attempt === 1
-        ? await attemptDeliveryLocally({ ...request, ...(input.event && { opening: openingOf(input) }) })
-        : await attemptDelivery(request);
+        ? (req) => attemptDeliveryLocally({ ...req, ...(input.event && { opening: openingOf(input) }) })
+        : attemptDelivery,
+      request,
+      state,
+      requests,
+    );
+    if (!outcome) break;
     noteAttempt(state, outcome, request.isLast, attempt);
     if (state.status === 'pending') {
       if (attempt === 1) markStatus('pending');
@@ -94,10 +99,9 @@ export async function webhookDelivery(input: DeliveryInput): Promise<DeliverySta
   const { state, requests } = deliveryHandlers();
   for (let attempt = 1; state.status === 'pending' && !requests.cancelled; attempt++) {
     const request = attemptRequest(input, attempt);
-    const outcome =
-      attempt === 1 && patched('first-attempt-local')
-        ? await attemptDeliveryLocally(request)
-        : await attemptDelivery(request);
+    const make = attempt === 1 && patched('first-attempt-local') ? attemptDeliveryLocally : attemptDelivery;
+    const outcome = await inTurn(make, request, state, requests);
+    if (!outcome) break;
     noteAttempt(state, outcome, request.isLast, attempt);
     if (state.status === 'pending') {
       // The receiver's Retry-After is kept as asked; our own schedule gets jitter.
@@ -120,6 +124,29 @@ function deliveryHandlers() {
   setHandler(cancelSignal, () => void (requests.cancelled = true));
   setHandler(deliveryStateQuery, () => state);
   return { state, requests };
+}
+
+/**
+ * An attempt, in its turn: under its webhook's rate limit the attempt may first answer `waiting`
+ * with a turn; the delivery waits for it on a durable timer (no worker slot held, no attempt
+ * spent, a cancel cuts it short) and asks again with the turn. Null when cancelled meanwhile.
+ */
+async function inTurn(
+  make: (request: AttemptRequest) => Promise<AttemptOutcome>,
+  request: AttemptRequest,
+  state: DeliveryState,
+  requests: { cancelled: boolean },
+): Promise<AttemptOutcome | null> {
+  for (;;) {
+    const outcome = await make(request);
+    if (outcome.result !== 'waiting' || !outcome.turn) return outcome;
+    request = { ...request, turn: outcome.turn };
+    state.nextAttemptAt = outcome.turn.at;
+    // As the activity measured it: the workflow's clock has not moved during a local activity.
+    const cancelled = await condition(() => requests.cancelled, outcome.retryAfterMs ?? 1);
+    state.nextAttemptAt = null;
+    if (cancelled) return null;
+  }
 }
 
 function attemptRequest(input: DeliveryInput, attempt: number): AttemptRequest {

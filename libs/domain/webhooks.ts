@@ -1,6 +1,7 @@
 /** Workflow-safe types, constants and rules of webhooks (no runtime imports). */
 import type { SealedEventData } from '../webhooks/event-data';
 import type { ActorRef } from './applications';
+import type { Turn } from './rate-limit';
 
 export const APPLICANT_EVENT_TYPES = [
   'APPLICANT_CREATED',
@@ -108,6 +109,8 @@ export interface AttemptRequest {
   of?: Pick<DeliveryInput, 'eventId' | 'webhookId' | 'applicationId'>;
   /** The first attempt of a delivery the API started: it records the event and opens the delivery. */
   opening?: DeliveryOpening;
+  /** The turn this attempt waited for (a rate-limited webhook's; see libs/webhooks/rate-limiter). */
+  turn?: Turn;
 }
 
 /** What a delivery's first attempt records before anything else, when no dispatch did. */
@@ -115,12 +118,17 @@ export type DeliveryOpening = EventToRecord & Pick<DeliveryInput, 'eventType' | 
 
 /** What one attempt came to. */
 export interface AttemptOutcome {
-  /** stopped: failed, and no more attempts (410 Gone, or the webhook was just disabled). */
-  result: 'succeeded' | 'failed' | 'stopped' | 'skipped';
+  /**
+   * stopped: failed, and no more attempts (410 Gone, or the webhook was just disabled); waiting:
+   * not made yet, the webhook's rate limit gives it `turn` (no attempt spent).
+   */
+  result: 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'waiting';
   statusCode: number | null;
   error: string | null;
-  /** From a 429/503 Retry-After, within bounds. */
+  /** From a 429/503 Retry-After, within bounds; for `waiting`, how long until its turn. */
   retryAfterMs: number | null;
+  /** The turn to wait for (waiting only). */
+  turn?: Turn;
 }
 
 /**
@@ -131,6 +139,7 @@ export interface AttemptOutcome {
 export function statusAfterAttempt(outcome: AttemptOutcome, isLast: boolean): DeliveryStatus {
   if (outcome.result === 'succeeded') return 'succeeded';
   if (outcome.result === 'skipped') return 'cancelled';
+  if (outcome.result === 'waiting') return 'pending';
   return outcome.result === 'stopped' || isLast ? 'failed' : 'pending';
 }
 
@@ -213,6 +222,44 @@ export interface RecoveryBatch {
 export interface RecoveryResult {
   retried: number;
   skipped: number;
+  stopped?: string;
+}
+
+/** What replaying a webhook's missed events asks: events accepted since `since` (ISO 8601). */
+export interface ReplayInput {
+  applicationId: string;
+  webhookId: string;
+  since: string;
+}
+
+/** Where a replay stands in the application's events, in acceptance order. */
+export interface EventPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** What a replay did with the events it looked at (one batch, or the whole call). */
+export interface ReplayCounts {
+  /** Events without a delivery to the webhook, now delivered. */
+  opened: number;
+  /** Events the webhook has (or had) a delivery of: nothing done. */
+  delivered: number;
+  /** Events its types or payload filter do not take (and test events to other webhooks). */
+  notTaken: number;
+  /** Events whose payload is gone (retention, or their subject erased): counted, not sent. */
+  erased: number;
+}
+
+export interface ReplayBatch extends ReplayCounts {
+  /** The last event looked at; null when none is left. */
+  last: EventPosition | null;
+  /** Why the replay ended early (the webhook was disabled or deleted meanwhile). */
+  stopped?: string;
+}
+
+export interface ReplayResult extends ReplayCounts {
+  /** More events remain past this call's bound: call again with this as `since`. */
+  continueFrom?: string;
   stopped?: string;
 }
 

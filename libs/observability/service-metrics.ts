@@ -67,6 +67,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly turnsAwaited = new Counter({
+    name: 'webhook_turns_awaited_total',
+    help: "Times a delivery was told to wait for its turn under its webhook's rate limit (no attempt made)",
+    registers: [this.registry],
+  });
+
   readonly webhooksDisabled = new Counter({
     name: 'webhooks_disabled_total',
     help: 'Webhooks the worker disabled, by reason (gone: answered 410; failing: every delivery failed for WEBHOOK_ENDPOINT_DISABLE_AFTER)',
@@ -100,6 +106,10 @@ export class ServiceMetrics {
 
   deliveryFinished(status: 'succeeded' | 'failed' | 'cancelled'): void {
     this.deliveriesFinished.inc({ status });
+  }
+
+  turnAwaited(): void {
+    this.turnsAwaited.inc();
   }
 
   webhookDisabled(reason: DisableReason): void {

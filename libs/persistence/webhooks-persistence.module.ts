@@ -7,6 +7,7 @@ import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.r
 import { WebhooksRepository } from './repositories/webhooks.repository';
 import { WebhookEventsRepository } from './repositories/webhook-events.repository';
 import { WebhookSecretsRepository } from './repositories/webhook-secrets.repository';
+import { WebhookTurnsRepository } from './repositories/webhook-turns.repository';
 import { FailedDeliveryHour, FailedDeliveryHourSchema } from './schemas/failed-delivery-hour.schema';
 import { SubjectKey, SubjectKeySchema } from './schemas/subject-key.schema';
 import { WebhookAttempt, WebhookAttemptSchema } from './schemas/webhook-attempt.schema';
@@ -14,6 +15,7 @@ import { WebhookDelivery, WebhookDeliverySchema } from './schemas/webhook-delive
 import { Webhook, WebhookSchema } from './schemas/webhook.schema';
 import { WebhookEvent, WebhookEventSchema } from './schemas/webhook-event.schema';
 import { WebhookSecret, WebhookSecretSchema } from './schemas/webhook-secret.schema';
+import { WebhookTurn, WebhookTurnSchema } from './schemas/webhook-turn.schema';
 
 const repositories = [
   WebhooksRepository,
@@ -23,9 +25,10 @@ const repositories = [
   FailedDeliveryHoursRepository,
   WebhookAttemptsRepository,
   SubjectKeysRepository,
+  WebhookTurnsRepository,
 ];
 
-/** Webhooks and their secrets, events, deliveries (and the hours they failed in) and attempts; the subjects' data keys. */
+/** Webhooks and their secrets and rate limits' turns, events, deliveries (and the hours they failed in) and attempts; the subjects' data keys. */
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -36,6 +39,7 @@ const repositories = [
       { name: FailedDeliveryHour.name, schema: FailedDeliveryHourSchema },
       { name: WebhookAttempt.name, schema: WebhookAttemptSchema },
       { name: SubjectKey.name, schema: SubjectKeySchema },
+      { name: WebhookTurn.name, schema: WebhookTurnSchema },
     ]),
   ],
   providers: repositories,

@@ -21,6 +21,8 @@ export const WorkflowIds = {
   /** One at a time per subject; erasing it again later (new events since) is a new run. */
   subjectErasure: (applicationId: string, subject: string) => `subject-erasure:${applicationId}:${subject}`,
   webhookRecovery: (webhookId: string, since: string) => `webhook-recovery:${webhookId}:${since}`,
+  /** Calls with the same webhook and time share one run (a double click replays nothing twice). */
+  missedEventsReplay: (webhookId: string, since: string) => `missed-events-replay:${webhookId}:${since}`,
 } as const;
 
 export const ScheduleIds = {

@@ -1,3 +1,4 @@
+import type { Turn } from '../domain/rate-limit';
 import type { AttemptOutcome } from '../domain/webhooks';
 import type { AttemptOutcomeLabel } from '../observability/service-metrics';
 
@@ -8,6 +9,18 @@ export const SKIPPED: AttemptOutcome = {
   error: null,
   retryAfterMs: null,
 };
+
+/**
+ * The attempt was not made yet: it waits for its turn under the webhook's rate limit, in
+ * `retryAfterMs` by this process's clock (a workflow's clock stands still during a local activity).
+ */
+export const waitingFor = (turn: Turn, now = Date.now()): AttemptOutcome => ({
+  result: 'waiting',
+  statusCode: null,
+  error: null,
+  retryAfterMs: Math.max(1, Date.parse(turn.at) - now),
+  turn,
+});
 
 /**
  * What an answer means: a 2xx succeeded; anything else failed, and is `stopped` (no retry) when it

@@ -13,7 +13,8 @@ import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { AttemptSources, WebhookTarget } from './attempt-sources';
 import { DeliveryControl } from './delivery-control.service';
-import { outcomeLabel, outcomeOf, recordedOutcome, SKIPPED } from './attempt-outcome';
+import { outcomeLabel, outcomeOf, recordedOutcome, SKIPPED, waitingFor } from './attempt-outcome';
+import { RateLimiter } from './rate-limiter';
 import { WebhookHealth } from './webhook-health';
 import { EventSealing } from './event-data';
 import { EventIntake } from './event-intake.service';
@@ -67,6 +68,7 @@ export class DeliveryAttempts {
     private readonly control: DeliveryControl,
     private readonly intake: EventIntake,
     private readonly metrics: ServiceMetrics,
+    private readonly rateLimiter: RateLimiter,
   ) {}
 
   /**
@@ -83,6 +85,8 @@ export class DeliveryAttempts {
       return (await this.finishRecorded(req)) ?? SKIPPED;
     const prepared = await this.prepare(req);
     if (!prepared) return SKIPPED;
+    const waiting = await this.waitingForTurn(prepared);
+    if (waiting) return waiting;
     const now = new Date();
     const request = await this.request(prepared, now);
     const answer = await (req.opening ? this.postOpening(req, req.opening, request) : postWebhook(request));
@@ -172,6 +176,22 @@ export class DeliveryAttempts {
       ...target,
       application: target.application,
     };
+  }
+
+  /**
+   * Under the webhook's rate limit, the attempt may have to wait for its turn: then it is not made
+   * (nor counted), and a delivery it was to open is opened now, pending, to be seen waiting.
+   */
+  private async waitingForTurn({ req, webhook }: PreparedAttempt): Promise<AttemptOutcome | null> {
+    if (!webhook.rateLimit) return null;
+    const decision = await this.rateLimiter.turn(
+      { _id: webhook._id, rateLimit: webhook.rateLimit },
+      req.turn,
+    );
+    if (decision.go) return null;
+    if (req.opening) await this.deliveries.open(openedDelivery(req, req.opening), [webhook._id]);
+    this.metrics.turnAwaited();
+    return waitingFor(decision.turn);
   }
 
   /** The delivery of a request that does not say what it is of (workflows started before `of`), if still due. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { WebhookDeliveriesRepository } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
+import { WebhookTurnsRepository } from '../persistence/repositories/webhook-turns.repository';
 import { ServiceMetrics } from '../observability/service-metrics';
 
 /** Scrapes closer together than this share one reading: the queries stay off the hot path's back. */
@@ -11,6 +12,7 @@ interface Reading {
   pending: number;
   oldestAgeSeconds: number;
   disabledWebhooks: number;
+  waitingForTurn: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export class DeliveryBacklog {
     metrics: ServiceMetrics,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly webhooks: WebhooksRepository,
+    private readonly turns: WebhookTurnsRepository,
   ) {
     const gauge = (name: string, help: string, value: (r: Reading) => number) => {
       const g: Gauge = new Gauge({
@@ -50,9 +53,14 @@ export class DeliveryBacklog {
       'Webhooks disabled now (by the worker or by their customer)',
       (r) => r.disabledWebhooks,
     );
+    gauge(
+      'webhook_deliveries_waiting_for_turn',
+      "Deliveries throttled by their webhook's rate limit, waiting for their turn (all webhooks)",
+      (r) => r.waitingForTurn,
+    );
   }
 
-  /** One reading for all three gauges of a scrape, kept READING_TTL_MS; a failed one is not kept. */
+  /** One reading for all the gauges of a scrape, kept READING_TTL_MS; a failed one is not kept. */
   private read(): Promise<Reading> {
     if (!this.reading || Date.now() - this.readingStartedAt >= READING_TTL_MS) {
       this.readingStartedAt = Date.now();
@@ -66,14 +74,16 @@ export class DeliveryBacklog {
   }
 
   private async query(): Promise<Reading> {
-    const [{ pending, oldestOpenedAt }, disabledWebhooks] = await Promise.all([
+    const [{ pending, oldestOpenedAt }, disabledWebhooks, waitingForTurn] = await Promise.all([
       this.deliveries.backlog(),
       this.webhooks.countDisabled(),
+      this.turns.allWaiting(new Date()),
     ]);
     return {
       pending,
       oldestAgeSeconds: oldestOpenedAt ? Math.max(0, (Date.now() - oldestOpenedAt.getTime()) / 1000) : 0,
       disabledWebhooks,
+      waitingForTurn,
     };
   }
 }

@@ -81,7 +81,7 @@ export class DeliveryControl {
 
   /**
    * Retries the next batch of failed deliveries of a webhook since a time; lastId null when done.
-   * A delivery retried meanwhile by someone else is skipped; a webhook disabled or deleted
+   * A delivery retried meanwhile by someone else, or whose payload is erased, is skipped; a webhook disabled or deleted
    * meanwhile ends the recovery (`stopped` says why): neither is a failure to retry.
    */
   async retryFailedBatch(input: { webhookId: string; since: Date; afterId: string }): Promise<RecoveryBatch> {
@@ -106,7 +106,8 @@ export class DeliveryControl {
         await this.retry(delivery);
         batch.retried++;
       } catch (err) {
-        if (err instanceof DeliveryInProgressError) batch.skipped++;
+        // Retried meanwhile, or its payload erased (nothing left to send): not this recovery's to retry.
+        if (err instanceof DeliveryInProgressError || err instanceof PayloadErasedError) batch.skipped++;
         else if (err instanceof WebhookDisabledError) return { ...batch, lastId: null, stopped: err.message };
         else throw err;
       }

@@ -26,6 +26,7 @@ import { EventDispatchWorkflow } from '../temporal/contracts/event-dispatch.cont
 import { WebhookDeliveryV2Workflow } from '../temporal/contracts/webhook-delivery.contract';
 import { Environment } from '../config/environment';
 import type { Webhook } from '../persistence/schemas/webhook.schema';
+import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
 import { AttemptSources } from './attempt-sources';
 import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
@@ -168,6 +169,31 @@ export class EventIntake {
       ),
     ]);
     return deliveries.length;
+  }
+
+  /**
+   * The delivery of a recorded event to one webhook that missed it (a replay): opened and started
+   * (through its sequence, for an ordered webhook); false when the pair has a delivery begun already.
+   */
+  async deliverMissed(
+    event: Pick<WebhookEvent, '_id' | 'eventType' | 'applicationId' | 'subject'>,
+    webhook: Webhook,
+  ): Promise<boolean> {
+    const of = {
+      eventId: event._id,
+      eventType: event.eventType,
+      applicationId: event.applicationId,
+      subject: event.subject ?? undefined,
+    };
+    const [opened] = await this.deliveries.open(of, [webhook._id]);
+    if (!opened) return false;
+    const delivery = deliveryInput({ ...of, _id: deliveryIdOf(event._id, webhook._id) }, webhook, 1);
+    if (webhook.ordering === 'subject' && of.subject) {
+      const inSequence = { ...of, subject: of.subject };
+      await this.sequences.lineUp(inSequence, [webhook._id]);
+      await this.sequences.opened(inSequence, webhook._id, delivery);
+    } else await this.startDelivery(delivery);
+    return true;
   }
 
   private async startDelivery(delivery: DeliveryInput): Promise<void> {

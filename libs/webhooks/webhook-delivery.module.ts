@@ -8,6 +8,8 @@ import { DeliveryControl } from './delivery-control.service';
 import { DataRetention } from './data-retention';
 import { DeliverySequences } from './delivery-sequences';
 import { EventSealing } from './event-data';
+import { RateLimiter } from './rate-limiter';
+import { MissedEventsReplay } from './missed-events-replay';
 import { SubjectErasure } from './subject-erasure';
 import { WebhookHealth } from './webhook-health';
 import { EventIntake } from './event-intake.service';
@@ -25,9 +27,11 @@ const services = [
   SubjectErasure,
   WebhookSecretsService,
   ApplicationWebhooksCleanup,
+  RateLimiter,
+  MissedEventsReplay,
 ];
 
-/** The delivery domain: events in, attempts out, webhook health, retries, secrets. */
+/** The delivery domain: events in, attempts out, webhook health, rate limits, retries and replays, secrets. */
 @Module({
   imports: [WebhooksPersistenceModule, CredentialsModule],
   providers: services,

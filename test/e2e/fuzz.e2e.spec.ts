@@ -166,6 +166,31 @@ const signatureValue = fc.oneof(
   anyJson,
 );
 
+/** Rate limits: valid ones, and each kind refused (counts out of range or not whole, unknown periods, parts missing). */
+const rateLimitValue = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('second', 'minute'))
+    .map(([count, per]) => plain(`{"count":${count},"per":"${per}"}`)),
+  fc.constant(plain('null')),
+  fc
+    .constantFrom(
+      '{"count":0,"per":"second"}',
+      '{"count":-5,"per":"minute"}',
+      '{"count":1.5,"per":"second"}',
+      '{"count":"5","per":"second"}',
+      '{"count":100001,"per":"second"}',
+      '{"count":5,"per":"hour"}',
+      '{"count":5,"per":"seconds"}',
+      '{"count":5}',
+      '{"per":"second"}',
+      '{"count":5,"per":"second","burst":10}',
+      '[5,"second"]',
+      '5',
+    )
+    .map((text): FieldValue => ({ text, refuse: `invalid rate limit ${text}` })),
+  anyJson,
+);
+
 /** The webhook every case's events go to. */
 const FIXED_WEBHOOK = {
   url: 'http://127.0.0.1:9/hook',
@@ -539,8 +564,15 @@ describe('fuzzing every route', () => {
         retryPolicy: '{"maximumAttempts":1}',
         filter: '{"status":"approved"}',
         signature: str('ed25519'),
+        rateLimit: '{"count":5,"per":"second"}',
       },
-      generators: { url: urlValue, headers: headersValue, filter: filterValue, signature: signatureValue },
+      generators: {
+        url: urlValue,
+        headers: headersValue,
+        filter: filterValue,
+        signature: signatureValue,
+        rateLimit: rateLimitValue,
+      },
     },
     {
       name: 'webhook',
@@ -557,8 +589,15 @@ describe('fuzzing every route', () => {
         retryPolicy: '{"maximumAttempts":1}',
         filter: 'null',
         signature: str('hmac-sha256'),
+        rateLimit: 'null',
       },
-      generators: { url: urlValue, headers: headersValue, filter: filterValue, signature: signatureValue },
+      generators: {
+        url: urlValue,
+        headers: headersValue,
+        filter: filterValue,
+        signature: signatureValue,
+        rateLimit: rateLimitValue,
+      },
     },
     {
       name: 'filter test',
@@ -584,6 +623,15 @@ describe('fuzzing every route', () => {
       who: 'workspace',
       required: ['since'],
       fields: { since: str('2026-01-01T00:00:00Z') },
+      generators: { since: dateValue },
+    },
+    {
+      name: 'replay missed',
+      method: 'post',
+      path: () => `/v1/applications/${appId}/webhooks/${webhookId}/replay-missed`,
+      who: 'workspace',
+      required: ['since'],
+      fields: { since: str('2026-01-01T00:00:00Z'), includeBeforeCreation: 'true' },
       generators: { since: dateValue },
     },
     {
@@ -694,6 +742,10 @@ describe('fuzzing every route', () => {
             expect(shown).toBe(new URL(sent[field] as string).href);
             // eslint-disable-next-line no-control-regex -- control characters are what it looks for
             expect(shown).not.toMatch(/[\s\u0000-\u001f\u007f]/);
+            keptAsSent++;
+          }
+          if (sent.rateLimit !== undefined && answer.body.rateLimit !== undefined) {
+            expect(answer.body.rateLimit).toEqual(sent.rateLimit);
             keptAsSent++;
           }
           if (route.name === 'events' && answer.status === 202) {

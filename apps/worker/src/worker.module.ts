@@ -8,6 +8,7 @@ import { WebhookAttemptsActivities } from '../../../activities/webhook-attempts.
 import { WebhookCleanupActivities } from '../../../activities/webhook-cleanup.activities';
 import { WebhookEventsActivities } from '../../../activities/webhook-events.activities';
 import { WebhookRecoveryActivities } from '../../../activities/webhook-recovery.activities';
+import { MissedEventsActivities } from '../../../activities/missed-events.activities';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { CredentialsModule } from '../../../libs/credentials/credentials.module';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
@@ -28,6 +29,7 @@ const activities = [
   WebhookEventsActivities,
   WebhookAttemptsActivities,
   WebhookRecoveryActivities,
+  MissedEventsActivities,
   WebhookCleanupActivities,
   DataRetentionActivities,
   SubjectErasureActivities,

@@ -71,6 +71,29 @@ export class WebhookEventsRepository implements OnModuleInit {
       .exec();
   }
 
+  /** The application's events accepted since `since`, in acceptance order after `after` (a replay's batch). */
+  async acceptedSince(
+    applicationId: string,
+    since: Date,
+    after: EventPosition | null,
+    limit: number,
+  ): Promise<WebhookEvent[]> {
+    const position = after
+      ? {
+          $or: [
+            { createdAt: { $gt: after.createdAt } },
+            { createdAt: after.createdAt, _id: { $gt: after._id } },
+          ],
+        }
+      : { createdAt: { $gte: since } };
+    return this.model
+      .find({ applicationId, ...position })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+  }
+
   /** Drops the data of these events, saying why (an erasure says so over retention); how many changed. */
   async erasePayloads(ids: string[], by: PayloadErasure): Promise<number> {
     const { modifiedCount } = await this.model

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import type { RateLimit } from '../../domain/rate-limit';
 import type { RetryPolicySpec } from '../../domain/retry-policy';
 import {
   WEBHOOK_ORDERINGS,
@@ -72,6 +73,10 @@ export class Webhook {
    */
   @Prop({ type: String, default: null })
   filterJson: string | null;
+
+  /** At most `count` requests to its receiver per `per`, across every worker; null: no limit. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  rateLimit: RateLimit | null;
 
   /** Since when every delivery has failed; null after a success. Disables the webhook when too old. */
   @Prop({ type: Date, default: null })

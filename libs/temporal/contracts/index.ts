@@ -7,6 +7,7 @@ export * from './data-retention.contract';
 export * from './delivery-sequence.contract';
 export * from './diagnostic-roundtrip.contract';
 export * from './event-dispatch.contract';
+export * from './missed-events-replay.contract';
 export * from './scheduled-crypto-key-rotation.contract';
 export * from './subject-erasure.contract';
 export * from './webhook-delivery.contract';

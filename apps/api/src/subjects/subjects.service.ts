@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkspacePrincipal } from '../../../../libs/auth/principal';
+import { Environment } from '../../../../libs/config/environment';
 import { SearchAttributes } from '../../../../libs/temporal/search-attributes';
 import { WorkflowIds } from '../../../../libs/temporal/workflow-ids';
 import { WorkflowStarter } from '../../../../libs/temporal/workflow-starter';
@@ -13,11 +14,13 @@ export class SubjectsService {
   constructor(
     private readonly workflows: WorkflowStarter,
     private readonly applications: ApplicationsService,
+    private readonly env: Environment,
   ) {}
 
   /**
    * Starts erasing the subject, durably; the same request while it runs finds that run, and one
-   * after it erases again (what came about the subject since).
+   * after it erases again (what came about the subject since). Answers with what it did when the
+   * workflow ends within API_WORKFLOW_WAIT_MS.
    */
   async erase(
     principal: WorkspacePrincipal,
@@ -26,15 +29,19 @@ export class SubjectsService {
   ): Promise<SubjectErasureResponse> {
     const application = await this.applications.owned(principal, appId);
     const workflowId = WorkflowIds.subjectErasure(application._id, subject);
-    await this.workflows.start(SubjectErasureWorkflow, {
-      workflowId,
-      args: [{ applicationId: application._id, subject, requestedBy: actorOf(principal) }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SearchAttributes.ApplicationId, value: application._id },
-        { key: SearchAttributes.Subject, value: subject },
-      ],
-    });
-    return { workflowId };
+    const erasure = await this.workflows.startAndWait(
+      SubjectErasureWorkflow,
+      {
+        workflowId,
+        args: [{ applicationId: application._id, subject, requestedBy: actorOf(principal) }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SearchAttributes.ApplicationId, value: application._id },
+          { key: SearchAttributes.Subject, value: subject },
+        ],
+      },
+      this.env.API_WORKFLOW_WAIT_MS,
+    );
+    return erasure.finished ? { workflowId, ...erasure.result } : { workflowId };
   }
 }

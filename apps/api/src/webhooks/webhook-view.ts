@@ -7,7 +7,11 @@ import { isSensitiveHeader, maskHeaderValue } from '../../../../libs/webhooks/cu
 import type { WebhookResponse } from './dto/webhook.dto';
 
 /** What the API shows of a webhook: sensitive header values masked, no secrets. */
-export function webhookView(webhook: Webhook, sensitiveValues: Record<string, string> = {}): WebhookResponse {
+export function webhookView(
+  webhook: Webhook,
+  sensitiveValues: Record<string, string> = {},
+  waitingForTurn = 0,
+): WebhookResponse {
   return {
     id: webhook._id,
     applicationId: webhook.applicationId,
@@ -30,6 +34,8 @@ export function webhookView(webhook: Webhook, sensitiveValues: Record<string, st
     retryPolicy: { schedule: retrySchedule(webhook.retryPolicy).map(formatDuration) },
     filter: webhookFilterOf(webhook),
     signature: signatureOf(webhook),
+    rateLimit: webhook.rateLimit ? { count: webhook.rateLimit.count, per: webhook.rateLimit.per } : null,
+    waitingForTurn,
     createdAt: webhook.createdAt.toISOString(),
   };
 }

@@ -36,6 +36,8 @@ import {
   WebhookParams,
   RecoverDto,
   RecoverResponse,
+  ReplayMissedDto,
+  ReplayMissedResponse,
   RotateSecretDto,
   SecretResponse,
   TestEventResponse,
@@ -194,5 +196,24 @@ export class WebhooksController {
     @Body() body: RecoverDto,
   ) {
     return this.webhooks.recover(p, appId, id, body.since);
+  }
+
+  @Post(':id/replay-missed')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Deliver the events accepted since a time that the webhook missed (durably, a workflow)',
+    description:
+      'Each event of its types (and filter) with no delivery to it is delivered once, in acceptance order; ' +
+      'erased payloads are counted, not sent; a call looks at 10,000 events at most (continueFrom). ' +
+      'Answers with the counts when the workflow finishes within a few seconds. Audited.',
+  })
+  @ApiAcceptedResponse({ type: ReplayMissedResponse })
+  @ApiConflictResponse({ description: 'WEBHOOK_DISABLED' })
+  replayMissed(
+    @CurrentPrincipal() p: CustomerPrincipal,
+    @Param() { appId, id }: WebhookParams,
+    @Body() body: ReplayMissedDto,
+  ) {
+    return this.webhooks.replayMissed(p, appId, id, body);
   }
 }

@@ -24,12 +24,16 @@ import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { assertPublicTarget, TargetRefusedError } from '../../../../libs/webhooks/target-guard';
 import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets.service';
 import { WebhookRecoveryWorkflow } from '../../../../libs/temporal/contracts/webhook-recovery.contract';
+import { MissedEventsReplayWorkflow } from '../../../../libs/temporal/contracts/missed-events-replay.contract';
+import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
   FilterTestResponse,
   CreateWebhookDto,
   RecoverResponse,
   RetryPolicyDto,
+  RateLimitDto,
+  ReplayMissedResponse,
   SecretResponse,
   TestEventResponse,
   UpdateWebhookDto,
@@ -38,6 +42,8 @@ import type {
 import { webhookView } from './webhook-view';
 import { switchedByCustomer } from '../../../../libs/webhooks/webhook-health';
 import { webhookWants } from '../../../../libs/webhooks/webhook-filter';
+import { RateLimiter } from '../../../../libs/webhooks/rate-limiter';
+import type { RateLimit } from '../../../../libs/domain/rate-limit';
 
 /** `headers.0.key: …` into `{ field, problems }`. */
 const asFieldProblem = (message: string): FieldProblem => {
@@ -64,6 +70,9 @@ function retryPolicySpec(dto: RetryPolicyDto): RetryPolicySpec {
   };
 }
 
+/** A rate limit as stored: its two fields, nothing else of the DTO. */
+const rateLimitOf = ({ count, per }: RateLimitDto): RateLimit => ({ count, per });
+
 /** An application's webhooks: validated (SSRF too), their secrets sealed. */
 @Injectable()
 export class WebhooksService {
@@ -76,6 +85,8 @@ export class WebhooksService {
     private readonly deliveries: DeliveryControl,
     private readonly intake: EventIntake,
     private readonly metrics: ServiceMetrics,
+    private readonly rateLimiter: RateLimiter,
+    private readonly audit: AuditEventsRepository,
   ) {}
 
   async create(principal: CustomerPrincipal, appId: string, dto: CreateWebhookDto): Promise<WebhookResponse> {
@@ -101,6 +112,7 @@ export class WebhooksService {
         disabledReason: null,
         retryPolicy,
         filterJson: dto.filter ? JSON.stringify(dto.filter) : null,
+        rateLimit: dto.rateLimit ? rateLimitOf(dto.rateLimit) : null,
         signature,
         ordering: dto.ordering ?? 'none',
         failingSince: null,
@@ -154,6 +166,7 @@ export class WebhooksService {
       ...(retryPolicy !== undefined ? { retryPolicy } : {}),
       ...(dto.filter !== undefined ? { filterJson: dto.filter && JSON.stringify(dto.filter) } : {}),
       ...(dto.ordering !== undefined ? { ordering: dto.ordering } : {}),
+      ...(dto.rateLimit !== undefined ? { rateLimit: dto.rateLimit && rateLimitOf(dto.rateLimit) } : {}),
       ...(dto.signature !== undefined ? { signature: dto.signature } : {}),
       ...(dto.enabled !== undefined ? switchedByCustomer(dto.enabled) : {}),
     });
@@ -166,7 +179,7 @@ export class WebhooksService {
     await this.owned(principal, appId, id);
     await this.webhooks.update(appId, id, { enabled: false, disabledReason: 'deleted' });
     await this.deliveries.cancelPending({ webhookId: id });
-    await this.secrets.deleteForWebhooks([id]);
+    await Promise.all([this.secrets.deleteForWebhooks([id]), this.rateLimiter.forget([id])]);
     await this.webhooks.delete(id);
   }
 
@@ -221,6 +234,45 @@ export class WebhooksService {
     return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
   }
 
+  /**
+   * Delivers, durably (a workflow), the events accepted since a time that the webhook takes and
+   * has no delivery of (missed while it was disabled; made before it, if asked). Audited.
+   */
+  async replayMissed(
+    principal: CustomerPrincipal,
+    appId: string,
+    id: string,
+    request: { since: Date; includeBeforeCreation?: boolean },
+  ): Promise<ReplayMissedResponse> {
+    const webhook = await this.owned(principal, appId, id);
+    if (!webhook.enabled) throw new WebhookDisabledError(id);
+    const since = (
+      request.includeBeforeCreation || request.since > webhook.createdAt ? request.since : webhook.createdAt
+    ).toISOString();
+    const workflowId = WorkflowIds.missedEventsReplay(id, since);
+    await this.audit.record({
+      workspaceId: webhook.workspaceId,
+      applicationId: appId,
+      action: 'webhook.missed_events_replayed',
+      actor: { kind: 'workspace', id: principal.workspaceId },
+      details: { webhookId: id, since, workflowId },
+    });
+    const replay = await this.workflows.startAndWait(
+      MissedEventsReplayWorkflow,
+      {
+        workflowId,
+        args: [{ applicationId: appId, webhookId: id, since }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SearchAttributes.ApplicationId, value: appId },
+          { key: SearchAttributes.WebhookId, value: id },
+        ],
+      },
+      this.env.API_WORKFLOW_WAIT_MS,
+    );
+    return replay.finished ? { workflowId, since, ...replay.result } : { workflowId, since };
+  }
+
   /** Whether the webhook's payload filter takes an event with this data. */
   async filterTest(
     principal: CustomerPrincipal,
@@ -266,7 +318,8 @@ export class WebhooksService {
           webhook.headers.filter((h) => h.sensitive),
         )
       : {};
-    return webhookView(webhook, sensitive);
+    const waiting = webhook.rateLimit ? await this.rateLimiter.waiting(webhook._id) : 0;
+    return webhookView(webhook, sensitive, waiting);
   }
 
   /** The checks a DTO cannot make alone: URL for the mode and against SSRF, headers, retry bounds. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { SUBJECT_PATTERN, SUBJECT_RULE } from '../../../../../libs/domain/webhooks';
 import { AppParams } from '../../webhooks/dto/webhook.dto';
@@ -16,4 +16,15 @@ export class SubjectErasureResponse {
       'The erasure workflow: find it in the Temporal UI by it; its result and the audit log say what it did',
   })
   workflowId: string;
+  @ApiPropertyOptional({
+    description:
+      'Its data key existed and is destroyed (present, like the counts, when the erasure ended in time)',
+  })
+  keyDestroyed?: boolean;
+  @ApiPropertyOptional({ description: 'Pending deliveries about the subject, cancelled' })
+  deliveriesCancelled?: number;
+  @ApiPropertyOptional({ description: 'Events whose payload was erased' })
+  payloadsErased?: number;
+  @ApiPropertyOptional({ description: "Receivers' answers erased from the attempts" })
+  answersErased?: number;
 }

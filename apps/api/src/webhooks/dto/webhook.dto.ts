@@ -19,6 +19,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Durations } from '../../../../../libs/domain/duration';
+import {
+  MAX_RATE_LIMIT_COUNT,
+  RATE_LIMIT_PERIODS,
+  RateLimitPeriod,
+} from '../../../../../libs/domain/rate-limit';
 import { MAX_URL_LENGTH, normalizedHttpUrl } from '../../../../../libs/domain/http-url';
 import {
   EVENT_TYPES,
@@ -79,6 +84,21 @@ export class RetryPolicyDto {
   @Min(1, { message: 'maximumAttempts must be a whole number from 1 to 20' })
   @Max(20, { message: 'maximumAttempts must be a whole number from 1 to 20' })
   maximumAttempts?: number;
+}
+
+const RATE_LIMIT_COUNT_RULE = `rateLimit.count must be a whole number from 1 to ${MAX_RATE_LIMIT_COUNT}`;
+
+/** At most `count` requests to the receiver in any window of one `per`, across every worker. */
+export class RateLimitDto {
+  @ApiProperty({ example: 5, minimum: 1, maximum: MAX_RATE_LIMIT_COUNT })
+  @IsInt({ message: RATE_LIMIT_COUNT_RULE })
+  @Min(1, { message: RATE_LIMIT_COUNT_RULE })
+  @Max(MAX_RATE_LIMIT_COUNT, { message: RATE_LIMIT_COUNT_RULE })
+  count: number;
+
+  @ApiProperty({ enum: RATE_LIMIT_PERIODS, example: 'second' })
+  @IsIn(RATE_LIMIT_PERIODS, { message: "rateLimit.per must be 'second' or 'minute'" })
+  per: RateLimitPeriod;
 }
 
 class WebhookFields {
@@ -158,6 +178,19 @@ class WebhookFields {
   filter?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description:
+      'At most `count` requests to the receiver in any window of one `per` (retries, test events and recoveries included), ' +
+      'across every worker; deliveries over it wait for their turn (no attempt spent). Absent: none; null removes it',
+  })
+  @Nullable()
+  @IsObject({ message: 'rateLimit must be an object: { "count": 5, "per": "second" }' })
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
+
+  @ApiPropertyOptional({
     enum: WEBHOOK_SIGNATURES,
     default: 'hmac-sha256',
     description:
@@ -204,6 +237,50 @@ export class RecoverDto {
   })
   @IsDateTime()
   since: Date;
+}
+
+export class ReplayMissedDto {
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Replay the events accepted since then that the webhook has no delivery of',
+  })
+  @IsDateTime()
+  since: Date;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Also the events accepted before the webhook was made (by default they are not its own)',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'includeBeforeCreation must be true or false' })
+  includeBeforeCreation?: boolean;
+}
+
+export class ReplayMissedResponse {
+  @ApiProperty({ description: 'Find the replay in the Temporal UI by it; calls for the same time share it' })
+  workflowId: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Where the replay started: since, or when the webhook was made',
+  })
+  since: string;
+  @ApiPropertyOptional({ description: 'Events delivered now (present when the replay ended in time)' })
+  opened?: number;
+  @ApiPropertyOptional({ description: 'Events the webhook has (or had) a delivery of: not sent again' })
+  delivered?: number;
+  @ApiPropertyOptional({ description: 'Events its types or payload filter do not take' })
+  notTaken?: number;
+  @ApiPropertyOptional({
+    description: 'Events whose payload is gone (retention, subject erased): counted, not sent',
+  })
+  erased?: number;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'A call looks at 10,000 events at most: call again with this as since for the rest',
+  })
+  continueFrom?: string;
+  @ApiPropertyOptional({ description: 'Why the replay ended early: its webhook was disabled or deleted' })
+  stopped?: string;
 }
 
 /** An example event's data, to try a webhook's filter on: the same rules as an event's `data`. */
@@ -271,6 +348,12 @@ export class WebhookResponse {
   })
   filter: Record<string, unknown> | null;
   @ApiProperty({ enum: WEBHOOK_SIGNATURES }) signature: WebhookSignature;
+  @ApiProperty({ type: RateLimitDto, nullable: true, description: 'Its rate limit; null: none' })
+  rateLimit: RateLimitDto | null;
+  @ApiProperty({
+    description: 'Deliveries waiting for their turn under the rate limit now (the throttled backlog)',
+  })
+  waitingForTurn: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({
     example: 'whsec_…',

@@ -1,0 +1,91 @@
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
+import { addWebhook, tenantWithApplication } from '../support/webhooks';
+import { busiestWindow } from '../../libs/domain/rate-limit';
+
+/**
+ * A webhook's rate limit holds across worker processes: two workers deliver a burst of 100 events
+ * to a webhook limited to 5 a second, and its receiver, by its own clock, never sees more than 5
+ * in any second; every event arrives once, no attempt is spent waiting, and another webhook of the
+ * same application takes its 100 at full speed meanwhile.
+ */
+describe('rate limits', () => {
+  const stack = useStack({ worker: false });
+  const workers: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    workers.push(startServiceProcess('worker'), startServiceProcess('worker'));
+    await Promise.all(workers.map((w) => w.waitFor(/Worker polling task queue/)));
+  });
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+  });
+
+  it('keeps a webhook under 5 a second across two workers, while an unlimited one goes at full speed', async () => {
+    const { app, as } = await tenantWithApplication(stack.client);
+    const [limitedReceiver, freeReceiver] = await Promise.all([
+      stack.receivers.start(),
+      stack.receivers.start(),
+    ]);
+    const limited = await addWebhook(as, app.id, {
+      url: limitedReceiver.url,
+      rateLimit: { count: 5, per: 'second' },
+    });
+    await addWebhook(as, app.id, { url: freeReceiver.url });
+
+    const sentAt = Date.now();
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        as
+          .post(`/v1/applications/${app.id}/events`, {
+            eventType: 'APPLICANT_COMPLETED',
+            data: { applicantId: `appl_${i}` },
+          })
+          .expect(202),
+      ),
+    );
+
+    // While the limited receiver's line is long, the webhook shows it.
+    const backlog = await pollUntil(
+      async () => (await as.get(`/v1/applications/${app.id}/webhooks/${limited.id}`).expect(200)).body,
+      (webhook) => webhook.waitingForTurn > 0,
+      { timeoutMs: 15_000 },
+    );
+    expect(backlog.rateLimit).toEqual({ count: 5, per: 'second' });
+
+    await pollUntil(
+      async () => freeReceiver.received.size,
+      (n) => n === 100,
+      { timeoutMs: 30_000 },
+    );
+    const freeDoneMs = Date.now() - sentAt;
+    await pollUntil(
+      async () => limitedReceiver.received.size,
+      (n) => n === 100,
+      { timeoutMs: 60_000 },
+    );
+
+    const times = limitedReceiver.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+    expect(limitedReceiver.requests).toHaveLength(100);
+    expect(busiestWindow(times, 1_000)).toBeLessThanOrEqual(5);
+    // 100 at 5 a second take at least 19 s; the unlimited webhook did not wait for them.
+    expect(times[99] - times[0]).toBeGreaterThanOrEqual(19_000);
+    expect(freeDoneMs).toBeLessThan(times[99] - sentAt - 5_000);
+
+    // Each of the limited webhook's deliveries succeeded on its first attempt: waiting spent none.
+    const deliveries = await stack
+      .db()
+      .collection('webhook_deliveries')
+      .find({ webhookId: limited.id }, { projection: { status: 1, attemptCount: 1 } })
+      .toArray();
+    expect(deliveries).toHaveLength(100);
+    expect(deliveries.every((d) => d.status === 'succeeded' && d.attemptCount === 1)).toBe(true);
+    expect(
+      (await as.get(`/v1/applications/${app.id}/webhooks/${limited.id}`).expect(200)).body,
+    ).toMatchObject({
+      waitingForTurn: 0,
+    });
+  });
+});
