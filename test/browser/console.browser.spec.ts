@@ -135,6 +135,8 @@ describe('console (in Chromium)', () => {
     await record(page, 'create-application');
     await page.getByLabel('Redirect URL').fill('https://example.com/verified');
     await page.getByRole('radio', { name: 'AES-256-CBC' }).check();
+    await page.getByLabel('Payload retention').fill('P7D');
+    await page.getByLabel('Metadata retention').fill('P60D');
     await page.getByRole('button', { name: 'Save changes' }).click();
 
     // Keys appear once provisioning has finished (the page follows it by itself).
@@ -146,6 +148,16 @@ describe('console (in Chromium)', () => {
     await record(page, 'application-keys');
     const appId = page.url().split('/applications/')[1].split('/')[0];
     expect(appId).toMatch(/^app_/);
+    // The Application ID is an identifier: in clear, with Copy; the keys stay masked until revealed.
+    const idRegion = page.getByRole('region', { name: 'Application ID' });
+    expect(await idRegion.getByTestId('identifier-value').textContent()).toBe(appId);
+    await idRegion.getByRole('button', { name: 'Copy' }).click();
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(appId);
+    expect(await cryptoKey.getByTestId('secret-value').textContent()).toContain('•');
+    expect((await as.get(`/v1/applications/${appId}`).expect(200)).body).toMatchObject({
+      retention: 'P7D',
+      metadataRetention: 'P60D',
+    });
     const oldKey = await reveal(cryptoKey);
     await cryptoKey.getByRole('button', { name: 'Copy' }).click();
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(oldKey);
@@ -310,9 +322,16 @@ describe('console (in Chromium)', () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.getByText(/filter\.score\.\$gtee: unknown operator \$gtee/).waitFor();
     await edit.getByLabel('Payload filter').fill('{ "status": "approved", "score": { "$gte": 50 } }');
+    // A rate limit: refused below 1 with the API's words, then saved.
+    await edit.getByLabel('Rate limit').fill('0');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.getByText('rateLimit.count must be a whole number from 1 to 100000').waitFor();
+    await edit.getByLabel('Rate limit').fill('5');
+    await edit.getByLabel('Per', { exact: true }).selectOption('second');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('cell', { name: 'Billing v2', exact: true }).waitFor();
     await billing.getByText('One at a time per subject').waitFor();
+    await billing.getByText('At most 5 per second').waitFor();
     const [stored] = (await as.get(`/v1/applications/${app.id}/webhooks`).expect(200)).body.items;
     expect(stored).toMatchObject({
       name: 'Billing v2',
@@ -320,6 +339,7 @@ describe('console (in Chromium)', () => {
       eventTypes: ['APPLICANT_COMPLETED'],
       ordering: 'subject',
       filter: { status: 'approved', score: { $gte: 50 } },
+      rateLimit: { count: 5, per: 'second' },
     });
 
     // "Test filter": example data, matched or not, by the filter saved.
@@ -374,7 +394,30 @@ describe('console (in Chromium)', () => {
     const events = await Promise.all(
       ['APPLICANT_CREATED', 'APPLICANT_COMPLETED'].map((eventType) => sendEvent(as, app.id, { eventType })),
     );
-    await Promise.all(events.map((eventId) => finishedDelivery(as, app.id, eventId, broken.id)));
+    const aboutGone = await sendEvent(as, app.id, { eventType: 'APPLICANT_CREATED', subject: 'appl_gone' });
+    await Promise.all(
+      [...events, aboutGone].map((eventId) => finishedDelivery(as, app.id, eventId, broken.id)),
+    );
+
+    // Erasing a subject, confirmed, shows what the workflow did; its delivery says its payload is gone.
+    await page.getByRole('tab', { name: 'Data', exact: true }).click();
+    await page.getByText('Event payloads and receivers’ answers are kept P30D').waitFor();
+    await page.getByLabel('Subject', { exact: true }).fill('appl_gone');
+    await page.getByRole('button', { name: 'Erase', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'Erase everything about appl_gone?' })
+      .getByRole('button', { name: 'Erase' })
+      .click();
+    await page
+      .getByRole('region', { name: 'Erase a subject' })
+      .getByRole('status')
+      .getByText(/appl_gone erased\. Payloads erased: 1;|Erasing appl_gone/)
+      .waitFor();
+    await record(page, 'subject-erasure');
+    await pollUntil(
+      async () => (await as.get(`/v1/applications/${app.id}/deliveries/${aboutGone}:${broken.id}`)).body,
+      (delivery) => delivery.payloadErased === true,
+    );
     await page.getByRole('tab', { name: 'Failed Webhook Deliveries', exact: true }).click();
     const table = page.getByRole('table', { name: 'Failed Webhook Deliveries' });
     await table.getByText(events[0]).waitFor();
@@ -385,6 +428,9 @@ describe('console (in Chromium)', () => {
       async () => (await Promise.all(events.map((id) => table.getByText(id).count()))).join(),
       (counts) => counts === '1,0',
     );
+    await page.getByRole('button', { name: `Open delivery of ${aboutGone}` }).click();
+    await page.getByRole('dialog', { name: 'Delivery' }).getByText('Its subject was erased').waitFor();
+    await page.keyboard.press('Escape');
     failing.answer({ status: 200 });
     await page.getByRole('combobox', { name: 'Webhook to recover' }).click();
     await page.getByRole('option', { name: 'Warehouse', exact: true }).click();
@@ -393,7 +439,16 @@ describe('console (in Chromium)', () => {
     await page
       .getByRole('region', { name: 'Recover since' })
       .getByRole('status')
-      .getByText(/2 retried|under way/)
+      .getByText(/2 retried, 1 skipped|under way/)
+      .waitFor();
+    // Replay missed, beside it: the webhook had every event, so nothing is sent again.
+    await page.getByRole('button', { name: 'Replay missed' }).click();
+    await page
+      .getByRole('region', { name: 'Recover since' })
+      .getByRole('status')
+      .getByText(
+        /0 missed events delivered now; 3 had a delivery, \d+ not taken by the webhook, 0 erased|Replay under way/,
+      )
       .waitFor();
     await Promise.all(
       events.map((eventId) =>
@@ -434,6 +489,21 @@ describe('console (in Chromium)', () => {
       headers: { cookie: `aw_session=${cookie.value}` },
     });
     expect(replayed.status()).toBe(401);
+  });
+
+  it('signing out leaves the application; signing in with another workspace lands on its Applications', async () => {
+    const first = await tenantWithApplication(client);
+    const second = await client.createWorkspace('Second workspace');
+    const page = await freshPage();
+    await signIn(page, first.workspace.apiToken);
+    await page.goto(`/console/applications/${first.app.id}/webhook`);
+    await page.getByRole('button', { name: 'Add notifications via webhook' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor();
+    expect(page.url()).not.toContain(first.app.id);
+    await signIn(page, second.apiToken);
+    expect(new URL(page.url()).pathname).toBe('/console/applications');
+    expect(await page.getByText(/No application/).count()).toBe(0);
   });
 
   it('an expired session leads back to sign-in, saying so', async () => {
@@ -548,6 +618,7 @@ describe('console (in Chromium)', () => {
         'portal',
         'signing-secret',
         'filter-test',
+        'subject-erasure',
       ].sort(),
     );
     expect(blocking(findings)).toEqual([]);

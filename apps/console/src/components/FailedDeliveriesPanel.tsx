@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   Code,
   Drawer,
@@ -228,6 +229,14 @@ function DeliveryDetails({ appId, deliveryId }: { appId: string; deliveryId: str
         <Text>{d.eventType}</Text>
         <StatusBadge status={d.status} />
       </Group>
+      {d.payloadErased && (
+        <Alert color="gray" title="Payload erased">
+          {d.payloadErasedBy === 'erasure'
+            ? 'Its subject was erased: the event’s data and the receivers’ answers are gone.'
+            : 'Past the application’s retention: the event’s data and the receivers’ answers are gone.'}{' '}
+          It cannot be retried.
+        </Alert>
+      )}
       <Table aria-label="Attempts">
         <Table.Thead>
           <Table.Tr>
@@ -264,20 +273,32 @@ function DeliveryDetails({ appId, deliveryId }: { appId: string; deliveryId: str
 function RecoverSince({ appId, webhooks }: { appId: string; webhooks: { value: string; label: string }[] }) {
   const [webhookId, setWebhookId] = useState<string | null>(null);
   const [since, setSince] = useState('');
+  const params = { path: { appId, id: webhookId! } };
   const recover = useMutation({
     mutationFn: () =>
       call(
         api.POST('/v1/applications/{appId}/webhooks/{id}/recover', {
-          params: { path: { appId, id: webhookId! } },
+          params,
           body: { since: isoOf(since)! },
         }),
       ),
   });
-  const result = recover.data;
+  const replay = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/v1/applications/{appId}/webhooks/{id}/replay-missed', {
+          params,
+          body: { since: isoOf(since)! },
+        }),
+      ),
+  });
+  const recovered = recover.data;
+  const replayed = replay.data;
+  const failure = recover.error ?? replay.error;
   return (
     <Stack gap="xs" component="section" aria-label="Recover since">
       <Title order={3} size="h5">
-        Recover a webhook’s failed deliveries
+        Recover a webhook’s failed deliveries, or replay what it missed
       </Title>
       <Group align="end">
         <Select label="Webhook to recover" data={webhooks} value={webhookId} onChange={setWebhookId} />
@@ -290,17 +311,37 @@ function RecoverSince({ appId, webhooks }: { appId: string; webhooks: { value: s
         <Button onClick={() => recover.mutate()} disabled={!webhookId || !since} loading={recover.isPending}>
           Recover since
         </Button>
+        <Button
+          variant="default"
+          title="Deliver the events since then that the webhook has no delivery of (it was disabled)"
+          onClick={() => replay.mutate()}
+          disabled={!webhookId || !since}
+          loading={replay.isPending}
+        >
+          Replay missed
+        </Button>
       </Group>
-      {recover.isError && (
+      {failure && (
         <Text c="red" size="sm" role="alert">
-          {errorText(recover.error)}
+          {errorText(failure)}
         </Text>
       )}
-      {result && (
+      {recovered && (
         <Text size="sm" role="status">
-          {result.retried !== undefined
-            ? `${result.retried} retried, ${result.skipped ?? 0} skipped.`
-            : `Recovery under way (${result.workflowId}).`}
+          {recovered.retried !== undefined
+            ? `${recovered.retried} retried, ${recovered.skipped ?? 0} skipped.`
+            : `Recovery under way (${recovered.workflowId}).`}
+        </Text>
+      )}
+      {replayed && (
+        <Text size="sm" role="status">
+          {replayed.opened !== undefined
+            ? `${replayed.opened} missed events delivered now; ${replayed.delivered ?? 0} had a delivery, ` +
+              `${replayed.notTaken ?? 0} not taken by the webhook, ${replayed.erased ?? 0} erased (not sent).` +
+              (replayed.continueFrom
+                ? ` More remain: replay again since ${formatTime(replayed.continueFrom)}.`
+                : '')
+            : `Replay under way (${replayed.workflowId}).`}
         </Text>
       )}
     </Stack>

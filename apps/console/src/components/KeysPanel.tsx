@@ -4,12 +4,13 @@ import { useState } from 'react';
 import { api, call, errorText, Schemas } from '../api/client';
 import { ConfirmButton } from './ConfirmButton';
 import { formatTime } from './dates';
-import { SecretField } from './SecretField';
+import { IdentifierField, SecretField } from './SecretField';
 
 type Application = Schemas['ApplicationResponse'];
 
 /**
- * The Application ID and its two keys (masked, revealed on demand, audited), versions and schedule.
+ * The Application ID (in clear: an identifier) and its two keys (masked, revealed on demand,
+ * audited), versions and schedule.
  * A portal session changes nothing here, and sees the keys only when its link shows them.
  */
 export function KeysPanel({
@@ -36,7 +37,7 @@ export function KeysPanel({
   const refreshApplication = () => client.invalidateQueries({ queryKey: ['application', id] });
   return (
     <Stack>
-      <SecretField label="Application ID" load={async () => id} />
+      <IdentifierField label="Application ID" value={id} />
       {portal && !portal.keys ? (
         <Alert color="gray">This portal link does not show the application’s keys.</Alert>
       ) : (

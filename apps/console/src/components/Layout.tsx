@@ -1,12 +1,15 @@
 import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { Link, useLocation } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import type { Schemas } from '../api/client';
 import { useSignOut } from '../session';
 
 export function Layout({ session, children }: { session: Schemas['SessionResponse']; children: ReactNode }) {
   const signOut = useSignOut();
   const location = useLocation();
+  const navigate = useNavigate();
+  // Signing out leaves the application's address: the next sign-in may be another workspace's.
+  const leave = () => signOut.mutate(undefined, { onSuccess: () => navigate('/', { replace: true }) });
   const portal = session.portal !== null;
   return (
     <AppShell
@@ -23,7 +26,7 @@ export function Layout({ session, children }: { session: Schemas['SessionRespons
             <Text size="sm" c="dimmed">
               {session.workspaceName}
             </Text>
-            <Button variant="default" size="xs" onClick={() => signOut.mutate()} loading={signOut.isPending}>
+            <Button variant="default" size="xs" onClick={leave} loading={signOut.isPending}>
               Sign out
             </Button>
           </Group>

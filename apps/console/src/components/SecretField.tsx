@@ -18,6 +18,58 @@ export function SecretField(props: { label: string; load: () => Promise<string>;
   const clipboard = useClipboard({ timeout: 1500 });
   const fetchValue = async () => value ?? (await secret.mutateAsync().catch(() => undefined));
   return (
+    <ValueCard
+      label={props.label}
+      value={shown && value !== undefined ? value : MASK}
+      testId="secret-value"
+      error={secret.isError ? errorText(secret.error) : undefined}
+    >
+      <Button
+        size="xs"
+        variant="default"
+        onClick={async () => {
+          if (shown) return setShown(false);
+          if ((await fetchValue()) !== undefined) setShown(true);
+        }}
+      >
+        {shown ? 'Hide' : 'Reveal'}
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        onClick={async () => {
+          const loaded = await fetchValue();
+          if (loaded !== undefined) clipboard.copy(loaded);
+        }}
+      >
+        {clipboard.copied ? 'Copied' : 'Copy'}
+      </Button>
+      {props.actions}
+    </ValueCard>
+  );
+}
+
+/** An identifier, not a secret (the Application ID): shown in clear, with Copy. */
+export function IdentifierField(props: { label: string; value: string }) {
+  const clipboard = useClipboard({ timeout: 1500 });
+  return (
+    <ValueCard label={props.label} value={props.value} testId="identifier-value">
+      <Button size="xs" variant="default" onClick={() => clipboard.copy(props.value)}>
+        {clipboard.copied ? 'Copied' : 'Copy'}
+      </Button>
+    </ValueCard>
+  );
+}
+
+/** A labelled value in monospace, its buttons beside it, an error under it. */
+function ValueCard(props: {
+  label: string;
+  value: string;
+  testId: string;
+  error?: string;
+  children: ReactNode;
+}) {
+  return (
     <Paper withBorder p="sm" component="section" aria-label={props.label}>
       <Text fw={600} size="sm">
         {props.label}
@@ -28,37 +80,17 @@ export function SecretField(props: { label: string; load: () => Promise<string>;
           size="sm"
           style={{ wordBreak: 'break-all' }}
           aria-live="polite"
-          data-testid="secret-value"
+          data-testid={props.testId}
         >
-          {shown && value !== undefined ? value : MASK}
+          {props.value}
         </Text>
         <Group gap="xs" wrap="nowrap">
-          <Button
-            size="xs"
-            variant="default"
-            onClick={async () => {
-              if (shown) return setShown(false);
-              if ((await fetchValue()) !== undefined) setShown(true);
-            }}
-          >
-            {shown ? 'Hide' : 'Reveal'}
-          </Button>
-          <Button
-            size="xs"
-            variant="default"
-            onClick={async () => {
-              const loaded = await fetchValue();
-              if (loaded !== undefined) clipboard.copy(loaded);
-            }}
-          >
-            {clipboard.copied ? 'Copied' : 'Copy'}
-          </Button>
-          {props.actions}
+          {props.children}
         </Group>
       </Group>
-      {secret.isError && (
+      {props.error && (
         <Text c="red" size="sm" role="alert">
-          {errorText(secret.error)}
+          {props.error}
         </Text>
       )}
     </Paper>

@@ -5,6 +5,8 @@ import {
   CloseButton,
   Group,
   Modal,
+  NativeSelect,
+  NumberInput,
   Radio,
   Stack,
   Text,
@@ -41,6 +43,8 @@ export function WebhookForm(props: {
     webhook?.filter ? JSON.stringify(webhook.filter, null, 2) : '',
   );
   const [filterProblem, setFilterProblem] = useState<string>();
+  const [rateCount, setRateCount] = useState<number | string>(webhook?.rateLimit?.count ?? '');
+  const [ratePer, setRatePer] = useState<'second' | 'minute'>(webhook?.rateLimit?.per ?? 'second');
   const types = useEventTypes();
   const editHeaders = (next: typeof headers) => {
     setHeaders(next);
@@ -55,6 +59,7 @@ export function WebhookForm(props: {
         ordering,
         signature,
         filter,
+        rateLimit: rateCount === '' ? null : { count: Number(rateCount), per: ratePer },
         ...((headersChanged || !webhook) && { headers }),
       };
       return webhook
@@ -84,6 +89,9 @@ export function WebhookForm(props: {
     'ordering',
     'signature',
     'filter',
+    'rateLimit',
+    'rateLimit.count',
+    'rateLimit.per',
     'headers',
     ...headers.flatMap((_, i) => [`headers.${i}`, `headers.${i}.key`, `headers.${i}.value`]),
   ];
@@ -186,6 +194,33 @@ export function WebhookForm(props: {
             onChange={(e) => setFilterText(e.currentTarget.value)}
             error={filterProblem ?? failure?.fieldError('filter')}
           />
+          <Group align="start" wrap="nowrap">
+            <NumberInput
+              label="Rate limit"
+              description="At most this many requests to the receiver (retries included); empty: no limit"
+              placeholder="No limit"
+              min={1}
+              max={100000}
+              allowDecimal={false}
+              clampBehavior="none"
+              value={rateCount}
+              onChange={setRateCount}
+              error={failure?.fieldError('rateLimit.count') ?? failure?.fieldError('rateLimit')}
+              style={{ flex: 2 }}
+            />
+            <NativeSelect
+              label="Per"
+              description="Window"
+              data={[
+                { value: 'second', label: 'second' },
+                { value: 'minute', label: 'minute' },
+              ]}
+              value={ratePer}
+              onChange={(e) => setRatePer(e.currentTarget.value as 'second' | 'minute')}
+              error={failure?.fieldError('rateLimit.per')}
+              style={{ flex: 1 }}
+            />
+          </Group>
           <Stack gap="xs">
             <Text fw={500} size="sm">
               Custom headers

@@ -120,6 +120,12 @@ function WebhookRow({ webhook, onEdit }: { webhook: Webhook; onEdit: () => void 
             Filter: <Code>{JSON.stringify(webhook.filter)}</Code>
           </Text>
         )}
+        {webhook.rateLimit && (
+          <Text size="xs" c="dimmed">
+            At most {webhook.rateLimit.count} per {webhook.rateLimit.per}
+            {webhook.waitingForTurn > 0 && ` · ${webhook.waitingForTurn} waiting for their turn`}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         {webhook.enabled ? (

@@ -21,6 +21,8 @@ interface Fields {
   redirectUrl: string;
   encryptionMethod: string;
   mode: 'test' | 'live';
+  retention: string;
+  metadataRetention: string;
 }
 
 /** Create an application, or edit one (`/applications/:id/edit`); the API's errors show under their field. */
@@ -40,6 +42,8 @@ export function ApplicationFormPage() {
     redirectUrl: '',
     encryptionMethod: 'AES-256-GCM',
     mode: params.get('mode') === 'live' ? 'live' : 'test',
+    retention: '',
+    metadataRetention: '',
   });
   useEffect(() => {
     const a = existing.data;
@@ -50,6 +54,8 @@ export function ApplicationFormPage() {
         redirectUrl: a.redirectUrl ?? '',
         encryptionMethod: a.encryptionMethod,
         mode: a.mode as Fields['mode'],
+        retention: a.retention,
+        metadataRetention: a.metadataRetention,
       });
     }
   }, [existing.data]);
@@ -62,6 +68,9 @@ export function ApplicationFormPage() {
         description: fields.description.trim() || null,
         redirectUrl: fields.redirectUrl.trim() || null,
         encryptionMethod: fields.encryptionMethod as Schemas['CreateApplicationDto']['encryptionMethod'],
+        // Left empty: the defaults (30 days of payloads, 90 of metadata).
+        ...(fields.retention.trim() && { retention: fields.retention.trim() }),
+        ...(fields.metadataRetention.trim() && { metadataRetention: fields.metadataRetention.trim() }),
       };
       return id
         ? call(api.PATCH('/v1/applications/{id}', { params: { path: { id } }, body: common }))
@@ -81,7 +90,16 @@ export function ApplicationFormPage() {
   const failure = save.error instanceof ApiFailure ? save.error : undefined;
   const errorOf = (field: keyof Fields) => failure?.fieldError(field);
   const unplaced =
-    save.error && !failure?.namesAny(['name', 'description', 'redirectUrl', 'encryptionMethod', 'mode']);
+    save.error &&
+    !failure?.namesAny([
+      'name',
+      'description',
+      'redirectUrl',
+      'encryptionMethod',
+      'mode',
+      'retention',
+      'metadataRetention',
+    ]);
   const set = (field: keyof Fields) => (value: string) => setFields((f) => ({ ...f, [field]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -127,6 +145,24 @@ export function ApplicationFormPage() {
             ))}
           </Stack>
         </Radio.Group>
+        <Group grow align="start">
+          <TextInput
+            label="Payload retention"
+            description="How long event payloads and receivers’ answers are kept, like P30D (1 day to 1 year)"
+            placeholder="P30D"
+            value={fields.retention}
+            onChange={(e) => set('retention')(e.currentTarget.value)}
+            error={errorOf('retention')}
+          />
+          <TextInput
+            label="Metadata retention"
+            description="How long delivery records (IDs, status, errors) are kept: at least the payloads’, up to 3 years"
+            placeholder="P90D"
+            value={fields.metadataRetention}
+            onChange={(e) => set('metadataRetention')(e.currentTarget.value)}
+            error={errorOf('metadataRetention')}
+          />
+        </Group>
         {id ? (
           <Text size="sm" c="dimmed">
             Mode: {fields.mode} (fixed once created)

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { api, call, errorText } from '../api/client';
 import { AuditLogPanel } from '../components/AuditLogPanel';
+import { DataPanel } from '../components/DataPanel';
 import { FailedDeliveriesPanel } from '../components/FailedDeliveriesPanel';
 import { KeysPanel } from '../components/KeysPanel';
 import { StatusBadge } from '../components/StatusBadge';
@@ -14,6 +15,7 @@ const TABS = [
   { value: 'webhook', label: 'Webhook' },
   { value: 'failed-deliveries', label: 'Failed Webhook Deliveries' },
   { value: 'audit', label: 'Audit log' },
+  { value: 'data', label: 'Data', workspaceOnly: true },
 ];
 
 /** One application: its keys, webhooks, failed deliveries and audit log, one tab each. */
@@ -24,7 +26,9 @@ export function ApplicationPage() {
   const portal = isSignedIn(session.data) ? session.data.portal : null;
   // A portal that hides the keys opens on what it is for: the webhooks.
   const opening = portal && !portal.keys ? 'webhook' : 'keys';
-  const tab = TABS.some((t) => t.value === chosen) ? chosen! : opening;
+  // A portal session sees the application's deliveries, not its data settings.
+  const tabs = TABS.filter((t) => !(portal && t.workspaceOnly));
+  const tab = tabs.some((t) => t.value === chosen) ? chosen! : opening;
   const application = useQuery({
     queryKey: ['application', id],
     queryFn: () => call(api.GET('/v1/applications/{id}', { params: { path: { id: id! } } })),
@@ -56,7 +60,7 @@ export function ApplicationPage() {
       )}
       <Tabs value={tab} onChange={(t) => navigate(`/applications/${app.id}/${t}`)} keepMounted={false}>
         <Tabs.List>
-          {TABS.map((t) => (
+          {tabs.map((t) => (
             <Tabs.Tab key={t.value} value={t.value}>
               {t.label}
             </Tabs.Tab>
@@ -74,6 +78,11 @@ export function ApplicationPage() {
         <Tabs.Panel value="audit" pt="md">
           <AuditLogPanel applicationId={app.id} />
         </Tabs.Panel>
+        {!portal && (
+          <Tabs.Panel value="data" pt="md">
+            <DataPanel application={app} />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );

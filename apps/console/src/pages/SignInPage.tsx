@@ -1,5 +1,6 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { ApiFailure, errorText } from '../api/client';
 import { useSignIn } from '../session';
 
@@ -7,9 +8,19 @@ import { useSignIn } from '../session';
 export function SignInPage({ ended }: { ended: boolean }) {
   const [token, setToken] = useState('');
   const signIn = useSignIn();
+  const navigate = useNavigate();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    signIn.mutate({ token: token.trim() }, { onSuccess: () => setToken('') });
+    // A token may be another workspace's: what the address showed before is not its to show.
+    signIn.mutate(
+      { token: token.trim() },
+      {
+        onSuccess: () => {
+          setToken('');
+          navigate('/applications', { replace: true });
+        },
+      },
+    );
   };
   const error = signIn.error;
   return (
