@@ -1,33 +1,19 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { ScheduleIds, WorkflowIds } from '../../libs/temporal/workflow-ids';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
 
 describe('application keys: rotation, schedules, Private App Key, deletion (real Temporal and FerretDB)', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
+  const stack = useStack({ temporal: true });
   let temporal: Client;
-  let connection: Connection;
   let workspace: { id: string; apiToken: string };
 
   beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker()]);
-    client = new ApiClient(api);
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    temporal = new Client({ connection });
-    workspace = await client.createWorkspace('Keys');
+    temporal = new Client({ connection: stack.temporal });
+    workspace = await stack.client.createWorkspace('Keys');
   });
 
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close(), connection?.close()]);
-  });
-
-  const as = () => client.as(workspace.apiToken);
+  const as = () => stack.client.as(workspace.apiToken);
   const versions = async (id: string) =>
     (await as().get(`/v1/applications/${id}/crypto-key/versions`).expect(200)).body.items;
   const actions = async (id: string) =>
@@ -36,7 +22,7 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
     );
 
   it('rotates with no grace window: the new version is current and the old one revoked at once', async () => {
-    const app = await client.createApplication(workspace.apiToken);
+    const app = await stack.client.createApplication(workspace.apiToken);
     const res = await as().post(`/v1/applications/${app.id}/crypto-key/rotate`, {}).expect(202);
     expect(res.body).toMatchObject({
       workflowId: WorkflowIds.cryptoKeyRotation(app.id),
@@ -77,7 +63,7 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
   });
 
   it('keeps the old version retiring through a grace window, and refuses a second rotation meanwhile (409 naming the run)', async () => {
-    const app = await client.createApplication(workspace.apiToken);
+    const app = await stack.client.createApplication(workspace.apiToken);
     const first = await as()
       .post(`/v1/applications/${app.id}/crypto-key/rotate`, { graceWindow: 'PT2H' })
       .expect(202);
@@ -95,7 +81,7 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
   });
 
   it('gives one rotation for two concurrent requests', async () => {
-    const app = await client.createApplication(workspace.apiToken);
+    const app = await stack.client.createApplication(workspace.apiToken);
     const answers = await Promise.all([
       as().post(`/v1/applications/${app.id}/crypto-key/rotate`, { graceWindow: '1h' }),
       as().post(`/v1/applications/${app.id}/crypto-key/rotate`, { graceWindow: '1h' }),
@@ -105,7 +91,7 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
   });
 
   it('rotates on a schedule: PUT creates it, GET shows the next run, a fired schedule rotates, DELETE removes it', async () => {
-    const app = await client.createApplication(workspace.apiToken);
+    const app = await stack.client.createApplication(workspace.apiToken);
     const put = await as()
       .put(`/v1/applications/${app.id}/crypto-key/rotation-schedule`, { every: 'P30D', graceWindow: 'PT0S' })
       .expect(200);
@@ -138,7 +124,7 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
   });
 
   it('creates the schedule during provisioning when the application asks for one, and PATCH changes it', async () => {
-    const app = await client.createApplication(workspace.apiToken, {
+    const app = await stack.client.createApplication(workspace.apiToken, {
       cryptoKeyRotation: { every: '24h', graceWindow: '1h' },
     });
     const description = await temporal.schedule.getHandle(ScheduleIds.cryptoKeyRotation(app.id)).describe();
@@ -155,22 +141,25 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
   });
 
   it('regenerates the Private App Key: the new one authenticates, the old one stops at once', async () => {
-    const app = await client.createApplication(workspace.apiToken);
-    await client.as(app.credentials.privateAppKey).get(`/v1/applications/${app.id}`).expect(200);
+    const app = await stack.client.createApplication(workspace.apiToken);
+    await stack.client.as(app.credentials.privateAppKey).get(`/v1/applications/${app.id}`).expect(200);
     const res = await as().post(`/v1/applications/${app.id}/private-app-key/regenerate`).expect(200);
     expect(res.body.privateAppKey).toMatch(/^pak_test_/);
     expect(res.body.privateAppKey).not.toBe(app.credentials.privateAppKey);
-    const old = await client.as(app.credentials.privateAppKey).get(`/v1/applications/${app.id}`).expect(401);
+    const old = await stack.client
+      .as(app.credentials.privateAppKey)
+      .get(`/v1/applications/${app.id}`)
+      .expect(401);
     expect(old.body.code).toBe('UNAUTHORIZED');
-    await client.as(res.body.privateAppKey).get(`/v1/applications/${app.id}`).expect(200);
+    await stack.client.as(res.body.privateAppKey).get(`/v1/applications/${app.id}`).expect(200);
     expect(await actions(app.id)).toContain('private_app_key.regenerated');
   });
 
   it('deletes an application with its schedule, keys and running rotation, leaving other applications untouched', async () => {
-    const doomed = await client.createApplication(workspace.apiToken, {
+    const doomed = await stack.client.createApplication(workspace.apiToken, {
       cryptoKeyRotation: { every: '24h' },
     });
-    const bystander = await client.createApplication(workspace.apiToken, {
+    const bystander = await stack.client.createApplication(workspace.apiToken, {
       cryptoKeyRotation: { every: '24h' },
     });
     await as().post(`/v1/applications/${doomed.id}/crypto-key/rotate`, { graceWindow: '1d' }).expect(202);
@@ -178,7 +167,7 @@ describe('application keys: rotation, schedules, Private App Key, deletion (real
     await as().delete(`/v1/applications/${doomed.id}`).expect(204);
     await as().get(`/v1/applications/${doomed.id}`).expect(404);
     await as().get(`/v1/applications/${doomed.id}/credentials`).expect(404);
-    await client.as(doomed.credentials.privateAppKey).get(`/v1/applications/${doomed.id}`).expect(401);
+    await stack.client.as(doomed.credentials.privateAppKey).get(`/v1/applications/${doomed.id}`).expect(401);
     await expect(
       temporal.schedule.getHandle(ScheduleIds.cryptoKeyRotation(doomed.id)).describe(),
     ).rejects.toThrow();

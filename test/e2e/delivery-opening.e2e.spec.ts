@@ -1,24 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { INestApplicationContext } from '@nestjs/common';
 import { WebhookDeliveriesRepository } from '../../libs/persistence/repositories/webhook-deliveries.repository';
-import { dropDatabase, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 
 /**
  * Opening an event's deliveries against FerretDB: one write for all webhooks, and a re-run of the
  * step (its first result lost with a dead worker) returns again what was opened but never attempted.
  */
 describe('opening deliveries', () => {
-  let worker: INestApplicationContext;
+  const stack = useStack({ api: false });
   let deliveries: WebhookDeliveriesRepository;
 
   beforeAll(async () => {
-    worker = await startWorker();
-    deliveries = worker.get(WebhookDeliveriesRepository);
-  });
-
-  afterAll(async () => {
-    await dropDatabase(worker);
-    await worker?.close();
+    deliveries = stack.worker.get(WebhookDeliveriesRepository);
   });
 
   const event = () => ({

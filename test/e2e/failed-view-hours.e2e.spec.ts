@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { INestApplicationContext } from '@nestjs/common';
 import type { PagePosition } from '../../libs/persistence/keyset-page';
 import { FailedDeliveryHoursRepository } from '../../libs/persistence/repositories/failed-delivery-hours.repository';
 import { WebhookDeliveriesRepository } from '../../libs/persistence/repositories/webhook-deliveries.repository';
 import { hourOf, HOUR_MS } from '../../libs/persistence/schemas/failed-delivery-hour.schema';
-import { dropDatabase, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 
 /**
  * The failed view reads hour by hour (FailedDeliveryHour): against FerretDB, its pages hold what a
@@ -12,7 +11,7 @@ import { dropDatabase, startWorker } from '../support/app';
  * time bounds, retries and retention.
  */
 describe('the failed view, hour by hour', () => {
-  let worker: INestApplicationContext;
+  const stack = useStack({ api: false });
   let deliveries: WebhookDeliveriesRepository;
   const applicationId = `app_hours${randomBytes(4).toString('hex')}`;
   const types = ['APPLICANT_COMPLETED', 'APPLICANT_PENDING'];
@@ -62,19 +61,13 @@ describe('the failed view, hour by hour', () => {
       .map((d) => d.id);
 
   beforeAll(async () => {
-    worker = await startWorker();
-    deliveries = worker.get(WebhookDeliveriesRepository);
+    deliveries = stack.worker.get(WebhookDeliveriesRepository);
     // 60 failures over 7 hours, unevenly (none in some hours, two at the same instant), half of
     // them opened by their failing attempt, half failed after being opened pending.
     for (let n = 0; n < 60; n++) {
       const at = new Date(start + Math.floor((n * n * 7) % 420) * 60_000 + (n === 31 ? -60_000 * 7 : 0));
       await fail(n, at, n % 2 === 0);
     }
-  });
-
-  afterAll(async () => {
-    await dropDatabase(worker);
-    await worker?.close();
   });
 
   it('pages through every failure in view order, whatever the page size and type filter', async () => {
@@ -124,7 +117,7 @@ describe('the failed view, hour by hour', () => {
   });
 
   it('retention forgets the hours before its cut-off only', async () => {
-    const hours = worker.get(FailedDeliveryHoursRepository);
+    const hours = stack.worker.get(FailedDeliveryHoursRepository);
     const before = await hours.newestFirst(applicationId);
     const cutOff = new Date(start + 2 * HOUR_MS);
     await deliveries.forgetFailuresBefore(applicationId, cutOff);

@@ -1,13 +1,7 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import { encryptJson } from '../../libs/crypto/envelope';
-import { ApiClient } from '../support/api-client';
 import { docSnippet } from '../support/doc-snippets';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
+import { useStack } from '../support/stack';
 import {
   addWebhook,
   pendingDelivery,
@@ -25,28 +19,14 @@ const docsDecrypt = () =>
   );
 
 describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  const receivers = new Receivers();
+  // Webhooks whose every delivery fails for 2 s are disabled here (5 days in production).
+  const stack = useStack({
+    api: { WEBHOOK_ENDPOINT_DISABLE_AFTER: '2s' },
+    worker: { WEBHOOK_ENDPOINT_DISABLE_AFTER: '2s' },
+  });
+  const { receivers, db } = stack;
   const receiver = () => receivers.start();
 
-  beforeAll(async () => {
-    // Webhooks whose every delivery fails for 2 s are disabled here (5 days in production).
-    [api, worker] = await Promise.all([
-      startApi({ WEBHOOK_ENDPOINT_DISABLE_AFTER: '2s' }),
-      startWorker({ WEBHOOK_ENDPOINT_DISABLE_AFTER: '2s' }),
-    ]);
-    client = new ApiClient(api);
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
-
-  const db = () => api.get<Connection>(getConnectionToken()).db!;
   const count = (collection: string) => db().collection(collection).countDocuments();
 
   describe('bad webhook input gets a 400 naming the field, and stores nothing', () => {
@@ -122,7 +102,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
       ],
     ];
     it.each(cases)('%s', async (_, body, field) => {
-      const { app, as } = await tenantWithApplication(client);
+      const { app, as } = await tenantWithApplication(stack.client);
       const before = await count('webhooks');
       const res = await as.post(`/v1/applications/${app.id}/webhooks`, body).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -131,7 +111,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
     });
 
     it('requires https in live mode', async () => {
-      const { app, as } = await tenantWithApplication(client, { mode: 'live' });
+      const { app, as } = await tenantWithApplication(stack.client, { mode: 'live' });
       const res = await as
         .post(`/v1/applications/${app.id}/webhooks`, { name: 'n', url: 'http://127.0.0.1/h' })
         .expect(400);
@@ -161,13 +141,13 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
       ],
       ['an event ID of its own', { eventType: 'APPLICANT_CREATED', eventId: 'evt_mine' }, 'eventId'],
     ])('%s', async (_, body, field) => {
-      const { app, as } = await tenantWithApplication(client);
+      const { app, as } = await tenantWithApplication(stack.client);
       const res = await as.post(`/v1/applications/${app.id}/events`, body).expect(400);
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     });
 
     it('answers 413 for a body over 256 KB', async () => {
-      const { app, as } = await tenantWithApplication(client);
+      const { app, as } = await tenantWithApplication(stack.client);
       const res = await as
         .post(`/v1/applications/${app.id}/events`, {
           eventType: 'APPLICANT_CREATED',
@@ -179,7 +159,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
   });
 
   it('accepts encryptedData made with the Crypto Key, decrypting it before it is accepted', async () => {
-    const { app, as } = await tenantWithApplication(client, { encryptionMethod: 'AES-256-CBC' });
+    const { app, as } = await tenantWithApplication(stack.client, { encryptionMethod: 'AES-256-CBC' });
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const material = Buffer.from(app.credentials.cryptoKey, 'base64');
@@ -218,7 +198,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
   });
 
   it('encrypts webhooks when the application asks, decryptable with the receivers’ guide’s code', async () => {
-    const { app, as } = await tenantWithApplication(client, { encryptWebhooks: true });
+    const { app, as } = await tenantWithApplication(stack.client, { encryptWebhooks: true });
     const target = await receiver();
     const webhook = await addWebhook(as, app.id, { url: target.url });
     const eventId = await sendEvent(as, app.id, { data: { applicantId: 'appl_secret' } });
@@ -233,7 +213,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
   });
 
   it('disables a webhook whose every delivery has failed for the configured period, and emits the event', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [failing, watcher] = [(await receiver()).answer({ status: 500 }), await receiver()];
     const webhook = await addWebhook(as, app.id, {
       url: failing.url,
@@ -259,7 +239,7 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
   });
 
   it('deleting the application cancels its pending deliveries and removes its webhooks', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const { webhook, eventId } = await pendingDelivery(as, app.id, target);
     // An event about a subject too: its data key goes with the application.
@@ -291,18 +271,8 @@ describe('webhook inputs: webhooks, events, encryption, SSRF, health', () => {
 });
 
 describe('server-side request forgery guard (switch off, as in production)', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-
-  beforeAll(async () => {
-    const guarded = { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' };
-    [api, worker] = await Promise.all([startApi(guarded), startWorker(guarded)]);
-  });
-
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const guarded = { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' };
+  const stack = useStack({ api: guarded, worker: guarded });
 
   it.each([
     'http://127.0.0.1:8080/hook',
@@ -312,7 +282,7 @@ describe('server-side request forgery guard (switch off, as in production)', () 
     'http://[::ffff:127.0.0.1]/hook',
     'http://localhost/hook',
   ])('refuses %s when it is saved, naming why', async (url) => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
     const res = await as.post(`/v1/applications/${app.id}/webhooks`, { name: 'n', url }).expect(400);
     expect(res.body.details).toEqual([
       {

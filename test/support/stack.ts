@@ -8,8 +8,8 @@ import { dropDatabase, startApi, startWorker } from './app';
 import { Receivers } from './receiver';
 
 export interface StackOptions {
-  /** Settings of this file's API (read while it is built), e.g. a lower limit. */
-  api?: Record<string, string>;
+  /** Settings of this file's API (read while it is built), e.g. a lower limit; `false`: no API (worker-only suites). */
+  api?: Record<string, string> | false;
   /** Settings of this file's worker; `false`: no worker (the file starts its own, or needs none). */
   worker?: Record<string, string> | false;
   /** A connection to the Temporal server as well, for files that look at workflows. */
@@ -35,16 +35,17 @@ export function useStack(options: StackOptions = {}) {
 
   beforeAll(async () => {
     [api, worker, temporal] = await Promise.all([
-      startApi(options.api),
+      options.api === false ? undefined : startApi(options.api),
       options.worker === false ? undefined : startWorker(options.worker),
       options.temporal ? TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS }) : undefined,
     ]);
-    client = new ApiClient(api);
+    if (api) client = new ApiClient(api);
   });
 
   afterAll(async () => {
     await receivers.stopAll();
-    if (api) await dropDatabase(api);
+    const any = api ?? worker;
+    if (any) await dropDatabase(any);
     await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
   });
 
@@ -64,7 +65,7 @@ export function useStack(options: StackOptions = {}) {
     },
     /** This file's database, to look at what is stored. */
     db() {
-      return ready(api, 'api').get<Connection>(getConnectionToken()).db!;
+      return ready(api ?? worker, 'api').get<Connection>(getConnectionToken()).db!;
     },
   };
 }
