@@ -1,19 +1,13 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { startApi } from '../support/app';
+import { useStack } from '../support/stack';
 
 /** What every route shares: the /v1 prefix, the OpenAPI document, one error shape, request IDs. */
 describe('API conventions', () => {
-  let api: NestExpressApplication;
+  const stack = useStack({ worker: false });
   const operator = () => ({ authorization: `Bearer ${process.env.ADMIN_TOKEN}` });
 
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(() => api?.close());
-
   it('serves the OpenAPI document at /docs-json and Swagger UI at /docs', async () => {
-    const doc = await request(api.getHttpServer()).get('/docs-json').expect(200);
+    const doc = await request(stack.api.getHttpServer()).get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining([
@@ -23,12 +17,12 @@ describe('API conventions', () => {
         '/v1/diagnostics/roundtrips/{id}',
       ]),
     );
-    const ui = await request(api.getHttpServer()).get('/docs').expect(200);
+    const ui = await request(stack.api.getHttpServer()).get('/docs').expect(200);
     expect(ui.text).toContain('swagger-ui');
   });
 
   it('answers an unknown route with the error shape, a stable code and a request ID', async () => {
-    const res = await request(api.getHttpServer()).get('/v1/no-such-route').expect(404);
+    const res = await request(stack.api.getHttpServer()).get('/v1/no-such-route').expect(404);
     expect(res.body).toEqual({
       statusCode: 404,
       code: 'NOT_FOUND',
@@ -38,12 +32,12 @@ describe('API conventions', () => {
   });
 
   it('keeps a sane caller-given X-Request-Id and replaces an unsafe one', async () => {
-    const kept = await request(api.getHttpServer())
+    const kept = await request(stack.api.getHttpServer())
       .get('/v1/health')
       .set('x-request-id', 'trace-123.abc')
       .expect(200);
     expect(kept.headers['x-request-id']).toBe('trace-123.abc');
-    const replaced = await request(api.getHttpServer())
+    const replaced = await request(stack.api.getHttpServer())
       .get('/v1/health')
       .set('x-request-id', 'bad id with spaces <script>')
       .expect(200);
@@ -51,7 +45,7 @@ describe('API conventions', () => {
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON, without echoing the body', async () => {
-    const res = await request(api.getHttpServer())
+    const res = await request(stack.api.getHttpServer())
       .post('/v1/diagnostics/roundtrips')
       .set(operator())
       .set('content-type', 'application/json')
@@ -66,7 +60,7 @@ describe('API conventions', () => {
   });
 
   it('answers a body over 256 KB with 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await request(api.getHttpServer())
+    const res = await request(stack.api.getHttpServer())
       .post('/v1/diagnostics/roundtrips')
       .set(operator())
       .set('content-type', 'application/json')

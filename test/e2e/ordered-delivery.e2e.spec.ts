@@ -1,10 +1,8 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receiver, Receivers } from '../support/receiver';
+import { Receiver } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 const SUBJECTS = 20;
 const EVENTS_PER_SUBJECT = 20;
@@ -16,9 +14,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * gets the same events as they come.
  */
 describe('ordered delivery per subject', () => {
-  let api: NestExpressApplication;
+  const stack = useStack({ worker: false });
+  const { receivers } = stack;
   let worker: ServiceProcess | undefined;
-  const receivers = new Receivers();
 
   const startWorkerProcess = async () => {
     const started = startServiceProcess('worker');
@@ -32,19 +30,15 @@ describe('ordered delivery per subject', () => {
   };
 
   beforeAll(async () => {
-    api = await startApi();
     worker = await startWorkerProcess();
   }, 90_000);
 
   afterAll(async () => {
     worker?.child.kill('SIGKILL');
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await api?.close();
   });
 
   it(`delivers ${SUBJECTS} subjects × ${EVENTS_PER_SUBJECT} events in acceptance order while the receiver fails and the worker dies twice`, async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
     const flaky = await receivers.start({ failShare: 0.25, slowShare: 0.3, slowMs: 400 });
     const steady = await receivers.start();
     const retryPolicy = { schedule: Array(12).fill('PT1S') };
@@ -115,7 +109,7 @@ describe('ordered delivery per subject', () => {
   }, 420_000);
 
   it('lets other subjects flow while one is stuck, and the next go once the stuck one finally fails', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
     const target = await receivers.start();
     // Events whose data says so fail until the receiver is mended.
     let mended = false;
@@ -160,7 +154,7 @@ describe('ordered delivery per subject', () => {
   }, 120_000);
 
   it('takes ordering on a webhook, shows it, and refuses what it cannot be', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
     const base = `/v1/applications/${app.id}/webhooks`;
     const created = await as.post(base, { name: 'r', url: 'https://example.com/hook' }).expect(201);
     expect(created.body.ordering).toBe('none');

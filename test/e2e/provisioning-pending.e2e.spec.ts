@@ -1,27 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
 
 /** With no worker polling yet, an application is accepted and reads as provisioning; keys come with the worker. */
 describe('credentials exist only once provisioning has run', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext | undefined;
   const taskQueue = `${process.env.TEMPORAL_TASK_QUEUE}-late-worker-${randomBytes(3).toString('hex')}`;
-
-  beforeAll(async () => {
-    api = await startApi({ TEMPORAL_TASK_QUEUE: taskQueue, API_WORKFLOW_WAIT_MS: '300' });
+  const stack = useStack({
+    api: { TEMPORAL_TASK_QUEUE: taskQueue, API_WORKFLOW_WAIT_MS: '300' },
+    worker: false,
   });
+  let worker: INestApplicationContext | undefined;
 
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  afterAll(() => worker?.close());
 
   it('answers 201 provisioning, 409 for credentials and keys meanwhile, then active with credentials', async () => {
-    const client = new ApiClient(api);
+    const client = stack.client;
     const workspace = await client.createWorkspace();
     const as = client.as(workspace.apiToken);
     const created = await as

@@ -1,10 +1,8 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi } from '../support/app';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
+import { useStack } from '../support/stack';
 
 /**
  * The worker SIGKILLed while a delivery is waiting for its next attempt and while an attempt is in
@@ -15,20 +13,16 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
 const BURST = 120;
 
 describe('worker killed mid-delivery', () => {
-  let api: NestExpressApplication;
+  const stack = useStack({ worker: false });
   let worker: ServiceProcess | undefined;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    api = await startApi();
-    receiver = await Receiver.start();
+    receiver = await stack.receivers.start();
   });
 
   afterAll(async () => {
     worker?.child.kill('SIGKILL');
-    await receiver?.stop();
-    await dropDatabase(api);
-    await api?.close();
   });
 
   const startWorkerProcess = async () => {
@@ -39,8 +33,7 @@ describe('worker killed mid-delivery', () => {
 
   it('completes the delivery after restarts, recording each attempt once', async () => {
     worker = await startWorkerProcess();
-    const client = new ApiClient(api);
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     // 1st attempt fails fast; the 2nd hangs (the worker dies during it); then success.
     receiver.answer({ status: 500, body: 'first' }, { hangMs: 4_000 }, { status: 200 });
     const webhook = await addWebhook(as, app.id, {
@@ -80,7 +73,7 @@ describe('worker killed mid-delivery', () => {
 
   it('a graceful stop lets the attempt in flight finish and record itself: nothing is sent twice', async () => {
     worker ??= await startWorkerProcess();
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
     receiver.answer({ hangMs: 3_000 });
     const webhook = await addWebhook(as, app.id, { url: receiver.url });
     const eventId = await sendEvent(as, app.id);
@@ -104,7 +97,7 @@ describe('worker killed mid-delivery', () => {
 
   it('a graceful stop in a burst: every request a receiver got is an attempt on record, none made twice', async () => {
     worker ??= await startWorkerProcess();
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
     const burst = await Receiver.start();
     burst.answer({ hangMs: 400 }); // answers 200 after 400 ms: many attempts in flight at once
     const webhook = await addWebhook(as, app.id, { url: burst.url });
