@@ -9,7 +9,8 @@ const MAX_TRIES = 200;
 const FORGET_EVERY = 100;
 /**
  * Slots kept behind the end of a line however old, so that a process starting from a head hint
- * that lags (by a few HEAD_EVERY at most) finds them taken and never takes an old n again.
+ * that lags (by a few HEAD_EVERY at most) finds them taken and never takes an old n again. (Slots
+ * within a window of now are kept anyway: they space the ones to come.)
  */
 const KEEP_BEHIND = 1_000;
 /** Every this many slots, the head hint moves (so other processes start looking near the end). */
@@ -98,7 +99,7 @@ export class RateLimiter {
         if (n % FORGET_EVERY === 0)
           await this.slots.forget(webhookId, kind, {
             before: new Date(now - periodMs(limit) - SLOT_MARGIN_MS),
-            belowN: n - limit.count - KEEP_BEHIND,
+            belowN: n - KEEP_BEHIND,
           });
         return turn;
       }
