@@ -57,7 +57,7 @@ export function deliveryAsChild(
 
 /**
  * Webhook delivery: attempt, and until an attempt succeeds or the retry schedule runs out, wait
- * on a durable timer and attempt again. Every attempt is recorded by the activity that makes it;
+ * on a durable timer and attempt again (under a rate limit, an attempt first waits for its turn). Every attempt is recorded by the activity that makes it;
  * the first also records the event and opens the delivery when the API started it directly.
  * A delivery that succeeds at once is one workflow task: started, one local activity, completed.
  * Its search attributes are set at start; DeliveryStatus is added only when it does not succeed at
