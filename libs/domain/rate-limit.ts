@@ -21,6 +21,11 @@ export const periodMs = (limit: RateLimit): number => PERIOD_MS[limit.per];
  * never sees more than `count` in a window.
  */
 export const SLOT_MARGIN_MS = 100;
+/**
+ * The part of the margin a request may spend between taking its slot and leaving: one that took
+ * longer (its process stalled) is not sent in that slot but takes another.
+ */
+export const SLOT_SEND_WITHIN_MS = 40;
 
 /**
  * When the n-th slot of a line may be used: not before now, not before the slot before it (slots

@@ -85,10 +85,11 @@ export class DeliveryAttempts {
       return (await this.finishRecorded(req)) ?? SKIPPED;
     const prepared = await this.prepare(req);
     if (!prepared) return SKIPPED;
-    const waiting = await this.waitingForTurn(prepared);
-    if (waiting) return waiting;
     const now = new Date();
     const request = await this.request(prepared, now);
+    // Built and signed: only now does it take its slot under a rate limit, and leaves right after.
+    const waiting = await this.waitingForTurn(prepared);
+    if (waiting) return waiting;
     const answer = await (req.opening ? this.postOpening(req, req.opening, request) : postWebhook(request));
     this.metrics.attemptMade(outcomeLabel(answer), answer.durationMs);
     return this.handle(prepared, now, answer);

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { periodMs, RateLimit, SLOT_MARGIN_MS, slotTime, Turn, turnHasCome } from '../domain/rate-limit';
+import {
+  periodMs,
+  RateLimit,
+  SLOT_MARGIN_MS,
+  SLOT_SEND_WITHIN_MS,
+  slotTime,
+  Turn,
+  turnHasCome,
+} from '../domain/rate-limit';
 import { SlotLine, WebhookTurnsRepository } from '../persistence/repositories/webhook-turns.repository';
 
 /** Slots taken in a row by deliveries of other workers before one gives up (then its activity retries). */
@@ -60,7 +68,12 @@ export class RateLimiter {
     const turn = held ?? (await this.take(webhookId, 'turn', limit));
     if (!turnHasCome(turn, Date.now())) return { go: false, turn };
     const sent = await this.take(webhookId, 'sent', limit, { onlyNow: true });
-    return turnHasCome(sent, Date.now()) ? { go: true } : { go: false, turn: { n: turn.n, at: sent.at } };
+    const now = Date.now();
+    if (!turnHasCome(sent, now)) return { go: false, turn: { n: turn.n, at: sent.at } };
+    // Taking the slot took too long (a stalled process): the request would leave out of step.
+    if (now - Date.parse(sent.at) > SLOT_SEND_WITHIN_MS)
+      return { go: false, turn: { n: turn.n, at: new Date(now).toISOString() } };
+    return { go: true };
   }
 
   /** How many of the webhook's deliveries wait for their turn now. */
