@@ -2,7 +2,7 @@
 //   apps/api, apps/worker  →  activities/, libs/ (workflows are started by contract; the worker loads their bundle)
 //   activities/            →  libs/ (thin adapters over it)
 //   workflows/             →  libs/domain, libs/temporal/{workflow-ids,search-attributes,contracts/}; types only from elsewhere
-//   libs/                  →  libs/
+//   libs/                  →  libs/ (libs/sdk → itself only: it is published alone)
 // What each rule keeps out is in its comment.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -48,6 +48,19 @@ module.exports = {
       to: {
         path: '^(libs/(?!domain/|temporal/contracts/)|activities/|apps/|workflows/)',
         dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'sdk-stands-alone',
+      comment:
+        'libs/sdk is published on its own: it imports its own files, Node built-ins and its declared ' +
+        'dependency (openapi-fetch), never the server (its types come from the OpenAPI document).',
+      severity: 'error',
+      from: { path: '^libs/sdk/' },
+      // (./schema.js is the generated schema.d.ts, types only, which the cruiser does not resolve.)
+      to: {
+        pathNot: '^(libs/sdk/|node_modules/openapi-fetch/|\\./schema\\.js$)',
+        dependencyTypesNot: ['core'],
       },
     },
     {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { projectRoot } from '../libs/common/project-root';
-import { writeApiDocument } from './openapi-document';
+import { writeApiTypes } from './openapi-document';
 
 /** The budget for what the first page load downloads. */
 export const INITIAL_JS_BUDGET_BYTES = 250 * 1024;
@@ -40,15 +40,7 @@ export function initialJsBytes(outDir: string): number {
 
 export async function buildConsole(outDir = join(root, 'dist', 'console')): Promise<number> {
   mkdirSync(join(root, 'dist'), { recursive: true });
-  const document = join(root, 'dist', 'openapi.json');
-  await writeApiDocument(document);
-  await run('openapi-typescript/bin/cli.js', [
-    document,
-    '-o',
-    join(consoleDir, 'src', 'api', 'schema.d.ts'),
-    '--silent',
-    '--default-non-nullable=false',
-  ]);
+  await writeApiTypes(join(consoleDir, 'src', 'api', 'schema.d.ts'));
   await run('typescript/bin/tsc', ['-p', join(consoleDir, 'tsconfig.json')]);
   await run(
     'vite/bin/vite.js',

@@ -14,7 +14,8 @@ export class CreateEventDto {
   eventType: string;
 
   @ApiPropertyOptional({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     example: { applicantId: 'appl_123', status: 'COMPLETED' },
     description: 'Opaque JSON, delivered exactly as sent (every key kept); nested at most 64 levels',
   })
@@ -24,7 +25,8 @@ export class CreateEventDto {
   data?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     description: 'Instead of data: an envelope made with the application’s Crypto Key (see README)',
     example: { alg: 'AES-256-GCM', kid: 1, iv: '…', ciphertext: '…', tag: '…' },
   })

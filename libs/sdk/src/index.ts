@@ -1,0 +1,12 @@
+// The applications-and-webhooks SDK: a typed client of the API, and what receivers need.
+export { Client, type ClientOptions, type EventToSend, type Schemas } from './client.js';
+export { ApiError, type ApiErrorBody } from './errors.js';
+export {
+  openEncryptedData,
+  verifyWebhook,
+  WebhookVerificationError,
+  type EncryptedEnvelope,
+  type VerifyOptions,
+  type WebhookHeaders,
+} from './receiver.js';
+export type { components, operations, paths } from './schema.js';
