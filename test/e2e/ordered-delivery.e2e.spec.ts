@@ -5,7 +5,7 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
 import { useStack } from '../support/stack';
 
 const SUBJECTS = 20;
-const EVENTS_PER_SUBJECT = 20;
+const EVENTS_PER_SUBJECT = 12;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
