@@ -64,6 +64,13 @@ module.exports = {
       },
     },
     {
+      name: 'cli-is-an-sdk-client',
+      comment: 'The command line is built on the SDK, as any client would be: not on the server code.',
+      severity: 'error',
+      from: { path: '^apps/cli/' },
+      to: { path: '^(libs/(?!sdk/)|apps/(?!cli/)|activities/|workflows/)' },
+    },
+    {
       name: 'workflows-do-no-io',
       comment: 'No Node built-ins in workflow code: I/O is an activity.',
       severity: 'error',

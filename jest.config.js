@@ -1,9 +1,6 @@
 // Two projects: `unit` (pure code, beside it, no servers) and `integration` (test/, against a real
 // Temporal dev server and a real FerretDB that the global setup starts on free loopback ports).
 const swc = ['@swc/jest', { swcrc: true }];
-// libs/sdk writes its relative imports as './client.js' (its ESM build needs the extension): the
-// tests load the .ts beside them.
-const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -20,14 +17,12 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs,workflows,activities,scripts}/**/*.spec.ts'],
       transform: { '^.+\\.ts$': swc },
-      moduleNameMapper,
       testEnvironment: 'node',
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
       transform: { '^.+\\.ts$': swc },
-      moduleNameMapper,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

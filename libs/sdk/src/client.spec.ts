@@ -1,5 +1,5 @@
-import { ApiError } from './errors.js';
-import { Client } from './client.js';
+import { ApiError } from './errors.ts';
+import { Client } from './client.ts';
 
 /** A fetch that answers from a script, one answer per request, and records what was asked. */
 function scripted(answers: (() => Response)[]) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import createClient from 'openapi-fetch';
-import { ApiError } from './errors.js';
+import { ApiError } from './errors.ts';
 import type { components, operations, paths } from './schema.js';
 
 export type Schemas = components['schemas'];

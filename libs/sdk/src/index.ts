@@ -1,6 +1,6 @@
 // The applications-and-webhooks SDK: a typed client of the API, and what receivers need.
-export { Client, type ClientOptions, type EventToSend, type Schemas } from './client.js';
-export { ApiError, type ApiErrorBody } from './errors.js';
+export { Client, type ClientOptions, type EventToSend, type Schemas } from './client.ts';
+export { ApiError, type ApiErrorBody } from './errors.ts';
 export {
   openEncryptedData,
   verifyWebhook,
@@ -8,5 +8,5 @@ export {
   type EncryptedEnvelope,
   type VerifyOptions,
   type WebhookHeaders,
-} from './receiver.js';
+} from './receiver.ts';
 export type { components, operations, paths } from './schema.js';

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+/**
+ * `aw`, the command line of the applications-and-webhooks service, on the SDK (libs/sdk): every
+ * command prints for people, or JSON with `--json`; exit 0 ok, 1 failed, 2 usage.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Command, CommanderError } from 'commander';
+import {
+  ApiError,
+  Client,
+  Schemas,
+  verifyWebhook,
+  WebhookVerificationError,
+} from '../../../libs/sdk/src/index.ts';
+import { loadSettings, saveSettings, Settings } from './settings.ts';
+
+const program = new Command('aw')
+  .description('Applications and webhooks from the command line')
+  .option('--json', 'print JSON, for scripts')
+  .exitOverride();
+
+const json = () => program.opts<{ json?: boolean }>().json === true;
+const print = (value: unknown, human: () => string) =>
+  process.stdout.write(`${json() ? JSON.stringify(value) : human()}\n`);
+const client = () => {
+  const settings = loadSettings();
+  if (!settings.token) throw new UsageError('not logged in: run `aw login --token wst_…` or set AW_TOKEN');
+  return new Client({ baseUrl: settings.baseUrl, token: settings.token });
+};
+
+class UsageError extends Error {}
+
+program
+  .command('login')
+  .description('keep a workspace API token (or Private App Key) in your config directory, mode 0600')
+  .requiredOption('--token <token>', 'wst_… or pak_…')
+  .option('--base-url <url>', 'where the API is', 'http://127.0.0.1:3000')
+  .action(async ({ token, baseUrl }: Required<Settings>) => {
+    // Checked before it is kept: a token the API refuses is not saved.
+    await new Client({ baseUrl, token }).applications.list({ limit: 1 });
+    const file = saveSettings({ token, baseUrl });
+    print({ saved: file }, () => `Logged in; token kept in ${file}`);
+  });
+
+const apps = program.command('apps').description('applications');
+apps.command('list').action(async () => {
+  const { items } = await client().applications.list({ limit: 100 });
+  print(items, () =>
+    table(
+      ['ID', 'NAME', 'MODE', 'STATUS'],
+      items.map((a) => [a.id, a.name, a.mode, a.status]),
+    ),
+  );
+});
+apps
+  .command('create <name>')
+  .option('--encryption <method>', 'AES-256-GCM or AES-256-CBC', 'AES-256-GCM')
+  .option('--mode <mode>', 'test or live', 'test')
+  .action(async (name: string, options: { encryption: string; mode: string }) => {
+    const sdk = client();
+    const created = await sdk.applications.create({
+      name,
+      encryptionMethod: options.encryption as 'AES-256-GCM',
+      mode: options.mode as 'test',
+    });
+    if (!json() && process.stderr.isTTY) process.stderr.write('provisioning…\n');
+    const app = await sdk.applications.whenActive(created.id);
+    print(app, () => `${app.id}  ${app.name}  ${app.status}`);
+  });
+apps.command('show <id>').action(async (id: string) => {
+  const app = await client().applications.get(id);
+  print(app, () =>
+    Object.entries(app)
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+      .join('\n'),
+  );
+});
+
+program
+  .command('events')
+  .description('events')
+  .command('send <appId>')
+  .requiredOption('--type <eventType>', 'e.g. APPLICANT_COMPLETED')
+  .option('--data <file>', "the event's data, JSON (- or absent: standard input)")
+  .option('--subject <subject>', 'who it is about')
+  .option('--idempotency-key <key>', 'the same key sends the same event once')
+  .action(
+    async (appId: string, o: { type: string; data?: string; subject?: string; idempotencyKey?: string }) => {
+      const text = readFileSync(o.data && o.data !== '-' ? o.data : 0, 'utf8');
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        throw new UsageError('the data is not JSON');
+      }
+      const accepted = await client().events.send(
+        appId,
+        { eventType: o.type as 'APPLICANT_COMPLETED', data, ...(o.subject && { subject: o.subject }) },
+        o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {},
+      );
+      print(accepted, () => `accepted ${accepted.eventId}`);
+    },
+  );
+
+program
+  .command('failed')
+  .description('failed webhook deliveries')
+  .command('list <appId>')
+  .action(async (appId: string) => {
+    const rows: Schemas['FailedDeliveryView'][] = [];
+    for await (const row of client().deliveries.failed(appId)) rows.push(row);
+    print(rows, () =>
+      table(
+        ['EVENT_ID', 'EVENT_TYPE', 'ERROR_MESSAGE'],
+        rows.map((r) => [r.eventId, r.eventType, r.errorMessage]),
+      ),
+    );
+  });
+
+program
+  .command('receive')
+  .description('a local receiver: verifies each delivery (whsec_ or whpk_) and prints it')
+  .requiredOption('--port <port>', 'where to listen (127.0.0.1)')
+  .requiredOption('--secret <secret>', "the webhook's whsec_… secret or whpk_… key")
+  .action(({ port, secret }: { port: string; secret: string }) => {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        try {
+          const event = verifyWebhook(req.headers as Record<string, string>, body, secret) as {
+            id: string;
+            type: string;
+          };
+          res.writeHead(204).end();
+          print({ verified: true, event }, () => `verified ${event.id} ${event.type} ${body}`);
+        } catch (err) {
+          const reason = err instanceof WebhookVerificationError ? err.message : 'not JSON';
+          res.writeHead(400).end(reason);
+          print({ verified: false, reason }, () => `refused: ${reason}`);
+        }
+      });
+    });
+    server.listen(Number(port), '127.0.0.1', () => {
+      if (!json()) process.stderr.write(`listening on http://127.0.0.1:${port}/\n`);
+    });
+    return new Promise<void>((resolve) => process.once('SIGTERM', () => server.close(() => resolve())));
+  });
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => String(c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  const usage = err instanceof UsageError;
+  const message =
+    err instanceof ApiError
+      ? `${err.code}: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  process.stderr.write(
+    `${json() ? JSON.stringify({ error: message, ...(err instanceof ApiError && { code: err.code }) }) : `error: ${message}`}\n`,
+  );
+  process.exit(usage ? 2 : 1);
+});
