@@ -53,7 +53,25 @@ describe('command line (aw)', () => {
     // A local receiver on a free port, verifying with the webhook's secret.
     const as = stack.client.as(workspace.apiToken);
     const port = await freePort();
-    const webhook = await addWebhook(as, app.id, { url: `http://127.0.0.1:${port}/` });
+    const added = await aw([
+      '--json',
+      'webhooks',
+      'add',
+      app.id,
+      `http://127.0.0.1:${port}/`,
+      '--name',
+      'local',
+    ]);
+    expect(added.code).toBe(0);
+    const webhook = JSON.parse(added.stdout) as { id: string; secret: string };
+    expect(webhook.secret).toMatch(/^whsec_/);
+    expect((await aw(['webhooks', 'list', app.id])).stdout).toMatch(
+      new RegExp(`${webhook.id}\\s+local\\s+http`),
+    );
+    const credentials = JSON.parse((await aw(['--json', 'keys', 'show', app.id])).stdout) as {
+      privateAppKey: string;
+    };
+    expect(credentials.privateAppKey).toMatch(/^pak_test_/);
     const receiver = spawn(
       process.execPath,
       [...CLI, 'receive', '--port', String(port), '--secret', webhook.secret],
@@ -85,6 +103,12 @@ describe('command line (aw)', () => {
         (out) => out.includes(`verified ${eventId} APPLICANT_COMPLETED`),
       );
       expect(received).toContain('refused: missing webhook-id header');
+      const tested = await aw(['--json', 'webhooks', 'test', app.id, webhook.id]);
+      const { eventId: testId } = JSON.parse(tested.stdout) as { eventId: string };
+      await pollUntil(
+        async () => received,
+        (out) => out.includes(`verified ${testId} WEBHOOK_TEST`),
+      );
     } finally {
       receiver.kill('SIGTERM');
     }

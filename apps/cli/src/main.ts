@@ -77,6 +77,45 @@ apps.command('show <id>').action(async (id: string) => {
   );
 });
 
+const keys = program.command('keys').description("an application's keys");
+keys.command('show <appId>').action(async (appId: string) => {
+  const credentials = await client().credentials.get(appId);
+  print(credentials, () =>
+    Object.entries(credentials)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join('\n'),
+  );
+});
+
+const webhooks = program.command('webhooks').description("an application's webhooks");
+webhooks.command('list <appId>').action(async (appId: string) => {
+  const { items } = await client().webhooks.list(appId);
+  print(items, () =>
+    table(
+      ['ID', 'NAME', 'URL', 'ENABLED'],
+      items.map((w) => [w.id, w.name, w.url, String(w.enabled)]),
+    ),
+  );
+});
+webhooks
+  .command('add <appId> <url>')
+  .option('--name <name>', 'its name', 'webhook')
+  .option('--event-types <types>', 'comma-separated (default: every type)')
+  .option('--ed25519', 'sign with Ed25519 (receivers verify with a whpk_ key)')
+  .action(async (appId: string, url: string, o: { name: string; eventTypes?: string; ed25519?: boolean }) => {
+    const webhook = await client().webhooks.create(appId, {
+      name: o.name,
+      url,
+      ...(o.eventTypes && { eventTypes: o.eventTypes.split(',') as 'APPLICANT_COMPLETED'[] }),
+      ...(o.ed25519 && { signature: 'ed25519' as const }),
+    });
+    print(webhook, () => `${webhook.id}  ${webhook.url}\nsecret: ${webhook.secret}`);
+  });
+webhooks.command('test <appId> <webhookId>').action(async (appId: string, webhookId: string) => {
+  const sent = await client().webhooks.test(appId, webhookId);
+  print(sent, () => `test event ${sent.eventId} sent (delivery ${sent.deliveryId})`);
+});
+
 program
   .command('events')
   .description('events')
