@@ -191,6 +191,15 @@ const rateLimitValue = fc.oneof(
   anyJson,
 );
 
+/** Hostile values of a webhook's fields, for creating and for changing one alike. */
+const webhookGenerators = {
+  url: urlValue,
+  headers: headersValue,
+  filter: filterValue,
+  signature: signatureValue,
+  rateLimit: rateLimitValue,
+};
+
 /** The webhook every case's events go to. */
 const FIXED_WEBHOOK = {
   url: 'http://127.0.0.1:9/hook',
@@ -566,13 +575,7 @@ describe('fuzzing every route', () => {
         signature: str('ed25519'),
         rateLimit: '{"count":5,"per":"second"}',
       },
-      generators: {
-        url: urlValue,
-        headers: headersValue,
-        filter: filterValue,
-        signature: signatureValue,
-        rateLimit: rateLimitValue,
-      },
+      generators: webhookGenerators,
     },
     {
       name: 'webhook',
@@ -591,13 +594,7 @@ describe('fuzzing every route', () => {
         signature: str('hmac-sha256'),
         rateLimit: 'null',
       },
-      generators: {
-        url: urlValue,
-        headers: headersValue,
-        filter: filterValue,
-        signature: signatureValue,
-        rateLimit: rateLimitValue,
-      },
+      generators: webhookGenerators,
     },
     {
       name: 'filter test',

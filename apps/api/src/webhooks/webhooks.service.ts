@@ -25,6 +25,8 @@ import { assertPublicTarget, TargetRefusedError } from '../../../../libs/webhook
 import { WebhookSecretsService } from '../../../../libs/webhooks/webhook-secrets.service';
 import { WebhookRecoveryWorkflow } from '../../../../libs/temporal/contracts/webhook-recovery.contract';
 import { MissedEventsReplayWorkflow } from '../../../../libs/temporal/contracts/missed-events-replay.contract';
+import type { WorkflowContract } from '../../../../libs/temporal/contracts/workflow-contract';
+import type { ReplayInput } from '../../../../libs/domain/webhooks';
 import { AuditEventsRepository } from '../../../../libs/persistence/repositories/audit-events.repository';
 import { ApplicationsService } from '../applications/applications.service';
 import type {
@@ -217,21 +219,38 @@ export class WebhooksService {
     const webhook = await this.owned(principal, appId, id);
     if (!webhook.enabled) throw new WebhookDisabledError(id);
     const sinceIso = since.toISOString();
-    const workflowId = WorkflowIds.webhookRecovery(id, sinceIso);
-    const recovery = await this.workflows.startAndWait(
-      WebhookRecoveryWorkflow,
+    return this.runForWebhook(WebhookRecoveryWorkflow, WorkflowIds.webhookRecovery(id, sinceIso), {
+      applicationId: appId,
+      webhookId: id,
+      since: sinceIso,
+    });
+  }
+
+  /**
+   * Runs a webhook's operation since a time as a workflow (calls with the same ID share one run),
+   * answering with what it did when it ends within API_WORKFLOW_WAIT_MS.
+   */
+  private async runForWebhook<R extends object>(
+    contract: WorkflowContract<(input: ReplayInput) => Promise<R>>,
+    workflowId: string,
+    input: ReplayInput,
+  ): Promise<{ workflowId: string } & Partial<R>> {
+    const run = await this.workflows.startAndWait(
+      contract,
       {
         workflowId,
-        args: [{ applicationId: appId, webhookId: id, since: sinceIso }],
+        args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
-          { key: SearchAttributes.ApplicationId, value: appId },
-          { key: SearchAttributes.WebhookId, value: id },
+          { key: SearchAttributes.ApplicationId, value: input.applicationId },
+          { key: SearchAttributes.WebhookId, value: input.webhookId },
         ],
       },
       this.env.API_WORKFLOW_WAIT_MS,
     );
-    return recovery.finished ? { workflowId, ...recovery.result } : { workflowId };
+    return run.finished
+      ? { workflowId, ...run.result }
+      : ({ workflowId } as { workflowId: string } & Partial<R>);
   }
 
   /**
@@ -257,20 +276,14 @@ export class WebhooksService {
       actor: { kind: 'workspace', id: principal.workspaceId },
       details: { webhookId: id, since, workflowId },
     });
-    const replay = await this.workflows.startAndWait(
-      MissedEventsReplayWorkflow,
-      {
-        workflowId,
-        args: [{ applicationId: appId, webhookId: id, since }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: SearchAttributes.ApplicationId, value: appId },
-          { key: SearchAttributes.WebhookId, value: id },
-        ],
-      },
-      this.env.API_WORKFLOW_WAIT_MS,
-    );
-    return replay.finished ? { workflowId, since, ...replay.result } : { workflowId, since };
+    return {
+      since,
+      ...(await this.runForWebhook(MissedEventsReplayWorkflow, workflowId, {
+        applicationId: appId,
+        webhookId: id,
+        since,
+      })),
+    };
   }
 
   /** Whether the webhook's payload filter takes an event with this data. */
