@@ -33,7 +33,7 @@ describe('command line (aw)', () => {
     }
   };
 
-  it('logs in, creates an application, sends an event that `aw receive` verifies, lists what failed', async () => {
+  it('logs in, creates an application, sends an event that `aw receive` verifies, lists, retries and recovers what failed, regenerates keys, deletes', async () => {
     const workspace = await stack.client.createWorkspace();
     const baseUrl = `http://127.0.0.1:${(stack.api.getHttpServer().address() as AddressInfo).port}`;
 
@@ -117,15 +117,85 @@ describe('command line (aw)', () => {
     const down = await stack.receivers.start();
     down.answer({ status: 500, body: 'down' });
     await as.patch(`/v1/applications/${app.id}/webhooks/${webhook.id}`, { enabled: false }).expect(200);
-    await addWebhook(as, app.id, { url: down.url, retryPolicy: { maximumAttempts: 1 } });
-    const failing = await aw(['--json', 'events', 'send', app.id, '--type', 'APPLICANT_CREATED'], '{}');
-    const { eventId: failedId } = JSON.parse(failing.stdout) as { eventId: string };
+    const flaky = await addWebhook(as, app.id, { url: down.url, retryPolicy: { maximumAttempts: 1 } });
+    const failedIds: string[] = [];
+    for (const type of ['APPLICANT_CREATED', 'APPLICANT_COMPLETED']) {
+      const failing = await aw(['--json', 'events', 'send', app.id, '--type', type], '{}');
+      failedIds.push((JSON.parse(failing.stdout) as { eventId: string }).eventId);
+    }
     const listed = await pollUntil(
       () => aw(['failed', 'list', app.id]),
-      (r) => r.stdout.includes(failedId),
+      (r) => failedIds.every((id) => r.stdout.includes(id)),
     );
     expect(listed.stdout.split('\n')[0]).toMatch(/^EVENT_ID\s+EVENT_TYPE\s+ERROR_MESSAGE$/);
-    expect(listed.stdout).toMatch(new RegExp(`${failedId}\\s+APPLICANT_CREATED\\s+.*500`));
+    expect(listed.stdout).toMatch(new RegExp(`${failedIds[0]}\\s+APPLICANT_CREATED\\s+.*500`));
+
+    // The receiver is back: one delivery retried by its ID, the rest recovered since a time ago.
+    down.answer({ status: 200 });
+    const rows = JSON.parse((await aw(['--json', 'failed', 'list', app.id])).stdout) as {
+      eventId: string;
+      deliveryId: string;
+    }[];
+    const first = rows.find((r) => r.eventId === failedIds[0])!;
+    const retried = await aw(['--json', 'failed', 'retry', app.id, first.deliveryId]);
+    expect(JSON.parse(retried.stdout)).toMatchObject([{ deliveryId: first.deliveryId, series: 2 }]);
+    expect((await aw(['failed', 'recover', app.id, flaky.id, '--since', 'yesterday'])).code).toBe(2);
+    const recovered = await aw(['failed', 'recover', app.id, flaky.id, '--since', '10m']);
+    expect(recovered).toMatchObject({ code: 0 });
+    expect(recovered.stdout).toMatch(/^retried [12], skipped [01]/);
+    await pollUntil(
+      async () => down.requests.length,
+      (n) => n >= 4,
+    );
+    await pollUntil(
+      () => aw(['failed', 'list', app.id]),
+      (r) => /^EVENT_ID\s+EVENT_TYPE\s+ERROR_MESSAGE$/.test(r.stdout.trim()), // the header alone
+    );
+    expect(down.requests.map((r) => (JSON.parse(r.body) as { id: string }).id).sort()).toEqual(
+      [...failedIds, ...failedIds].sort(),
+    );
+
+    // Keys: nothing changes unasked (not a terminal, no --yes: usage); --yes goes on.
+    const keysBefore = JSON.parse((await aw(['--json', 'keys', 'show', app.id])).stdout) as {
+      privateAppKey: string;
+    };
+    const unasked = await aw(['keys', 'regenerate', app.id]);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toMatch(/pass --yes/);
+    expect(JSON.parse((await aw(['--json', 'keys', 'show', app.id])).stdout)).toEqual(keysBefore);
+    // On a terminal (a pty by script(1)) it asks; "n" changes nothing.
+    const declined = promisify(execFile)(
+      'script',
+      [
+        '-qec',
+        [process.execPath, ...CLI, 'keys', 'regenerate', app.id, ';', 'echo', 'exit=$?'].join(' '),
+        '/dev/null',
+      ],
+      { cwd: ROOT, env },
+    );
+    declined.child.stdin!.end('n\n');
+    expect((await declined).stdout).toMatch(
+      /Regenerate the Private App Key of app_\S+\? .*\[y\/N\][\s\S]*not confirmed[\s\S]*exit=1/,
+    );
+    expect(JSON.parse((await aw(['--json', 'keys', 'show', app.id])).stdout)).toEqual(keysBefore);
+    const regenerated = await aw(['--json', 'keys', 'regenerate', app.id, '--yes']);
+    const { privateAppKey } = JSON.parse(regenerated.stdout) as { privateAppKey: string };
+    expect(privateAppKey).toMatch(/^pak_test_/);
+    expect(privateAppKey).not.toBe(keysBefore.privateAppKey);
+    const rotated = await aw([
+      'keys',
+      'regenerate',
+      app.id,
+      '--crypto-key',
+      '--grace-window',
+      'PT1H',
+      '--yes',
+    ]);
+    expect(rotated.stdout).toMatch(/^Crypto Key version 2 is current \(was 1\)/);
+
+    expect((await aw(['apps', 'delete', app.id])).code).toBe(2);
+    expect((await aw(['apps', 'delete', app.id, '--yes'])).stdout).toBe(`deleted ${app.id}\n`);
+    expect((await aw(['apps', 'show', app.id])).code).toBe(1);
 
     const missing = await aw(['--json', 'apps', 'show', 'app_nope']);
     expect(missing.code).toBe(1);

@@ -1,12 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { encryptJson } from '../../libs/crypto/envelope';
 import { ENCRYPTION_METHODS } from '../../libs/domain/applications';
+import * as sdkPackage from '../../libs/sdk/src';
 import { docSnippet } from '../support/doc-snippets';
 
 type Decrypt = (envelope: unknown, cryptoKeyBase64: string, applicationId: string) => unknown;
 
-describe('docs/receivers.md: decrypting an envelope with Node’s crypto', () => {
-  const decrypt = docSnippet<Decrypt>('receivers.md', 'recipient-decrypt', 'decryptEnvelope');
+type DataOf = (event: unknown, cryptoKeys: Record<number, string>) => unknown;
+const dataOf = docSnippet<DataOf>('receivers.md', 'recipient-open', 'dataOf', {
+  '@applications-webhooks/sdk': sdkPackage,
+});
+
+/** The guide's two ways: the SDK's openEncryptedData (taking a body), and Node's crypto. */
+const snippets: [string, Decrypt][] = [
+  [
+    'the SDK',
+    (envelope, key, applicationId) => dataOf({ applicationId, encryptedData: envelope }, { 7: key }),
+  ],
+  ['Node’s crypto', docSnippet<Decrypt>('receivers.md', 'recipient-decrypt', 'decryptEnvelope')],
+];
+
+describe.each(snippets)('docs/receivers.md: decrypting an envelope with %s', (_, decrypt) => {
   const key = randomBytes(32);
   const data = { applicantId: 'appl_42', status: 'COMPLETED', documents: [{ type: 'PASSPORT' }] };
 

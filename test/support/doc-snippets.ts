@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * A JavaScript snippet of a documentation page, between `<!-- name:start -->` and
@@ -22,4 +25,37 @@ export function docSnippet<T>(
   const nodeRequire = require;
   const requireIn = (id: string): unknown => (id in packages ? packages[id] : nodeRequire(id));
   return new Function('require', `${section[1]}\nreturn ${exported};`)(requireIn) as T;
+}
+
+/**
+ * A shell snippet of the README or a docs page (`README.md`, or a page of docs/), between the same
+ * markers, run by bash as written from the project's root against a test stack: only the address
+ * (`http://127.0.0.1:3000`) and the operator token file (`data/admin-token`) are the test's. `aw`
+ * keeps its login in a directory of the run's own. Returns what it printed.
+ */
+export async function runShellSnippet(
+  page: string,
+  name: string,
+  { baseUrl, adminToken }: { baseUrl: string; adminToken: string },
+): Promise<string> {
+  const root = join(__dirname, '..', '..');
+  const text = readFileSync(page === 'README.md' ? join(root, page) : join(root, 'docs', page), 'utf8');
+  const section = new RegExp(
+    `<!-- ${name}:start -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`,
+  ).exec(text);
+  if (!section) throw new Error(`${page} has no ${name} snippet`);
+  const scratch = mkdtempSync(join(tmpdir(), `${name}-`));
+  try {
+    writeFileSync(join(scratch, 'admin-token'), adminToken);
+    const script = section[1]
+      .replaceAll('http://127.0.0.1:3000', baseUrl)
+      .replaceAll('data/admin-token', join(scratch, 'admin-token'));
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: root,
+      env: { ...process.env, AW_CONFIG_DIR: join(scratch, 'aw'), AW_BASE_URL: baseUrl, FORCE_COLOR: '0' },
+    });
+    return stdout;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

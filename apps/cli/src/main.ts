@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
 import {
   ApiError,
@@ -35,7 +36,7 @@ program
   .command('login')
   .description('keep a workspace API token (or Private App Key) in your config directory, mode 0600')
   .requiredOption('--token <token>', 'wst_… or pak_…')
-  .option('--base-url <url>', 'where the API is', 'http://127.0.0.1:3000')
+  .option('--base-url <url>', 'where the API is', process.env.AW_BASE_URL ?? 'http://127.0.0.1:3000')
   .action(async ({ token, baseUrl }: Required<Settings>) => {
     // Checked before it is kept: a token the API refuses is not saved.
     await new Client({ baseUrl, token }).applications.list({ limit: 1 });
@@ -64,8 +65,7 @@ apps
       encryptionMethod: options.encryption as 'AES-256-GCM',
       mode: options.mode as 'test',
     });
-    if (!json() && process.stderr.isTTY) process.stderr.write('provisioning…\n');
-    const app = await sdk.applications.whenActive(created.id);
+    const app = await progress('provisioning the keys', sdk.applications.whenActive(created.id));
     print(app, () => `${app.id}  ${app.name}  ${app.status}`);
   });
 apps.command('show <id>').action(async (id: string) => {
@@ -77,6 +77,15 @@ apps.command('show <id>').action(async (id: string) => {
   );
 });
 
+apps
+  .command('delete <id>')
+  .option('--yes', 'do not ask for confirmation')
+  .action(async (id: string, { yes }: { yes?: boolean }) => {
+    await confirm(`Delete application ${id}, its keys, webhooks and deliveries?`, yes);
+    await client().applications.delete(id);
+    print({ deleted: id }, () => `deleted ${id}`);
+  });
+
 const keys = program.command('keys').description("an application's keys");
 keys.command('show <appId>').action(async (appId: string) => {
   const credentials = await client().credentials.get(appId);
@@ -86,6 +95,40 @@ keys.command('show <appId>').action(async (appId: string) => {
       .join('\n'),
   );
 });
+
+keys
+  .command('regenerate <appId>')
+  .description(
+    'a new Private App Key (the old one stops working at once), or with --crypto-key a new Crypto Key version',
+  )
+  .option('--crypto-key', 'rotate the Crypto Key instead')
+  .option(
+    '--grace-window <duration>',
+    'with --crypto-key: how long the previous version still decrypts (ISO 8601, e.g. PT24H)',
+  )
+  .option('--yes', 'do not ask for confirmation')
+  .action(async (appId: string, o: { cryptoKey?: boolean; graceWindow?: string; yes?: boolean }) => {
+    const sdk = client();
+    if (o.cryptoKey) {
+      await confirm(
+        `Rotate the Crypto Key of ${appId}? The previous version ${o.graceWindow ? `decrypts for ${o.graceWindow} more` : 'stops decrypting at once'}.`,
+        o.yes,
+      );
+      const rotation = await progress(
+        'rotating the Crypto Key',
+        sdk.credentials.rotateCryptoKey(appId, { graceWindow: o.graceWindow }),
+      );
+      print(rotation, () =>
+        rotation.newVersion
+          ? `Crypto Key version ${rotation.newVersion} is current (was ${rotation.previousVersion})`
+          : `rotation running: ${rotation.workflowId}`,
+      );
+      return;
+    }
+    await confirm(`Regenerate the Private App Key of ${appId}? The old key stops working at once.`, o.yes);
+    const regenerated = await sdk.credentials.regeneratePrivateAppKey(appId);
+    print(regenerated, () => `privateAppKey: ${regenerated.privateAppKey}`);
+  });
 
 const webhooks = program.command('webhooks').description("an application's webhooks");
 webhooks.command('list <appId>').action(async (appId: string) => {
@@ -142,18 +185,40 @@ program
     },
   );
 
-program
-  .command('failed')
-  .description('failed webhook deliveries')
-  .command('list <appId>')
-  .action(async (appId: string) => {
-    const rows: Schemas['FailedDeliveryView'][] = [];
-    for await (const row of client().deliveries.failed(appId)) rows.push(row);
-    print(rows, () =>
-      table(
-        ['EVENT_ID', 'EVENT_TYPE', 'ERROR_MESSAGE'],
-        rows.map((r) => [r.eventId, r.eventType, r.errorMessage]),
-      ),
+const failed = program.command('failed').description('failed webhook deliveries');
+failed.command('list <appId>').action(async (appId: string) => {
+  const rows: Schemas['FailedDeliveryView'][] = [];
+  for await (const row of client().deliveries.failed(appId)) rows.push(row);
+  print(rows, () =>
+    table(
+      ['EVENT_ID', 'EVENT_TYPE', 'ERROR_MESSAGE'],
+      rows.map((r) => [r.eventId, r.eventType, r.errorMessage]),
+    ),
+  );
+});
+
+failed
+  .command('retry <appId> <deliveryIds...>')
+  .description('deliver again, each as a new series of attempts')
+  .action(async (appId: string, deliveryIds: string[]) => {
+    const sdk = client();
+    const retried: Schemas['RetryResponse'][] = [];
+    for (const id of deliveryIds) retried.push(await sdk.deliveries.retry(appId, id));
+    print(retried, () => retried.map((r) => `retrying ${r.deliveryId} (series ${r.series})`).join('\n'));
+  });
+failed
+  .command('recover <appId> <webhookId>')
+  .description('retry every failed delivery of a webhook whose last attempt is since a time')
+  .requiredOption('--since <when>', 'an ISO 8601 time, or a time ago: 30m, 6h, 2d')
+  .action(async (appId: string, webhookId: string, { since }: { since: string }) => {
+    const recovery = await progress(
+      'recovering',
+      client().webhooks.recover(appId, webhookId, parseSince(since)),
+    );
+    print(recovery, () =>
+      recovery.retried === undefined
+        ? `recovery running: ${recovery.workflowId}`
+        : `retried ${recovery.retried}, skipped ${recovery.skipped ?? 0}${recovery.stopped ? ` (stopped: ${recovery.stopped})` : ''}`,
     );
   });
 
@@ -187,6 +252,45 @@ program
     });
     return new Promise<void>((resolve) => process.once('SIGTERM', () => server.close(() => resolve())));
   });
+
+/** A time given as ISO 8601 or as a time ago (`30m`, `6h`, `2d`). */
+function parseSince(text: string): Date {
+  const ago = /^(\d+)([smhd])$/.exec(text);
+  if (ago) {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's'];
+    return new Date(Date.now() - Number(ago[1]) * unit);
+  }
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at.getTime()))
+    throw new UsageError(`--since: "${text}" is neither an ISO 8601 time nor a time ago like 30m, 6h, 2d`);
+  return at;
+}
+
+/** Asks on a terminal; elsewhere (a script) only --yes goes on, so nothing is changed unasked. */
+async function confirm(question: string, yes?: boolean): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) throw new UsageError(`${question} Not on a terminal: pass --yes to go on`);
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await prompt.question(`${question} [y/N] `).finally(() => prompt.close());
+  if (!/^y(es)?$/i.test(answer.trim())) throw new Error('not confirmed: nothing changed');
+}
+
+/** A spinner on standard error while it waits, on a terminal only (quiet in scripts and with --json). */
+async function progress<T>(label: string, work: Promise<T>): Promise<T> {
+  if (json() || !process.stderr.isTTY) return work;
+  const frames = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+  let frame = 0;
+  const timer = setInterval(
+    () => process.stderr.write(`\r${frames[frame++ % frames.length]} ${label}…`),
+    100,
+  );
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    process.stderr.write('\r\x1b[2K');
+  }
+}
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));

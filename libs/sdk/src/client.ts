@@ -84,6 +84,21 @@ export class Client {
         () => this.api.GET('/v1/applications/{id}/credentials', { params: { path: { id: applicationId } } }),
         true,
       ),
+    /** A new Private App Key; the old one stops working at once. Returns the new key. */
+    regeneratePrivateAppKey: (applicationId: string) =>
+      this.send(() =>
+        this.api.POST('/v1/applications/{id}/private-app-key/regenerate', {
+          params: { path: { id: applicationId } },
+        }),
+      ),
+    /** A new Crypto Key version; the previous one keeps decrypting for `graceWindow` (ISO 8601, e.g. PT24H). */
+    rotateCryptoKey: (applicationId: string, { graceWindow }: { graceWindow?: string } = {}) =>
+      this.send(() =>
+        this.api.POST('/v1/applications/{id}/crypto-key/rotate', {
+          params: { path: { id: applicationId } },
+          body: graceWindow ? { graceWindow } : {},
+        }),
+      ),
   };
 
   readonly webhooks = {
