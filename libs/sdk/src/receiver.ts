@@ -36,7 +36,7 @@ const equalBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafe
 
 /**
  * Verifies a delivery (Standard Webhooks) and returns its body parsed: `secret` is the webhook's
- * `whsec_…` (HMAC-SHA256, `v1`) or `whpk_…` public key (Ed25519, `v1a`), as `GET …/secret` shows it.
+ * `whsec_…` secret (HMAC-SHA256, `v1`; its base64 without the prefix too) or `whpk_…` public key (Ed25519, `v1a`), as `GET …/secret` shows it.
  * Any of the signatures in the header may match (two during a rotation's overlap); compared in
  * constant time; a timestamp outside the tolerance is refused. `rawBody`: the bytes as received.
  */
@@ -62,11 +62,10 @@ export function verifyWebhook(
 }
 
 function verifiesHmac(signatures: string[], signed: Buffer, secret: string): boolean {
-  if (!secret.startsWith('whsec_'))
-    throw new WebhookVerificationError('the secret must be whsec_… or whpk_…');
-  const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
-    .update(signed)
-    .digest();
+  // Standard Webhooks secrets are base64, `whsec_` prefixed or not (as its libraries take them).
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  if (key.length === 0) throw new WebhookVerificationError('the secret must be whsec_… or whpk_…');
+  const expected = createHmac('sha256', key).update(signed).digest();
   return signatures.some(
     (s) => s.startsWith('v1,') && equalBytes(Buffer.from(s.slice(3), 'base64'), expected),
   );
