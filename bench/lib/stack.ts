@@ -33,6 +33,14 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+/** BENCH_TOPOLOGY: `dev` (the Temporal dev server, default) or `cluster` (the production topology). */
+export function benchTopology(): 'dev' | 'cluster' {
+  const topology = process.env.BENCH_TOPOLOGY ?? 'dev';
+  if (topology !== 'dev' && topology !== 'cluster')
+    throw new Error(`BENCH_TOPOLOGY must be dev or cluster, not "${topology}"`);
+  return topology;
+}
+
 /**
  * The whole service as it runs for real, on loopback: Temporal dev server and FerretDB on
  * PostgreSQL (fresh, in a temporary folder; TEMPORAL_ADDRESS / MONGODB_URI set: those servers
@@ -49,6 +57,8 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
       temporal: process.env.BENCH_TEMPORAL_DB === 'file' ? { dbFile: join(workDir, 'temporal.sqlite') } : {},
       mongodbUri: process.env.MONGODB_URI,
       ferretdb: { dataDir: join(workDir, 'ferretdb') },
+      // BENCH_TOPOLOGY=cluster: Temporal as production runs it, its services apart (docs/production.md).
+      ...(benchTopology() === 'cluster' && { temporalCluster: {} }),
     });
   } catch (err) {
     rmSync(workDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { projectRoot } from '../../libs/common/project-root';
 import { waitUntilListening } from './ports';
 import { startPostgres } from './postgres';
 import { RunningProcess, startProcess } from './processes';
+import { startTemporalCluster, TemporalCluster } from './temporal-cluster';
 import { startTemporalDevServer } from './temporal-server';
 
 /**
@@ -27,6 +28,11 @@ export interface ServersOptions {
    * (its cluster under `dataDir/postgres`), or on SQLite files (FERRETDB_STORAGE=sqlite).
    */
   ferretdb: { dataDir: string; port?: number; storage?: FerretDbStorage };
+  /**
+   * Instead of the dev server, Temporal as production runs it (temporal-cluster.ts): its services
+   * apart, on the PostgreSQL FerretDB stores in. `npm run test:cluster`, BENCH_TOPOLOGY=cluster.
+   */
+  temporalCluster?: { historyHosts?: number };
 }
 
 export type FerretDbStorage = 'postgresql' | 'sqlite';
@@ -39,10 +45,13 @@ export interface Servers {
   mongodbUri: string;
   /** What this started (not what it was given), in start order. */
   processes: RunningProcess[];
+  /** The Temporal cluster, when asked for one: its hosts, to kill and restart. */
+  temporalCluster?: TemporalCluster;
 }
 
 /** Starts what is not given, at once; if one fails, stops the ones that did start. */
 export async function startServers(options: ServersOptions): Promise<Servers> {
+  if (options.temporalCluster) return startClusterServers(options);
   const bins = await serverBinaries();
   const processes: RunningProcess[] = [];
   const starts = await Promise.allSettled([
@@ -69,6 +78,54 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
     mongodbUri: mongodb.value,
     processes,
   };
+}
+
+/** PostgreSQL, then on it the Temporal cluster and FerretDB. */
+async function startClusterServers(options: ServersOptions): Promise<Servers> {
+  const bins = await serverBinaries({ temporalServer: true });
+  const processes: RunningProcess[] = [];
+  let cluster: TemporalCluster | undefined;
+  try {
+    const postgres = await startPostgres({
+      binDir: bins.postgresBinDir,
+      dataDir: join(options.ferretdb.dataDir, 'postgres'),
+      logFile: join(options.logDir, 'postgres.log'),
+    });
+    processes.push(postgres.process);
+    const url = new URL(postgres.url);
+    const [temporal, ferret] = await Promise.allSettled([
+      startTemporalCluster({
+        server: bins.temporalServer!,
+        sqlTool: bins.temporalSqlTool!,
+        cli: bins.temporalCli,
+        postgres: { port: postgres.port, user: url.username, password: decodeURIComponent(url.password) },
+        logDir: options.logDir,
+        historyHosts: options.temporalCluster?.historyHosts,
+      }),
+      startFerretDb({
+        binary: bins.ferretdb,
+        dataDir: options.ferretdb.dataDir,
+        port: options.ferretdb.port,
+        postgresqlUrl: postgres.url,
+        logFile: join(options.logDir, 'ferretdb.log'),
+      }),
+    ]);
+    if (temporal.status === 'fulfilled') cluster = temporal.value;
+    if (ferret.status === 'fulfilled') processes.push(ferret.value.process);
+    if (temporal.status === 'rejected') throw temporal.reason;
+    if (ferret.status === 'rejected') throw ferret.reason;
+    processes.splice(1, 0, ...cluster!.hosts.map((h) => h.process));
+    return {
+      temporalAddress: cluster!.address,
+      mongodbUri: ferret.value.uri,
+      processes,
+      temporalCluster: cluster,
+    };
+  } catch (err) {
+    await cluster?.stop();
+    await Promise.all(processes.map((p) => p.stop(10_000)));
+    throw err;
+  }
 }
 
 /** FerretDB, on a PostgreSQL started first unless it stores in SQLite; its mongodb:// URI. */

@@ -3,6 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { validateEnvironment } from '../../libs/config/environment';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../libs/temporal/search-attributes';
+import {
+  parseEnvFile,
+  TEMPORAL_DEPLOY_DIR,
+  temporalServerSettings,
+} from '../../scripts/stack/temporal-cluster';
 import { parse } from 'yaml';
 import { goTool } from '../support/go-tool';
 
@@ -18,11 +24,13 @@ interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
   command?: string[];
+  entrypoint?: string[];
   environment?: Record<string, string>;
   ports?: { target: number; published: string }[];
   healthcheck?: { test: string[] };
   volumes?: { type: string; source: string; target: string }[];
   depends_on?: Record<string, { condition: string }>;
+  restart?: string;
 }
 interface ComposeProject {
   services: Record<string, ComposeService>;
@@ -57,12 +65,72 @@ describe('docker-compose.yml', () => {
     await expect(loadCompose(others)).rejects.toThrow(new RegExp(name));
   });
 
-  it('runs the official images: MongoDB 7, PostgreSQL, Temporal, the Temporal UI', () => {
+  it('runs the official images: MongoDB 7, PostgreSQL, the Temporal server and UI', () => {
     expect(service('mongo').image).toBe('mongo:7');
     expect(service('postgresql').image).toMatch(/^postgres:\d+/);
-    expect(service('temporal').image).toMatch(/^temporalio\/(auto-setup|server):\d+\.\d+\.\d+$/);
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
-    expect(service('temporal').environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+  });
+
+  describe('Temporal, its services apart, configured by deploy/temporal as test:cluster is', () => {
+    const roles = {
+      temporal: 'frontend',
+      'temporal-history': 'history',
+      'temporal-matching': 'matching',
+      'temporal-worker': 'worker',
+    };
+    const installScript = readFileSync(join(ROOT, 'scripts', 'install-servers.sh'), 'utf8');
+    const builtVersion = /^TEMPORAL_SERVER_VERSION="v([\d.]+)"$/m.exec(installScript)![1];
+
+    it.each(Object.entries(roles))(
+      '%s runs the %s service of the server version test:cluster builds, with server.env',
+      (name, role) => {
+        const temporal = service(name);
+        expect(temporal.image).toBe(`temporalio/server:${builtVersion}`);
+        expect(temporal.environment?.TEMPORAL_SERVICES).toBe(role);
+        // Every setting of the file the cluster's processes read, unchanged.
+        expect(temporal.environment).toMatchObject(temporalServerSettings());
+        expect(temporal.environment).toMatchObject({ POSTGRES_SEEDS: 'postgresql', DB: 'postgres12' });
+        // The dynamic config the cluster reads, mounted where the server is told to look.
+        const dynamicConfig = temporal.volumes?.find(
+          (v) => v.target === temporal.environment?.DYNAMIC_CONFIG_FILE_PATH,
+        );
+        expect(dynamicConfig?.source).toBe(join(TEMPORAL_DEPLOY_DIR, 'dynamicconfig.yaml'));
+        expect(temporal.depends_on).toMatchObject({
+          'temporal-schema': { condition: 'service_completed_successfully' },
+        });
+      },
+    );
+
+    it.each([
+      ['temporal-schema', 'schema', 'postgresql'],
+      ['temporal-namespace', 'namespace', 'temporal'],
+    ])(
+      '%s runs deploy/temporal/setup.sh %s (as test:cluster does) in the admin tools',
+      (name, step, after) => {
+        const setup = service(name);
+        expect(setup.image).toBe(`temporalio/admin-tools:${builtVersion}`);
+        const deploy = setup.volumes?.find((v) => v.source === TEMPORAL_DEPLOY_DIR);
+        expect(setup.entrypoint).toEqual(['bash', `${deploy!.target}/setup.sh`]);
+        expect(setup.command).toEqual([step]);
+        expect(setup.restart).toBe('on-failure');
+        expect(Object.keys(setup.depends_on ?? {})).toContain(after);
+      },
+    );
+
+    it('registers the namespace the service runs in and the search attributes its code names', () => {
+      const namespace = parseEnvFile(readFileSync(join(TEMPORAL_DEPLOY_DIR, 'namespace.env'), 'utf8'));
+      for (const name of ['api', 'worker'])
+        expect(validateEnvironment(service(name).environment ?? {}).TEMPORAL_NAMESPACE).toBe(
+          namespace.TEMPORAL_NAMESPACE,
+        );
+      expect(namespace.TEMPORAL_NAMESPACE_RETENTION).toMatch(/^\d+h$/);
+      const listed = readFileSync(join(TEMPORAL_DEPLOY_DIR, 'search-attributes.txt'), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() && !line.startsWith('#'))
+        .map((line) => line.split(/\s+/));
+      expect(listed.map(([name]) => name).sort()).toEqual([...SEARCH_ATTRIBUTE_NAMES].sort());
+      expect(new Set(listed.map(([, type]) => type))).toEqual(new Set(['Keyword']));
+    });
   });
 
   it.each(['api', 'worker'])(
@@ -85,10 +153,10 @@ describe('docker-compose.yml', () => {
     expect(env.TEMPORAL_WORKFLOW_BUNDLE).toBe('/app/dist/workflow-bundle.js');
   });
 
-  it('registers the search attributes (the worker does, at start) and shares one task queue', () => {
+  it('leaves the search attributes to setup (not the worker) and shares one task queue', () => {
     const worker = validateEnvironment(service('worker').environment ?? {});
     const api = validateEnvironment(service('api').environment ?? {});
-    expect(worker.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES).toBe(true);
+    expect(worker.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES).toBe(false);
     expect(worker.TEMPORAL_TASK_QUEUE).toBe(api.TEMPORAL_TASK_QUEUE);
     expect(service('temporal-ui').environment?.TEMPORAL_ADDRESS).toBe(api.TEMPORAL_ADDRESS);
   });
@@ -99,18 +167,22 @@ describe('docker-compose.yml', () => {
     expect(published('temporal')).toContain(7233);
   });
 
-  it('health-checks every server and starts each after what it needs is healthy', () => {
-    for (const name of ['mongo', 'postgresql', 'temporal', 'api']) {
+  it('health-checks every server and starts each after what it needs is ready', () => {
+    for (const name of ['mongo', 'postgresql', 'api']) {
       expect(service(name).healthcheck?.test?.length).toBeGreaterThan(0);
     }
     expect(service('api').healthcheck?.test.join(' ')).toContain('/v1/health/ready');
-    expect(service('temporal').depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
-    for (const name of ['api', 'worker']) {
+    expect(service('temporal-schema').depends_on).toMatchObject({
+      postgresql: { condition: 'service_healthy' },
+    });
+    // Set up once the frontend answers (setup.sh waits for it); what runs on Temporal comes after.
+    for (const name of ['api', 'worker', 'temporal-ui']) {
       expect(service(name).depends_on).toMatchObject({
-        mongo: { condition: 'service_healthy' },
-        temporal: { condition: 'service_healthy' },
+        'temporal-namespace': { condition: 'service_completed_successfully' },
       });
     }
+    for (const name of ['api', 'worker'])
+      expect(service(name).depends_on).toMatchObject({ mongo: { condition: 'service_healthy' } });
   });
 
   describe('observability', () => {
@@ -132,7 +204,7 @@ describe('docker-compose.yml', () => {
       expect(published('jaeger')).toContain(16686);
     });
 
-    it("Prometheus scrapes both processes' /metrics, where the service serves them", () => {
+    it("Prometheus scrapes the service's and Temporal's /metrics, where they serve them", () => {
       const config = yamlOf<{
         scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
       }>(mounted('prometheus', '/etc/prometheus/prometheus.yml'));
@@ -149,6 +221,11 @@ describe('docker-compose.yml', () => {
       expect(worker.WORKER_METRICS_HOST).toBe('0.0.0.0');
       expect(targets('worker')).toEqual([`worker:${worker.WORKER_METRICS_PORT}`]);
       expect(published('api')).not.toContain(api.API_METRICS_PORT);
+      // Each Temporal service, where PROMETHEUS_ENDPOINT has it serve.
+      const temporal = ['temporal', 'temporal-history', 'temporal-matching', 'temporal-worker'];
+      expect(targets('temporal')).toEqual(
+        temporal.map((name) => `${name}:${service(name).environment!.PROMETHEUS_ENDPOINT.split(':')[1]}`),
+      );
     });
 
     it('Grafana is provisioned with Prometheus and the dashboard of the repository', () => {

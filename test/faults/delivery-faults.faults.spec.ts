@@ -14,7 +14,7 @@ import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
-import { addWebhook, tenantWithApplication } from '../support/webhooks';
+import { addWebhook, failedDeliveryKeys, tenantWithApplication } from '../support/webhooks';
 
 /**
  * The fault suite: N events to three webhooks flow while the worker is SIGKILLed, the API is
@@ -225,19 +225,7 @@ describe('fault suite', () => {
         if (r.verdict) delivered.add(deliveryOf(r));
         else badSignatures++;
       }
-      const failed = new Set<string>();
-      let cursor: string | null = null;
-      do {
-        const res: {
-          body?: { items?: { eventId: string; webhookId: string }[]; nextCursor?: string | null };
-        } | null = await as
-          .get(
-            `/v1/applications/${app.id}/webhooks/failed-deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-          )
-          .catch(() => null);
-        for (const item of res?.body?.items ?? []) failed.add(`${item.eventId}:${item.webhookId}`);
-        cursor = res?.body?.nextCursor ?? null;
-      } while (cursor);
+      const failed = await failedDeliveryKeys(as, app.id);
       const missing = expected.filter((id) => !delivered.has(id) && !failed.has(id));
       return { delivered, failed, badSignatures, missing: missing.length, sample: missing.slice(0, 3) };
     };

@@ -73,3 +73,27 @@ export const WEBHOOK_CACHE_BOUND_MS = 1_000;
 /** Waits until a change to a webhook (its secrets, its application) has reached every attempt. */
 export const afterWebhookCacheBound = () =>
   new Promise((resolve) => setTimeout(resolve, WEBHOOK_CACHE_BOUND_MS + 200));
+
+/**
+ * Every failed delivery of an application as `eventId:webhookId`, every page. A page that does not
+ * come (the API restarting in a fault test) ends the walk: the caller polls again.
+ */
+export async function failedDeliveryKeys(
+  as: ReturnType<ApiClient['as']>,
+  appId: string,
+): Promise<Set<string>> {
+  const failed = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const res: {
+      body?: { items?: { eventId: string; webhookId: string }[]; nextCursor?: string | null };
+    } | null = await as
+      .get(
+        `/v1/applications/${appId}/webhooks/failed-deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      )
+      .catch(() => null);
+    for (const item of res?.body?.items ?? []) failed.add(`${item.eventId}:${item.webhookId}`);
+    cursor = res?.body?.nextCursor ?? null;
+  } while (cursor);
+  return failed;
+}
