@@ -15,7 +15,11 @@ export interface RunningProcess {
   exited: Promise<Exit>;
   /** Everything it printed so far (stdout and stderr), when started with `capture`. */
   output(): string;
-  /** Resolves with the first output line matching `pattern` (printed before or after the call, with `capture`). */
+  /**
+   * Resolves with the first output line matching `pattern` (printed before or after the call, with
+   * `capture`). Rejects, with what it printed, if the process exits first or after `timeoutMs`
+   * (50 s: under a test hook's 60, so the cause shows rather than the hook's timeout).
+   */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Its stop signal (SIGTERM unless started with another), then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -94,11 +98,13 @@ export function startProcess(options: StartOptions): RunningProcess {
     child,
     exited,
     output: () => output,
-    waitFor(pattern, timeoutMs = 60_000) {
+    waitFor(pattern, timeoutMs = 50_000) {
       const seen = output.split('\n').find((line) => pattern.test(line));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
+        let waiting = true;
         const done = () => {
+          waiting = false;
           clearTimeout(timer);
           lineListeners.delete(onLine);
         };
@@ -107,13 +113,16 @@ export function startProcess(options: StartOptions): RunningProcess {
           done();
           resolve(line);
         };
-        const timer = setTimeout(() => {
+        const fail = (why: string) => {
+          if (!waiting) return;
           done();
-          reject(
-            new Error(`${options.name} printed nothing matching ${pattern} in ${timeoutMs} ms\n${output}`),
-          );
-        }, timeoutMs);
+          reject(new Error(`${options.name} ${why} before printing ${pattern}\n${output.slice(-4_000)}`));
+        };
+        const timer = setTimeout(() => fail(`did not print it within ${timeoutMs} ms`), timeoutMs);
         lineListeners.add(onLine);
+        // 'close': after its output streams have ended, so a line printed just before exiting counts.
+        if (child.exitCode !== null || child.signalCode !== null) fail('had exited');
+        else child.once('close', (code, signal) => fail(`exited (code ${code}, signal ${signal})`));
       });
     },
     async stop(graceMs = 10_000) {

@@ -1,8 +1,6 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
 import { tenantWithApplication } from '../support/webhooks';
 
 /** API_CALLER_CACHE_TTL_MS's default. */
@@ -17,21 +15,15 @@ const SLACK_MS = 1_500;
  * whatever that one had cached just before.
  */
 describe('revoked credentials and deleted applications reach every API within API_CALLER_CACHE_TTL_MS', () => {
-  let changing: NestExpressApplication;
-  let other: NestExpressApplication;
-  let worker: INestApplicationContext;
+  // Two APIs side by side on the file's database: one changes, the other had it cached.
+  const changing = useStack();
+  const other = useStack({ worker: false });
   let client: ApiClient;
   let otherClient: ApiClient;
 
-  beforeAll(async () => {
-    [changing, other, worker] = await Promise.all([startApi(), startApi(), startWorker()]);
-    client = new ApiClient(changing);
-    otherClient = new ApiClient(other);
-  });
-
-  afterAll(async () => {
-    await dropDatabase(changing);
-    await Promise.all([changing?.close(), other?.close(), worker?.close()]);
+  beforeAll(() => {
+    client = changing.client;
+    otherClient = other.client;
   });
 
   const event = { eventType: 'APPLICANT_COMPLETED', data: { applicantId: 'appl_1' } };

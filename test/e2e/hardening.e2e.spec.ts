@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { WebhookRecoveryActivities } from '../../activities/webhook-recovery.activities';
-import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
-import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
+import { useStack } from '../support/stack';
 import { Receiver } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
@@ -21,30 +18,18 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
  * secrets at rest in the database files and in Temporal histories, recovery that cannot loop.
  */
 describe('hardening', () => {
+  // A database server of this file's own (FerretDB on SQLite), so its files on disk can be searched for secrets.
+  const stack = useStack({ ownStore: true });
   let dataDir: string;
-  let ferret: FerretDb;
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let client: ApiClient;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    // A FerretDB of this file's own, so its files on disk can be searched for secrets.
-    dataDir = mkdtempSync(join(tmpdir(), 'hardening-'));
-    ferret = await ownFerretDb(dataDir)();
-    const env = { MONGODB_URI: `${ferret.uri}/test_hardening_${randomBytes(4).toString('hex')}` };
-    api = await startApi(env);
-    worker = await startWorker(env);
-    client = new ApiClient(api);
-    receiver = await Receiver.start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-    await ferret?.process.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    ({ api, worker, client } = stack);
+    dataDir = stack.store.dataDir;
+    receiver = await stack.receivers.start();
   });
 
   it('delivers event data exactly as sent, keys named __proto__, constructor and prototype included', async () => {
@@ -119,34 +104,6 @@ describe('hardening', () => {
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     const list = await client.as(workspace.apiToken).get('/v1/applications').expect(200);
     expect(list.body.items).toHaveLength(1);
-  });
-
-  it('refuses at connect a name that resolves to a private address (DNS rebinding after the save)', async () => {
-    // Saved by an API that allows private targets, attempted by a worker that does not: as if the
-    // name had resolved to a public address at save and to loopback when dialled.
-    const guardedWorker = await startWorker({
-      MONGODB_URI: process.env.MONGODB_URI!,
-      WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false',
-      TEMPORAL_TASK_QUEUE: `${process.env.TEMPORAL_TASK_QUEUE}-guarded`,
-    });
-    const guardedApi = await startApi({ TEMPORAL_TASK_QUEUE: `${process.env.TEMPORAL_TASK_QUEUE}-guarded` });
-    try {
-      const { app, as } = await tenantWithApplication(new ApiClient(guardedApi));
-      const rebinding = await Receiver.start();
-      const webhook = await addWebhook(as, app.id, {
-        url: rebinding.url.replace('127.0.0.1', 'localhost'),
-        retryPolicy: { maximumAttempts: 1 },
-      });
-      const eventId = await sendEvent(as, app.id);
-      const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
-      expect(delivery.status).toBe('failed');
-      expect(delivery.lastError).toMatch(/^refused: localhost resolves to .*loopback/);
-      expect(rebinding.requests).toHaveLength(0);
-      await rebinding.stop();
-    } finally {
-      await dropDatabase(guardedApi);
-      await Promise.all([guardedApi.close(), guardedWorker.close()]);
-    }
   });
 
   it('recovery stops, saying why, when the webhook is disabled, and leaves out what was retried meanwhile', async () => {
@@ -237,3 +194,27 @@ function bytesIn(value: unknown, found: Buffer[] = []): Buffer[] {
     for (const v of Object.values(value)) bytesIn(v, found);
   return found;
 }
+
+describe('hardening: DNS rebinding', () => {
+  // Saved by an API that allows private targets, attempted by a worker that does not: as if the
+  // name had resolved to a public address at save and to loopback when dialled.
+  const queue = `${process.env.TEMPORAL_TASK_QUEUE}-guarded`;
+  const stack = useStack({
+    api: { TEMPORAL_TASK_QUEUE: queue },
+    worker: { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false', TEMPORAL_TASK_QUEUE: queue },
+  });
+
+  it('refuses at connect a name that resolves to a private address (after the save)', async () => {
+    const { app, as } = await tenantWithApplication(stack.client);
+    const rebinding = await stack.receivers.start();
+    const webhook = await addWebhook(as, app.id, {
+      url: rebinding.url.replace('127.0.0.1', 'localhost'),
+      retryPolicy: { maximumAttempts: 1 },
+    });
+    const eventId = await sendEvent(as, app.id);
+    const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
+    expect(delivery.status).toBe('failed');
+    expect(delivery.lastError).toMatch(/^refused: localhost resolves to .*loopback/);
+    expect(rebinding.requests).toHaveLength(0);
+  });
+});

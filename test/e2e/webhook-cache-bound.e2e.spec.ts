@@ -1,13 +1,9 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { Webhook } from 'standardwebhooks';
 import { WebhookDeliveriesRepository } from '../../libs/persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../../libs/persistence/repositories/webhooks.repository';
 import { WebhookHealth } from '../../libs/webhooks/webhook-health';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
+import { useStack } from '../support/stack';
 import {
   addWebhook,
   afterWebhookCacheBound,
@@ -22,27 +18,11 @@ import {
  * change reaches attempts within that bound, whatever the worker had cached just before.
  */
 describe('webhook changes reach attempts within WEBHOOK_CACHE_TTL_MS', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let client: ApiClient;
-  const receivers = new Receivers();
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([
-      startApi(),
-      startWorker({ WEBHOOK_CACHE_TTL_MS: String(WEBHOOK_CACHE_BOUND_MS) }),
-    ]);
-    client = new ApiClient(api);
-  });
-
-  afterAll(async () => {
-    await receivers.stopAll();
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const stack = useStack({ worker: { WEBHOOK_CACHE_TTL_MS: String(WEBHOOK_CACHE_BOUND_MS) } });
+  const { receivers } = stack;
 
   it('a new URL, a rotated secret, then a disable, each with the webhook cached just before', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [first, second] = await Promise.all([receivers.start(), receivers.start()]);
     const webhook = await addWebhook(as, app.id, { url: first.url });
     const delivered = async (eventId: string) =>
@@ -91,20 +71,11 @@ describe('webhook changes reach attempts within WEBHOOK_CACHE_TTL_MS', () => {
  * disabling, the rule looks for a success since the failing began, and starts the failing afresh.
  */
 describe('webhook health with a stale webhook', () => {
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-
-  beforeAll(async () => {
-    [api, worker] = await Promise.all([startApi(), startWorker({ WEBHOOK_ENDPOINT_DISABLE_AFTER: '1s' })]);
-  });
-
-  afterAll(async () => {
-    await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-  });
+  const stack = useStack({ worker: { WEBHOOK_ENDPOINT_DISABLE_AFTER: '1s' } });
 
   it('does not disable a webhook that succeeded since it began failing; disables it once every attempt since failed', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const { app, as } = await tenantWithApplication(stack.client);
+    const worker = stack.worker;
     const { id } = await addWebhook(as, app.id, { url: 'https://receiver.example/hook' });
     const webhooks = worker.get(WebhooksRepository);
     const health = worker.get(WebhookHealth);

@@ -1,12 +1,5 @@
-import { join } from 'node:path';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import type { FerretDb } from '../../scripts/stack/ferretdb';
-import { ApiClient } from '../support/api-client';
-import { startApi, startWorker } from '../support/app';
-import { ownFerretDb } from '../support/own-ferretdb';
 import { pollUntil } from '../support/poll';
-import { Receiver } from '../support/receiver';
+import { useStack } from '../support/stack';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
@@ -14,27 +7,12 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
  * fails and Temporal retries it until the database is back. No attempt is lost, none invented.
  */
 describe('database outage during a delivery', () => {
-  let ferret: FerretDb;
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let receiver: Receiver;
-  const startOwnFerret = ownFerretDb(join(process.env.TEST_WORK_DIR!, 'outage-ferretdb'));
-
-  beforeAll(async () => {
-    ferret = await startOwnFerret();
-    const env = { MONGODB_URI: `${ferret.uri}/test_outage` };
-    [api, worker] = await Promise.all([startApi(env), startWorker(env)]);
-    receiver = await Receiver.start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    await Promise.all([api?.close(), worker?.close()]);
-    await ferret?.process.stop(1_000);
-  });
+  // A database server of this file's own: stopping it disturbs no other test file.
+  const stack = useStack({ ownStore: true });
 
   it('completes the delivery once the database is back, with every attempt recorded once', async () => {
-    const { app, as } = await tenantWithApplication(new ApiClient(api));
+    const receiver = await stack.receivers.start();
+    const { app, as } = await tenantWithApplication(stack.client);
     receiver.answer({ status: 500, body: 'first' }, { status: 200 });
     const webhook = await addWebhook(as, app.id, {
       url: receiver.url,
@@ -46,10 +24,10 @@ describe('database outage during a delivery', () => {
       (n) => n === 1,
     );
 
-    await ferret.process.stop(1_000);
+    await stack.store.stop();
     await new Promise((resolve) => setTimeout(resolve, 6_000)); // the second attempt falls due meanwhile
     expect(receiver.requests).toHaveLength(1);
-    ferret = await startOwnFerret(ferret.port);
+    await stack.store.restart();
 
     const delivery = await finishedDelivery(as, app.id, eventId, webhook.id);
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 2 });

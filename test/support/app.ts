@@ -32,16 +32,23 @@ export async function dropDatabase(app: INestApplicationContext): Promise<void> 
   await app.get<Connection>(getConnectionToken()).dropDatabase();
 }
 
+/** The build under way: one at a time, so an API and a worker built at once see only their own settings. */
+let building: Promise<unknown> = Promise.resolve();
+
 /** Settings are read from the environment when a module is built: override them only meanwhile. */
-async function withEnv<T>(overrides: Record<string, string>, build: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, overrides);
-  try {
-    return await build();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
+function withEnv<T>(overrides: Record<string, string>, build: () => Promise<T>): Promise<T> {
+  const built = building.then(async () => {
+    const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, overrides);
+    try {
+      return await build();
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
-  }
+  });
+  building = built.catch(() => undefined);
+  return built;
 }

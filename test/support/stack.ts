@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Connection as TemporalConnection } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { ApiClient } from './api-client';
+import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { dropDatabase, startApi, startWorker } from './app';
+import { ownFerretDb } from './own-ferretdb';
 import { Receivers } from './receiver';
 
 export interface StackOptions {
@@ -14,6 +20,20 @@ export interface StackOptions {
   worker?: Record<string, string> | false;
   /** A connection to the Temporal server as well, for files that look at workflows. */
   temporal?: boolean;
+  /**
+   * A database server of this file's own (FerretDB on SQLite files in a folder of its own), for
+   * files that stop it (outages) or read its files (secrets at rest): `stack.store`.
+   */
+  ownStore?: boolean;
+}
+
+/** The file's own FerretDB: stop it, start it again on the same port and data, read its files. */
+export interface OwnStore {
+  /** mongodb:// URI with the file's database. */
+  uri: string;
+  dataDir: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 /**
@@ -33,10 +53,29 @@ export function useStack(options: StackOptions = {}) {
     return part;
   };
 
+  let ferret: FerretDb | undefined;
+  let store: OwnStore | undefined;
+  const storeDir = options.ownStore ? mkdtempSync(join(tmpdir(), 'own-store-')) : undefined;
+
   beforeAll(async () => {
+    let storeEnv: Record<string, string> = {};
+    if (storeDir) {
+      const startFerret = ownFerretDb(storeDir);
+      ferret = await startFerret();
+      const database = `test_own_${randomBytes(4).toString('hex')}`;
+      store = {
+        uri: `${ferret.uri}/${database}`,
+        dataDir: storeDir,
+        stop: () => ferret!.process.stop(1_000),
+        restart: async () => {
+          ferret = await startFerret(ferret!.port);
+        },
+      };
+      storeEnv = { MONGODB_URI: store.uri };
+    }
     [api, worker, temporal] = await Promise.all([
-      options.api === false ? undefined : startApi(options.api),
-      options.worker === false ? undefined : startWorker(options.worker),
+      options.api === false ? undefined : startApi({ ...storeEnv, ...options.api }),
+      options.worker === false ? undefined : startWorker({ ...storeEnv, ...options.worker }),
       options.temporal ? TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS }) : undefined,
     ]);
     if (api) client = new ApiClient(api);
@@ -45,8 +84,10 @@ export function useStack(options: StackOptions = {}) {
   afterAll(async () => {
     await receivers.stopAll();
     const any = api ?? worker;
-    if (any) await dropDatabase(any);
+    if (any && !storeDir) await dropDatabase(any);
     await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
+    await ferret?.process.stop(1_000);
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
   });
 
   return {
@@ -62,6 +103,10 @@ export function useStack(options: StackOptions = {}) {
     },
     get temporal() {
       return ready(temporal, 'temporal');
+    },
+    /** The file's own database server (`ownStore: true`). */
+    get store() {
+      return ready(store, 'store');
     },
     /** This file's database, to look at what is stored. */
     db() {
