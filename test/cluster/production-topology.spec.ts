@@ -23,6 +23,7 @@ import { addWebhook, failedDeliveryKeys, tenantWithApplication } from '../suppor
 const EVENTS = Number(process.env.CLUSTER_EVENTS ?? 1000);
 const SEND_SPREAD_MS = Number(process.env.CLUSTER_SEND_SPREAD_MS ?? 60_000);
 const WEBHOOKS = 1;
+const PROBES = 8;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -145,15 +146,21 @@ describe('production topology: Temporal services apart, 2 APIs, 3 workers', () =
       { timeoutMs: 60_000 },
     );
 
-    // A probe sent as a host dies: how long until the cluster delivers again.
+    // Probes sent as a host dies, 8 events that land on different history shards: how long until
+    // the cluster delivers all of them again.
     const recovery: Record<string, number> = {};
     const probe = async (fault: string) => {
       const at = Date.now();
-      const eventId = await send(`probe-${fault}`, { applicantId: `probe_${fault}` });
-      sent.set(`probe-${fault}`, eventId);
+      const probes = await Promise.all(
+        Array.from({ length: PROBES }, async (_, n) => {
+          const eventId = await send(`probe-${fault}-${n}`, { applicantId: `probe_${fault}_${n}` });
+          sent.set(`probe-${fault}-${n}`, eventId);
+          return eventId;
+        }),
+      );
       await pollUntil(
-        async () => receivedAt(eventId),
-        (r) => r !== undefined,
+        async () => probes.every((eventId) => receivedAt(eventId)),
+        (all) => all,
         { timeoutMs: 180_000, intervalMs: 200 },
       );
       recovery[fault] = seconds(Date.now() - at);
@@ -271,7 +278,7 @@ describe('production topology: Temporal services apart, 2 APIs, 3 workers', () =
     );
     expect(report.lost).toBe(0);
     expect(report.unexpected).toBe(0);
-    expect(report.sent).toBe(EVENTS + 4);
+    expect(report.sent).toBe(EVENTS + 3 * PROBES + 1);
     // The work is shared: every worker made attempts, the one killed too before it died.
     for (const attempts of shares) expect(attempts).toBeGreaterThan(0);
   }, 1_800_000);
