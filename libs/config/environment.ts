@@ -50,19 +50,23 @@ const toBoolean = ({ value }: { value: unknown }) =>
  * process with a message naming the variable, instead of failing later in a request.
  */
 export class Environment {
+  /** `development`, `production` or `test`. */
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
 
+  /** Where the API listens: its address. */
   @IsString()
   @Matches(HOST_NAME, { message: 'HOST must be a host name or address' })
   HOST = '127.0.0.1';
 
+  /** Where the API listens: its port. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(65535)
   PORT = 3000;
 
+  /** `mongodb://host:port/database`; MongoDB or FerretDB. @default (required) */
   @IsString()
   @Matches(/^mongodb(\+srv)?:\/\/.+\/[^/?]+/, {
     message:
@@ -70,83 +74,103 @@ export class Environment {
   })
   MONGODB_URI: string;
 
-  /** The driver emits an event per database command: for tests and benchmarks that count them. */
+  /** The driver emits an event per database command (the fuzzer counts writes with it). */
   @Transform(toBoolean)
   @IsBoolean()
   MONGODB_MONITOR_COMMANDS = false;
 
+  /** Temporal frontend. */
   @IsString()
   @Matches(/^[\w.-]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233' })
   TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
+  /** The Temporal namespace the service runs in. */
   @IsString()
   @MinLength(1)
   TEMPORAL_NAMESPACE = 'default';
 
+  /** The queue the worker polls and the API starts workflows on. */
   @IsString()
   @Matches(/^[\w.-]{1,200}$/, {
     message: 'TEMPORAL_TASK_QUEUE must be letters, digits, dot, dash or underscore',
   })
   TEMPORAL_TASK_QUEUE = 'applications-webhooks';
 
-  /** How long connecting to Temporal may take before a call fails (the API retries on the next call). */
+  /** How long connecting to Temporal may take. */
   @Type(() => Number)
   @IsInt()
   @Min(500)
   @Max(60_000)
   TEMPORAL_CONNECT_TIMEOUT_MS = 5_000;
 
-  /** A prebuilt workflow bundle (see scripts/bundle-workflows.ts); without it the worker bundles at start. */
+  /**
+   * Prebuilt workflow bundle (`dist/workflow-bundle.js`); without it the worker bundles at start.
+   * @default (none)
+   */
   @IsOptional()
   @IsString()
   TEMPORAL_WORKFLOW_BUNDLE?: string;
 
-  /** Registers the service's search attributes at worker start; off where the namespace is managed elsewhere. */
+  /**
+   * The worker adds missing search attributes at start; `false` where `deploy/temporal/setup.sh`
+   * registers them (compose, production).
+   */
   @Transform(toBoolean)
   @IsBoolean()
   TEMPORAL_REGISTER_SEARCH_ATTRIBUTES = true;
 
-  /** Operator credential for operator-only routes; required in production (see README). */
+  /**
+   * Operator credential, 32+ characters; `npm start` generates one into `data/`.
+   * @default (required in production)
+   */
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
   ADMIN_TOKEN?: string;
 
-  /** Seals secrets at rest: base64 of 32 random bytes. `npm start` generates one into data/. */
+  /**
+   * Base64 of 32 random bytes (`openssl rand -base64 32`): seals secrets at rest; `npm start`
+   * generates a development one into `data/` with a warning.
+   * @default (required)
+   */
   @IsString()
   MASTER_KEY: string;
 
-  /** Earlier master keys, comma-separated, still opening what they sealed until `npm run reseal`. */
+  /**
+   * Earlier master keys, comma-separated, still opening what they sealed until `npm run reseal`.
+   * @default (none)
+   */
   @IsOptional()
   @IsString()
   MASTER_KEY_PREVIOUS?: string;
 
+  /** Pino level. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** How long readiness waits for each dependency before calling it down. */
+  /** How long readiness waits for each dependency. */
   @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(30_000)
   HEALTH_CHECK_TIMEOUT_MS = 2_000;
 
-  /** Development and tests only: lets webhooks go to loopback and private addresses (SSRF guard off). */
+  /**
+   * Lets webhooks go to loopback and private addresses (the SSRF guard off): for local development
+   * and tests only; `npm start` turns it on.
+   */
   @Transform(toBoolean)
   @IsBoolean()
   WEBHOOKS_ALLOW_PRIVATE_TARGETS = false;
 
-  /**
-   * Webhooks an application may have: every event fans out to each of them, so the count is a
-   * cost per event. Creating one more is refused with 409 TOO_MANY_WEBHOOKS.
-   */
+  /** Webhooks an application may have (every event goes to each); one more: 409 `TOO_MANY_WEBHOOKS`. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1_000)
   WEBHOOKS_PER_APPLICATION = 50;
 
-  /** One deadline per webhook attempt: connecting, sending, and reading the answer. */
+  /** One deadline per attempt: connect, send, read the answer. */
   @Type(() => Number)
   @IsInt()
   @Min(1_000)
@@ -154,8 +178,9 @@ export class Environment {
   WEBHOOK_TIMEOUT_MS = 15_000;
 
   /**
-   * How stale the worker's view of a webhook, its application and its secrets may be: a change
-   * (disable, URL, headers, secret rotation, application suspended) reaches attempts within it. 0: no cache.
+   * The worker reads a webhook, its application and its secrets through a cache: a change (disable,
+   * URL, headers, secret rotation, application suspended) reaches attempts within this bound; `0`
+   * turns the cache off.
    */
   @Type(() => Number)
   @IsInt()
@@ -164,8 +189,8 @@ export class Environment {
   WEBHOOK_CACHE_TTL_MS = 1_000;
 
   /**
-   * Up to this many subscribed webhooks, the API starts an event's delivery workflows itself (one
-   * Temporal start each); above, one dispatch workflow fans the event out. 0: always a dispatch.
+   * Up to this many subscribed webhooks (none ordered), the API starts an event's delivery workflows
+   * itself; above, one dispatch workflow fans the event out; `0`: always a dispatch.
    */
   @Type(() => Number)
   @IsInt()
@@ -174,9 +199,10 @@ export class Environment {
   EVENT_DIRECT_DELIVERIES_MAX = 8;
 
   /**
-   * How stale the API's view of its callers may be (the principal a token names, the application an
-   * event is for): a revoked token or Private App Key, or a deleted application, is refused by every
-   * API process within it (by the one that made the change at once). 0: no cache.
+   * The API reads who calls (the principal a token names) and the application an event is for
+   * through a cache: a revoked token or Private App Key, or a deleted application, is refused by the
+   * API process that made the change at once and by every other within this bound; `0` turns the
+   * cache off.
    */
   @Type(() => Number)
   @IsInt()
@@ -184,7 +210,10 @@ export class Environment {
   @Max(60_000)
   API_CALLER_CACHE_TTL_MS = 1_000;
 
-  /** A webhook whose every delivery has failed this long is disabled (ISO 8601 or 5d style). */
+  /**
+   * A webhook whose every delivery has failed this long is disabled (and `WEBHOOK_ENDPOINT_DISABLED`
+   * emitted).
+   */
   @IsDurationSetting('P5D or 5d')
   WEBHOOK_ENDPOINT_DISABLE_AFTER = 'P5D';
 
@@ -195,26 +224,30 @@ export class Environment {
   @Max(60_000)
   API_WORKFLOW_WAIT_MS = 5_000;
 
-  /** How often the data retention workflow runs (its Temporal Schedule; ISO 8601 or 1h style). */
+  /**
+   * How often the data retention workflow runs (its Temporal Schedule,
+   * `data-retention-schedule:<task queue>`, set by the worker at start); at least 1 minute.
+   */
   @IsDurationSetting('PT1H or 1h', 60_000)
   DATA_RETENTION_EVERY = 'PT1H';
 
   /**
-   * Creates or updates the retention schedule at worker start; off where schedules are managed
-   * elsewhere, or the server has none (the time-skipping test server).
+   * The worker creates or updates that schedule when it starts; `false` where schedules are managed
+   * elsewhere.
    */
   @Transform(toBoolean)
   @IsBoolean()
   DATA_RETENTION_SCHEDULE = true;
 
-  /** How long a console sign-in lasts (ISO 8601 or 8h style); signing out ends it sooner. */
+  /** How long a console sign-in lasts; signing out, or rotating the workspace's API token, ends it sooner. */
   @IsDurationSetting('PT8H or 8h')
   CONSOLE_SESSION_TTL = 'PT8H';
 
   /**
-   * The service's address as browsers see it (https://webhooks.example.com): portal links point to
-   * it, the console's CSRF check expects it as Origin, and https makes its cookie Secure. Unset: the
-   * request's own Host.
+   * The service's address as browsers see it (`https://webhooks.example.com`): portal links point to
+   * it, the console's CSRF check expects it as `Origin`, and `https` makes the session cookie
+   * `Secure`.
+   * @default (the request's host)
    */
   @IsOptional()
   @IsUrl(
@@ -223,12 +256,18 @@ export class Environment {
   )
   PUBLIC_URL?: string;
 
-  /** Collects and serves Prometheus metrics at /metrics, in the API and in the worker. */
+  /**
+   * Both processes collect and serve Prometheus metrics at `/metrics` (see
+   * [Observability](observability.md)).
+   */
   @Transform(toBoolean)
   @IsBoolean()
   METRICS_ENABLED = true;
 
-  /** The API's /metrics on a listener of its own (e.g. an internal address) instead of the API's port. */
+  /**
+   * Serve the API's `/metrics` on a listener of its own, on this port, instead of the API's port.
+   * @default (none)
+   */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -236,12 +275,15 @@ export class Environment {
   @Max(65535)
   API_METRICS_PORT?: number;
 
-  /** Where that listener binds (default: HOST). */
+  /** That listener's address. @default `HOST` */
   @IsOptional()
   @Matches(HOST_NAME, { message: 'API_METRICS_HOST must be a host name or address' })
   API_METRICS_HOST?: string;
 
-  /** The worker's /metrics listener: default 9464 in development and tests; in production, off unless set. */
+  /**
+   * Where the worker serves `/metrics`; in production it serves none unless set.
+   * @default `9464` (none in production)
+   */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -249,10 +291,14 @@ export class Environment {
   @Max(65535)
   WORKER_METRICS_PORT?: number;
 
+  /** The worker's metrics listener's address (`0.0.0.0` in a container). */
   @Matches(HOST_NAME, { message: 'WORKER_METRICS_HOST must be a host name or address' })
   WORKER_METRICS_HOST = '127.0.0.1';
 
-  /** The built console (`npm run build` writes it): served under /console. */
+  /**
+   * The built console that the API serves under `/console` (`npm run build` writes it).
+   * @default `dist/console`
+   */
   @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
