@@ -24,6 +24,7 @@ const EVENTS = Number(process.env.CLUSTER_EVENTS ?? 1000);
 const SEND_SPREAD_MS = Number(process.env.CLUSTER_SEND_SPREAD_MS ?? 60_000);
 const WEBHOOKS = 1;
 const PROBES = 8;
+const CUT_REQUESTS = 16;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -165,7 +166,7 @@ describe('production topology: Temporal services apart, 2 APIs, 3 workers', () =
       );
       recovery[fault] = seconds(Date.now() - at);
     };
-    const apiKill = { answered: null as number | null, acceptedAfterS: 0 };
+    const apiKill = { answered: 0, cut: 0, acceptedAfterS: 0 };
 
     const sending = (async () => {
       for (let i = 4; i < EVENTS; i++) {
@@ -204,24 +205,30 @@ describe('production topology: Temporal services apart, 2 APIs, 3 workers', () =
     faults.push('worker 3 SIGKILL, for good');
     await probe('worker-3');
 
-    // An API killed while a request is in flight; the caller repeats it through the other.
+    // An API killed with requests in flight: 16 sent to it at once, the kill a few ms later. Each
+    // one not answered 202 is repeated, with its idempotency key, through the other API.
     await whenSent(0.75);
     const cutAt = Date.now();
-    const cut = as(1)
-      .post(`/v1/applications/${app.id}/events`, {
-        eventType: 'APPLICANT_COMPLETED',
-        data: { applicantId: 'appl_cut' },
-        idempotencyKey: 'cluster-cut',
-      })
-      .then(
-        (r) => r.status,
-        () => null,
-      );
-    await sleep(Math.random() * 40);
+    const burst = Array.from({ length: CUT_REQUESTS }, (_, n) => `cluster-cut-${n}`);
+    const answers = burst.map((key) =>
+      as(1)
+        .post(`/v1/applications/${app.id}/events`, {
+          eventType: 'APPLICANT_COMPLETED',
+          data: { applicantId: key },
+          idempotencyKey: key,
+        })
+        .then(
+          (r) => r.status,
+          () => null,
+        ),
+    );
+    await sleep(5 + Math.random() * 25);
     down.add(1);
     apis[1].process!.child.kill('SIGKILL');
-    apiKill.answered = await cut;
-    sent.set('cluster-cut', await send('cluster-cut', { applicantId: 'appl_cut' }));
+    const statuses = await Promise.all(answers);
+    apiKill.answered = statuses.filter((status) => status === 202).length;
+    apiKill.cut = statuses.length - apiKill.answered;
+    await Promise.all(burst.map(async (key) => sent.set(key, await send(key, { applicantId: key }))));
     apiKill.acceptedAfterS = seconds(Date.now() - cutAt);
     faults.push('api 2 SIGKILL mid-request, restarted');
     await apis[1].process!.exited;
@@ -265,8 +272,11 @@ describe('production topology: Temporal services apart, 2 APIs, 3 workers', () =
         requests.filter((r) => !r.verdict).length + [...received].filter((id) => !wanted.has(id)).length,
       duplicates: requests.length - received.size,
       attemptsByWorker: shares,
-      recoverySeconds: { ...recovery, 'api-2 (request accepted through api 1)': apiKill.acceptedAfterS },
-      cutRequestAnswered: apiKill.answered,
+      recoverySeconds: {
+        ...recovery,
+        'api-2 (all its requests accepted through api 1)': apiKill.acceptedAfterS,
+      },
+      requestsToKilledApi: { answered: apiKill.answered, cutAndRepeated: apiKill.cut },
       drainedAfterSendingS: seconds(Date.now() - drainStart),
       faults,
     };
@@ -278,7 +288,7 @@ describe('production topology: Temporal services apart, 2 APIs, 3 workers', () =
     );
     expect(report.lost).toBe(0);
     expect(report.unexpected).toBe(0);
-    expect(report.sent).toBe(EVENTS + 3 * PROBES + 1);
+    expect(report.sent).toBe(EVENTS + 3 * PROBES + CUT_REQUESTS);
     // The work is shared: every worker made attempts, the one killed too before it died.
     for (const attempts of shares) expect(attempts).toBeGreaterThan(0);
   }, 1_800_000);
