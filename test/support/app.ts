@@ -32,12 +32,23 @@ export async function dropDatabase(app: INestApplicationContext): Promise<void> 
   await app.get<Connection>(getConnectionToken()).dropDatabase();
 }
 
-/** The build under way: one at a time, so an API and a worker built at once see only their own settings. */
-let building: Promise<unknown> = Promise.resolve();
+/**
+ * Builds that change settings take turns with every other build, so an API and a worker built at
+ * once each see only their own; builds that change nothing run side by side.
+ */
+let lastChanging: Promise<unknown> = Promise.resolve();
+const plain = new Set<Promise<unknown>>();
 
 /** Settings are read from the environment when a module is built: override them only meanwhile. */
 function withEnv<T>(overrides: Record<string, string>, build: () => Promise<T>): Promise<T> {
-  const built = building.then(async () => {
+  if (Object.keys(overrides).length === 0) {
+    const built = lastChanging.then(build);
+    const settled = built.catch(() => undefined);
+    plain.add(settled);
+    void settled.then(() => plain.delete(settled));
+    return built;
+  }
+  const built = Promise.all([lastChanging, ...plain]).then(async () => {
     const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
     Object.assign(process.env, overrides);
     try {
@@ -49,6 +60,6 @@ function withEnv<T>(overrides: Record<string, string>, build: () => Promise<T>):
       }
     }
   });
-  building = built.catch(() => undefined);
+  lastChanging = built.catch(() => undefined);
   return built;
 }
