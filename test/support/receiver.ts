@@ -88,6 +88,8 @@ export class Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // When the request arrived: before its body is read (a busy process reads bodies late).
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const received: ReceivedRequest = {
@@ -95,7 +97,7 @@ export class Receiver {
       path: req.url ?? '',
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
-      receivedAt: Date.now(),
+      receivedAt,
     };
     received.verdict = this.check?.(received);
     if (this.options.keepRequests ?? true) this.requests.push(received);

@@ -6,7 +6,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Connection as TemporalConnection } from '@temporalio/client';
-import type { Connection } from 'mongoose';
+import { type Connection, mongo } from 'mongoose';
 import { ApiClient } from './api-client';
 import type { FerretDb } from '../../scripts/stack/ferretdb';
 import { dropDatabase, startApi, startWorker } from './app';
@@ -53,6 +53,7 @@ export function useStack(options: StackOptions = {}) {
     return part;
   };
 
+  let database: mongo.MongoClient | undefined;
   let ferret: FerretDb | undefined;
   let store: OwnStore | undefined;
   const storeDir = options.ownStore ? mkdtempSync(join(tmpdir(), 'own-store-')) : undefined;
@@ -73,6 +74,9 @@ export function useStack(options: StackOptions = {}) {
       };
       storeEnv = { MONGODB_URI: store.uri };
     }
+    // A file whose API and worker are processes of its own still reads the database from here.
+    if (options.api === false && options.worker === false)
+      database = await new mongo.MongoClient(store?.uri ?? process.env.MONGODB_URI!).connect();
     [api, worker, temporal] = await Promise.all([
       options.api === false ? undefined : startApi({ ...storeEnv, ...options.api }),
       options.worker === false ? undefined : startWorker({ ...storeEnv, ...options.worker }),
@@ -85,6 +89,8 @@ export function useStack(options: StackOptions = {}) {
     await receivers.stopAll();
     const any = api ?? worker;
     if (any && !storeDir) await dropDatabase(any);
+    if (database && !storeDir) await database.db().dropDatabase();
+    await database?.close();
     await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
     await ferret?.process.stop(1_000);
     if (storeDir) rmSync(storeDir, { recursive: true, force: true });
@@ -110,6 +116,7 @@ export function useStack(options: StackOptions = {}) {
     },
     /** This file's database, to look at what is stored. */
     db() {
+      if (database) return database.db();
       return ready(api ?? worker, 'api').get<Connection>(getConnectionToken()).db!;
     },
   };
