@@ -1,10 +1,8 @@
-import { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { freePort } from '../../libs/common/free-port';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startWorker } from '../support/app';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
+import { useStack } from '../support/stack';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { addWebhook, finishedDelivery, sendEvent } from '../support/webhooks';
 
@@ -22,12 +20,13 @@ const ROUNDS = 3;
 const WEBHOOK_LIMIT = 5;
 
 describe('concurrent identical requests (real Temporal and FerretDB)', () => {
+  // The worker in this process; the API a process of its own (requests truly in parallel).
+  const stack = useStack({ api: false });
+  const { receivers } = stack;
   let api: ServiceProcess;
   let base: string;
-  let worker: INestApplicationContext;
   let client: ApiClient;
   let workspace: { id: string; apiToken: string };
-  const receivers = new Receivers();
 
   beforeAll(async () => {
     base = `http://127.0.0.1:${await freePort()}`;
@@ -35,17 +34,14 @@ describe('concurrent identical requests (real Temporal and FerretDB)', () => {
       PORT: new URL(base).port,
       WEBHOOKS_PER_APPLICATION: String(WEBHOOK_LIMIT),
     });
-    [worker] = await Promise.all([startWorker(), api.waitFor(/API listening on/)]);
+    await api.waitFor(/API listening on/);
     client = new ApiClient(base);
     workspace = await client.createWorkspace('Races');
   });
 
   afterAll(async () => {
-    await receivers.stopAll();
     api?.child.kill('SIGTERM');
     await api?.exited;
-    await dropDatabase(worker);
-    await worker?.close();
   });
 
   const as = () => client.as(workspace.apiToken);
