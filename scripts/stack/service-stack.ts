@@ -86,11 +86,7 @@ async function startClusterServers(options: ServersOptions): Promise<Servers> {
   const processes: RunningProcess[] = [];
   let cluster: TemporalCluster | undefined;
   try {
-    const postgres = await startPostgres({
-      binDir: bins.postgresBinDir,
-      dataDir: join(options.ferretdb.dataDir, 'postgres'),
-      logFile: join(options.logDir, 'postgres.log'),
-    });
+    const postgres = await startEmbeddedPostgres(bins, options);
     processes.push(postgres.process);
     const url = new URL(postgres.url);
     const [temporal, ferret] = await Promise.allSettled([
@@ -102,13 +98,7 @@ async function startClusterServers(options: ServersOptions): Promise<Servers> {
         logDir: options.logDir,
         historyHosts: options.temporalCluster?.historyHosts,
       }),
-      startFerretDb({
-        binary: bins.ferretdb,
-        dataDir: options.ferretdb.dataDir,
-        port: options.ferretdb.port,
-        postgresqlUrl: postgres.url,
-        logFile: join(options.logDir, 'ferretdb.log'),
-      }),
+      startStoreFerretDb(bins, options, postgres.url),
     ]);
     if (temporal.status === 'fulfilled') cluster = temporal.value;
     if (ferret.status === 'fulfilled') processes.push(ferret.value.process);
@@ -134,26 +124,36 @@ async function startDocumentStore(
   options: ServersOptions,
   started: (process: RunningProcess) => void,
 ): Promise<string> {
-  const { dataDir, port, storage = storageFromEnvironment() } = options.ferretdb;
+  const { storage = storageFromEnvironment() } = options.ferretdb;
   let postgresqlUrl: string | undefined;
   if (storage === 'postgresql') {
-    const postgres = await startPostgres({
-      binDir: bins.postgresBinDir,
-      dataDir: join(dataDir, 'postgres'),
-      logFile: join(options.logDir, 'postgres.log'),
-    });
+    const postgres = await startEmbeddedPostgres(bins, options);
     started(postgres.process);
     postgresqlUrl = postgres.url;
   }
-  const ferret = await startFerretDb({
+  const ferret = await startStoreFerretDb(bins, options, postgresqlUrl);
+  started(ferret.process);
+  return ferret.uri;
+}
+
+/** The embedded PostgreSQL, its cluster under the store's data folder. */
+function startEmbeddedPostgres(bins: ServerBinaries, options: ServersOptions) {
+  return startPostgres({
+    binDir: bins.postgresBinDir,
+    dataDir: join(options.ferretdb.dataDir, 'postgres'),
+    logFile: join(options.logDir, 'postgres.log'),
+  });
+}
+
+/** The store's FerretDB: on that PostgreSQL, or on SQLite files when no URL is given. */
+function startStoreFerretDb(bins: ServerBinaries, options: ServersOptions, postgresqlUrl?: string) {
+  return startFerretDb({
     binary: bins.ferretdb,
-    dataDir,
-    port,
+    dataDir: options.ferretdb.dataDir,
+    port: options.ferretdb.port,
     postgresqlUrl,
     logFile: join(options.logDir, 'ferretdb.log'),
   });
-  started(ferret.process);
-  return ferret.uri;
 }
 
 /** FERRETDB_STORAGE, checked: postgresql unless set. */

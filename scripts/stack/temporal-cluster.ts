@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseEnv, promisify } from 'node:util';
 import { projectRoot } from '../../libs/common/project-root';
 import { freePort } from './ports';
 import { RunningProcess, startProcess, untilListening } from './processes';
@@ -51,21 +51,12 @@ export interface TemporalClusterOptions {
 
 /** deploy/temporal/server.env, the settings every Temporal service process shares. */
 export function temporalServerSettings(): Record<string, string> {
-  return parseEnvFile(readFileSync(join(TEMPORAL_DEPLOY_DIR, 'server.env'), 'utf8'));
+  return deployEnvFile('server.env');
 }
 
-/** KEY=VALUE lines, as compose's env_file reads them (comments and blank lines skipped). */
-export function parseEnvFile(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'))
-      .map((line) => {
-        const at = line.indexOf('=');
-        return [line.slice(0, at), line.slice(at + 1)];
-      }),
-  );
+/** A KEY=VALUE file of deploy/temporal, read as compose's env_file reads it (Node's own parser). */
+export function deployEnvFile(name: string): Record<string, string> {
+  return parseEnv(readFileSync(join(TEMPORAL_DEPLOY_DIR, name), 'utf8')) as Record<string, string>;
 }
 
 /** deploy/temporal/setup.sh `schema` or `namespace`, with the tools and addresses of this cluster. */

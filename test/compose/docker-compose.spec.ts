@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { validateEnvironment } from '../../libs/config/environment';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../libs/temporal/search-attributes';
 import {
-  parseEnvFile,
+  deployEnvFile,
   TEMPORAL_DEPLOY_DIR,
   temporalServerSettings,
 } from '../../scripts/stack/temporal-cluster';
@@ -118,7 +118,7 @@ describe('docker-compose.yml', () => {
     );
 
     it('registers the namespace the service runs in and the search attributes its code names', () => {
-      const namespace = parseEnvFile(readFileSync(join(TEMPORAL_DEPLOY_DIR, 'namespace.env'), 'utf8'));
+      const namespace = deployEnvFile('namespace.env');
       for (const name of ['api', 'worker'])
         expect(validateEnvironment(service(name).environment ?? {}).TEMPORAL_NAMESPACE).toBe(
           namespace.TEMPORAL_NAMESPACE,

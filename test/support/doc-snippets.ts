@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+const ROOT = join(__dirname, '..', '..');
+
 /**
  * A JavaScript snippet of a documentation page, between `<!-- name:start -->` and
  * `<!-- name:end -->`, run as written: it defines `exported`, which is returned. What the docs tell
@@ -16,15 +18,21 @@ export function docSnippet<T>(
   /** Packages the snippet requires by a name this repository does not install (the SDK's). */
   packages: Record<string, unknown> = {},
 ): T {
-  const text = readFileSync(join(__dirname, '..', '..', 'docs', page), 'utf8');
-  const section = new RegExp(
-    `<!-- ${name}:start -->\\s*\`\`\`js\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`,
-  ).exec(text);
-  if (!section) throw new Error(`docs/${page} has no ${name} snippet`);
+  const code = snippet(page, name, 'js');
   // The snippet's own require (it is CommonJS, as readers run it), with the packages given.
   const nodeRequire = require;
   const requireIn = (id: string): unknown => (id in packages ? packages[id] : nodeRequire(id));
-  return new Function('require', `${section[1]}\nreturn ${exported};`)(requireIn) as T;
+  return new Function('require', `${code}\nreturn ${exported};`)(requireIn) as T;
+}
+
+/** The code block (of `language`) between a page's `<!-- name:start -->` and `<!-- name:end -->`. */
+function snippet(page: string, name: string, language: 'js' | 'sh'): string {
+  const text = readFileSync(page === 'README.md' ? join(ROOT, page) : join(ROOT, 'docs', page), 'utf8');
+  const section = new RegExp(
+    `<!-- ${name}:start -->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`,
+  ).exec(text);
+  if (!section) throw new Error(`${page} has no ${name} snippet`);
+  return section[1];
 }
 
 /**
@@ -38,20 +46,15 @@ export async function runShellSnippet(
   name: string,
   { baseUrl, adminToken }: { baseUrl: string; adminToken: string },
 ): Promise<string> {
-  const root = join(__dirname, '..', '..');
-  const text = readFileSync(page === 'README.md' ? join(root, page) : join(root, 'docs', page), 'utf8');
-  const section = new RegExp(
-    `<!-- ${name}:start -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`,
-  ).exec(text);
-  if (!section) throw new Error(`${page} has no ${name} snippet`);
+  const code = snippet(page, name, 'sh');
   const scratch = mkdtempSync(join(tmpdir(), `${name}-`));
   try {
     writeFileSync(join(scratch, 'admin-token'), adminToken);
-    const script = section[1]
+    const script = code
       .replaceAll('http://127.0.0.1:3000', baseUrl)
       .replaceAll('data/admin-token', join(scratch, 'admin-token'));
     const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd: root,
+      cwd: ROOT,
       env: { ...process.env, AW_CONFIG_DIR: join(scratch, 'aw'), AW_BASE_URL: baseUrl, FORCE_COLOR: '0' },
     });
     return stdout;

@@ -70,11 +70,7 @@ apps
   });
 apps.command('show <id>').action(async (id: string) => {
   const app = await client().applications.get(id);
-  print(app, () =>
-    Object.entries(app)
-      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
-      .join('\n'),
-  );
+  print(app, () => fields(app));
 });
 
 apps
@@ -89,11 +85,7 @@ apps
 const keys = program.command('keys').description("an application's keys");
 keys.command('show <appId>').action(async (appId: string) => {
   const credentials = await client().credentials.get(appId);
-  print(credentials, () =>
-    Object.entries(credentials)
-      .map(([k, v]) => `${k}: ${String(v)}`)
-      .join('\n'),
-  );
+  print(credentials, () => fields(credentials));
 });
 
 keys
@@ -290,6 +282,13 @@ async function progress<T>(label: string, work: Promise<T>): Promise<T> {
     clearInterval(timer);
     process.stderr.write('\r\x1b[2K');
   }
+}
+
+/** One `name: value` line per field, nested values as JSON. */
+function fields(record: object): string {
+  return Object.entries(record)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .join('\n');
 }
 
 function table(headers: string[], rows: string[][]): string {
