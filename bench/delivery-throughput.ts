@@ -1,27 +1,19 @@
 /**
  * Benchmark 1: delivery throughput and latency, product against a bare-Temporal baseline, on the
  * same servers in the same run. N events to one webhook whose receiver answers 200 at once.
- *   product:  POST /events -> dispatch workflow -> delivery workflow -> signed POST, MongoDB writes
+ *   product:  POST /events -> the delivery workflow the API starts -> signed POST, MongoDB writes
  *   baseline: one bare workflow per message running one activity that makes the same POST
  * Reports medians over runs and the product/baseline ratio; history events per delivery.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { Client, isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import mongoose from 'mongoose';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { Receiver } from '../test/support/receiver';
 import { pool } from './lib/pool';
 import { seedStoredDeliveries } from './lib/seed';
-import {
-  BASELINE_QUEUE,
-  benchApplication,
-  BenchStack,
-  call,
-  sendEvent,
-  startBaselineWorker,
-  startBenchStack,
-} from './lib/stack';
+import { BASELINE_QUEUE, BenchStack, sendEvent, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 import { baselineDelivery } from './baseline/workflows';
 
@@ -145,24 +137,9 @@ async function historyEvents(client: Client, workflowId: string): Promise<string
 }
 
 export async function deliveryThroughput(): Promise<void> {
-  const stack = await startBenchStack();
-  const receiver = await Receiver.start({ keepRequests: false });
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
+  const bench = await startBaselineBench(WEBHOOK_SETTINGS);
+  const { stack, receiver, client, app } = bench;
   try {
-    await startBaselineWorker(stack);
-    const app = await benchApplication(stack);
-    const webhook = await call<{ id: string }>(
-      stack,
-      'POST',
-      `/applications/${app.appId}/webhooks`,
-      app.token,
-      {
-        name: 'bench receiver',
-        url: receiver.url,
-        ...WEBHOOK_SETTINGS,
-      },
-    );
     process.stdout.write(`warming up (${WARMUP} of each)\n`);
     await runProduct(stack, receiver, app, WARMUP);
     await runBaseline(client, receiver, WARMUP);
@@ -213,7 +190,7 @@ export async function deliveryThroughput(): Promise<void> {
       }
       await measureRuns(`${SEED} seeded`);
     }
-    const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, webhook.id));
+    const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, bench.webhookId));
     const perDispatch = await historyEvents(client, WorkflowIds.eventDispatch(sample.product));
     const perBaseline = await historyEvents(client, `baseline:${sample.baseline}`);
     const product = rows.filter((r) => r.system === 'product' && r.store === 'empty');
@@ -284,8 +261,6 @@ export async function deliveryThroughput(): Promise<void> {
     printTable('CPU per process (seconds, and share of one core over the run)', cpuRows);
     process.stdout.write(`figures: ${writeResult('delivery-throughput', summary)}\n`);
   } finally {
-    await connection.close();
-    await receiver.stop();
-    await stack.stop();
+    await bench.stop();
   }
 }

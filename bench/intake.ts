@@ -4,11 +4,10 @@
  * starts on the same Temporal. Requests per second and p99 of each, and the p99 ratio.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { baselineAccept } from './baseline/workflows';
-import { Receiver } from '../test/support/receiver';
-import { BASELINE_QUEUE, benchApplication, call, startBaselineWorker, startBenchStack } from './lib/stack';
+import { BASELINE_QUEUE, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -57,17 +56,9 @@ export async function intake(): Promise<void> {
   // Accepting an event to one webhook is starting its delivery workflow. The worker runs, as in
   // production, and delivers each to a receiver on loopback (an event no webhook takes starts
   // nothing: it would not measure intake).
-  const stack = await startBenchStack();
-  const receiver = await Receiver.start({ keepRequests: false });
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
+  const bench = await startBaselineBench();
+  const { stack, client, app } = bench;
   try {
-    await startBaselineWorker(stack);
-    const app = await benchApplication(stack);
-    await call(stack, 'POST', `/applications/${app.appId}/webhooks`, app.token, {
-      name: 'bench receiver',
-      url: receiver.url,
-    });
     const events = {
       method: 'POST' as const,
       headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
@@ -136,8 +127,6 @@ export async function intake(): Promise<void> {
     printTable('CPU per process while POST /events is loaded (seconds, share of one core)', cpuRows);
     process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio, cpu: cpuRows })}\n`);
   } finally {
-    await connection.close();
-    await receiver.stop();
-    await stack.stop();
+    await bench.stop();
   }
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Receiver } from '../../test/support/receiver';
 import { CpuMeter } from './cpu';
 import { benchObservability, observabilityMode } from './observability';
 import { projectRoot } from '../../libs/common/project-root';
@@ -207,4 +209,45 @@ export async function benchApplication(stack: BenchStack): Promise<{ token: stri
   });
   if (app.status !== 'active') throw new Error('application not provisioned in time');
   return { token: workspace.apiToken, appId: app.id };
+}
+
+/**
+ * What a benchmark of the product against bare Temporal stands on: the stack, a receiver on
+ * loopback answering 200 at once, a Temporal client, the baseline's worker, and an application
+ * with one webhook (these settings beside its URL) to the receiver.
+ */
+export interface BaselineBench {
+  stack: BenchStack;
+  receiver: Receiver;
+  client: Client;
+  app: { token: string; appId: string };
+  webhookId: string;
+  stop(): Promise<void>;
+}
+
+export async function startBaselineBench(webhook: Record<string, unknown> = {}): Promise<BaselineBench> {
+  const stack = await startBenchStack();
+  const parts: { receiver?: Receiver; connection?: Connection } = {};
+  const stop = async () => {
+    await parts.connection?.close();
+    await parts.receiver?.stop();
+    await stack.stop();
+  };
+  try {
+    const receiver = (parts.receiver = await Receiver.start({ keepRequests: false }));
+    const connection = (parts.connection = await Connection.connect({ address: stack.temporalAddress }));
+    await startBaselineWorker(stack);
+    const app = await benchApplication(stack);
+    const { id: webhookId } = await call<{ id: string }>(
+      stack,
+      'POST',
+      `/applications/${app.appId}/webhooks`,
+      app.token,
+      { name: 'bench receiver', url: receiver.url, ...webhook },
+    );
+    return { stack, receiver, client: new Client({ connection }), app, webhookId, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

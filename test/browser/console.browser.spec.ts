@@ -1,12 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { INestApplicationContext } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { encryptJson } from '../../libs/crypto/envelope';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 import {
   accessibilityFindings,
   AxeFinding,
@@ -17,7 +14,6 @@ import {
 } from '../support/browser';
 import { expireNow } from '../support/console-sessions';
 import { pollUntil } from '../support/poll';
-import { Receivers } from '../support/receiver';
 import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 /**
@@ -25,12 +21,17 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
  * worker, Temporal and FerretDB: the original product's journey, and the ways it must refuse.
  */
 describe('console (in Chromium)', () => {
+  let consoleDir: string;
+  // Before the stack's: the API serves the console built here.
+  beforeAll(async () => {
+    consoleDir = await builtConsole();
+  }, 180_000);
+  const stack = useStack({ api: () => ({ CONSOLE_DIR: consoleDir }) });
+  const { receivers } = stack;
   let api: NestExpressApplication;
-  let worker: INestApplicationContext;
   let browser: Browser;
   let client: ApiClient;
   let base: string;
-  const receivers = new Receivers();
   const findings: AxeFinding[] = [];
   const checked: string[] = [];
   const pageErrors: string[] = [];
@@ -75,25 +76,18 @@ describe('console (in Chromium)', () => {
     );
   }
 
-  const db = () => api.get<Connection>(getConnectionToken()).db!;
+  const db = () => stack.db();
 
   beforeAll(async () => {
-    const consoleDir = await builtConsole();
-    [api, worker, browser] = await Promise.all([
-      startApi({ CONSOLE_DIR: consoleDir }),
-      startWorker(),
-      launchChromium(),
-    ]);
-    client = new ApiClient(api);
+    browser = await launchChromium();
+    api = stack.api;
+    client = stack.client;
     base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
-  }, 180_000);
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
     await browser?.close();
-    await receivers.stopAll();
-    if (api) await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
   });
 
   it('the whole journey: sign in, create an application, keys, regenerate, webhook with headers, failed deliveries, retry', async () => {

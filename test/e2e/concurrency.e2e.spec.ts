@@ -1,9 +1,7 @@
 import request from 'supertest';
-import { freePort } from '../../libs/common/free-port';
 import { ApiClient } from '../support/api-client';
 import { pollUntil } from '../support/poll';
 import { useStack } from '../support/stack';
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { addWebhook, finishedDelivery, sendEvent } from '../support/webhooks';
 
 /**
@@ -21,27 +19,14 @@ const WEBHOOK_LIMIT = 5;
 
 describe('concurrent identical requests (real Temporal and FerretDB)', () => {
   // The worker in this process; the API a process of its own (requests truly in parallel).
-  const stack = useStack({ api: false });
+  const stack = useStack({ apiProcess: { WEBHOOKS_PER_APPLICATION: String(WEBHOOK_LIMIT) } });
   const { receivers } = stack;
-  let api: ServiceProcess;
-  let base: string;
   let client: ApiClient;
   let workspace: { id: string; apiToken: string };
 
   beforeAll(async () => {
-    base = `http://127.0.0.1:${await freePort()}`;
-    api = startServiceProcess('api', {
-      PORT: new URL(base).port,
-      WEBHOOKS_PER_APPLICATION: String(WEBHOOK_LIMIT),
-    });
-    await api.waitFor(/API listening on/);
-    client = new ApiClient(base);
+    client = stack.client;
     workspace = await client.createWorkspace('Races');
-  });
-
-  afterAll(async () => {
-    api?.child.kill('SIGTERM');
-    await api?.exited;
   });
 
   const as = () => client.as(workspace.apiToken);
@@ -235,7 +220,7 @@ describe('concurrent identical requests (real Temporal and FerretDB)', () => {
       const code = new URL(link.body.url).hash.replace('#code=', '');
       const origin = new URL(link.body.url).origin;
       const answers = await atOnce(() =>
-        request(base).post('/v1/console/session').set('origin', origin).send({ portalCode: code }),
+        request(stack.apiUrl).post('/v1/console/session').set('origin', origin).send({ portalCode: code }),
       );
       expect(statuses(answers)).toEqual([201, 401]);
       expect(answers.filter((a) => a.status === 201)).toHaveLength(1);

@@ -8,34 +8,22 @@ import { CryptoKeysRepository } from '../../libs/persistence/repositories/crypto
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { applicationProvisioning, cryptoKeyRotation } from '../../workflows';
 import { rotationStateQuery } from '../../libs/temporal/contracts/crypto-key-rotation.contract';
-import { dropDatabase, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 import { pollUntil } from '../support/poll';
-import { createTimeSkippingEnvironment } from '../support/time-skipping';
 
 /**
  * A 24-hour grace window on the time-skipping test server, with the real worker and activities
  * against FerretDB: the old key decrypts at 23 h and fails at 25 h, revoked by the workflow's timer.
  */
 describe('Crypto Key grace window (time-skipping)', () => {
+  const stack = useStack({ timeSkipping: true, api: false });
   let env: TestWorkflowEnvironment;
   let worker: INestApplicationContext;
   const taskQueue = process.env.TEMPORAL_TASK_QUEUE!;
 
-  beforeAll(async () => {
-    env = await createTimeSkippingEnvironment();
-    worker = await startWorker({
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false',
-      DATA_RETENTION_SCHEDULE: 'false', // the test server has no schedules
-    });
-  });
-
-  afterAll(async () => {
-    if (worker) {
-      await dropDatabase(worker);
-      await worker.close();
-    }
-    await env?.teardown();
+  beforeAll(() => {
+    env = stack.timeSkipping;
+    worker = stack.worker;
   });
 
   it('keeps the old version decrypting for the window, then the durable timer revokes it', async () => {

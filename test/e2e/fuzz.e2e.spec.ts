@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
@@ -13,7 +12,7 @@ import { TEMPORAL_CLIENT } from '../../libs/temporal/temporal-client.module';
 import { WorkflowStarter } from '../../libs/temporal/workflow-starter';
 import { EventSealing } from '../../libs/webhooks/event-data';
 import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 import {
   bodyBytes,
   DANGEROUS_KEYS,
@@ -259,9 +258,12 @@ function routeBody(route: BodyRoute) {
 }
 
 describe('fuzzing every route', () => {
+  const monitored = { MONGODB_MONITOR_COMMANDS: 'true' };
+  const stack = useStack({ api: monitored });
+  // A second API, which refuses private webhook targets (the first allows loopback receivers).
+  const guardedStack = useStack({ api: { ...monitored, WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' }, worker: false });
   let api: NestExpressApplication;
   let guardedApi: NestExpressApplication;
-  let worker: INestApplicationContext;
   let token: string;
   let appId: string;
   let webhookId: string;
@@ -304,10 +306,8 @@ describe('fuzzing every route', () => {
   };
 
   beforeAll(async () => {
-    const monitored = { MONGODB_MONITOR_COMMANDS: 'true' };
-    [api, worker] = await Promise.all([startApi(monitored), startWorker()]);
-    // Built after the others: settings are read from the environment while a module is built.
-    guardedApi = await startApi({ ...monitored, WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' });
+    api = stack.api;
+    guardedApi = guardedStack.api;
     watchEffects(api);
     watchEffects(guardedApi);
     const client = new ApiClient(api);
@@ -368,9 +368,6 @@ describe('fuzzing every route', () => {
         `refused as they must be: ${JSON.stringify(refusedFor)}; ` +
         `longest wait for background workflows: ${longestWorkflowWait} ms\n`,
     );
-    await dropDatabase(api);
-    await dropDatabase(guardedApi);
-    await Promise.all([api?.close(), guardedApi?.close(), worker?.close()]);
   });
 
   const snapshot = async (app: NestExpressApplication) => {

@@ -6,8 +6,8 @@ import { ApiClient } from '../support/api-client';
 import { OtlpReceiver, ReceivedSpan } from '../support/otlp-receiver';
 import { pollUntil } from '../support/poll';
 import { metricNamesIn, Scrape } from '../support/prometheus';
-import { Receivers } from '../support/receiver';
 import { startServiceProcess, ServiceProcess } from '../support/service-process';
+import { useStack } from '../support/stack';
 import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
 
 const DASHBOARD = join(__dirname, '..', '..', 'deploy', 'grafana', 'dashboards', 'webhooks.json');
@@ -19,39 +19,39 @@ const EVENTS = 3;
  * their spans by OTLP to a collector's receiving end in the test.
  */
 describe('observability', () => {
-  const receivers = new Receivers();
   let collector: OtlpReceiver;
-  let api: ServiceProcess;
-  let worker: ServiceProcess;
+  let workerMetricsPort: number;
+  // Before the stack's: the processes export to it.
+  beforeAll(async () => {
+    collector = await OtlpReceiver.start();
+  });
+  afterAll(() => collector?.stop());
+  const tracing = () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  });
+  const stack = useStack({
+    apiProcess: tracing,
+    workerProcesses: [
+      async () => {
+        workerMetricsPort = await freePort();
+        return { ...tracing(), WORKER_METRICS_PORT: String(workerMetricsPort) };
+      },
+    ],
+  });
+  const { receivers } = stack;
   let client: ApiClient;
+  let api: ServiceProcess;
   let apiMetrics: string;
   let workerMetrics: string;
 
   beforeAll(async () => {
-    collector = await OtlpReceiver.start();
-    const [apiPort, workerMetricsPort] = [await freePort(), await freePort()];
-    const tracing = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    };
-    worker = startServiceProcess('worker', { ...tracing, WORKER_METRICS_PORT: String(workerMetricsPort) });
-    api = startServiceProcess('api', { ...tracing, PORT: String(apiPort) });
-    await Promise.all([
-      worker.waitFor(/Worker polling task queue/),
-      worker.waitFor(/Worker metrics at/),
-      api.waitFor(/API listening on/),
-    ]);
-    client = new ApiClient(`http://127.0.0.1:${apiPort}`);
-    apiMetrics = `http://127.0.0.1:${apiPort}/metrics`;
+    await stack.processes.workers[0].waitFor(/Worker metrics at/);
+    client = stack.client;
+    api = stack.processes.api!;
+    apiMetrics = `${stack.apiUrl}/metrics`;
     workerMetrics = `http://127.0.0.1:${workerMetricsPort}/metrics`;
-  });
-
-  afterAll(async () => {
-    for (const child of [api, worker]) child?.child.kill('SIGTERM');
-    await Promise.all([api?.exited, worker?.exited]);
-    await receivers.stopAll();
-    await collector?.stop();
   });
 
   describe('metrics after a scenario: good, failing, refusing and gone webhooks', () => {

@@ -1,6 +1,3 @@
-import { freePort } from '../../libs/common/free-port';
-import { ApiClient } from '../support/api-client';
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { pollUntil } from '../support/poll';
 import { useStack } from '../support/stack';
 import { addWebhook, tenantWithApplication } from '../support/webhooks';
@@ -15,30 +12,10 @@ import { busiestWindow } from '../../libs/domain/rate-limit';
 describe('rate limits', () => {
   // The API and the workers as processes of their own: the receivers' clock, in this process, is
   // not held up by the API taking the burst of 100 events.
-  const stack = useStack({ api: false, worker: false });
-  const processes: ServiceProcess[] = [];
-  let client: ApiClient;
-
-  beforeAll(async () => {
-    const port = await freePort();
-    processes.push(
-      startServiceProcess('api', { PORT: String(port) }),
-      startServiceProcess('worker'),
-      startServiceProcess('worker'),
-    );
-    await Promise.all([
-      processes[0].waitFor(/API listening on/),
-      ...processes.slice(1).map((w) => w.waitFor(/Worker polling task queue/)),
-    ]);
-    client = new ApiClient(`http://127.0.0.1:${port}`);
-  });
-  afterAll(async () => {
-    for (const p of processes) p.child.kill('SIGKILL');
-    await Promise.all(processes.map((p) => p.exited));
-  });
+  const stack = useStack({ apiProcess: {}, workerProcesses: [{}, {}] });
 
   it('keeps a webhook under 5 a second across two workers, while an unlimited one goes at full speed', async () => {
-    const { app, as } = await tenantWithApplication(client);
+    const { app, as } = await tenantWithApplication(stack.client);
     const [limitedReceiver, freeReceiver] = await Promise.all([
       stack.receivers.start(),
       stack.receivers.start(),

@@ -1,6 +1,5 @@
-import { freePort } from '../../scripts/stack/ports';
 import { pollUntil } from '../support/poll';
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { useStack } from '../support/stack';
 
 /**
  * The API and the worker as real processes at the most verbose log level, taken through every
@@ -8,13 +7,11 @@ import { ServiceProcess, startServiceProcess } from '../support/service-process'
  * printed is searched for every secret of the run: none may appear.
  */
 describe('secrets never reach the logs', () => {
-  let api: ServiceProcess;
-  let worker: ServiceProcess;
-  let base: string;
+  const stack = useStack({ apiProcess: { LOG_LEVEL: 'trace' }, workerProcesses: [{ LOG_LEVEL: 'trace' }] });
   const secrets = new Set<string>([process.env.ADMIN_TOKEN!, process.env.MASTER_KEY!]);
 
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
+    const res = await fetch(`${stack.apiUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -29,19 +26,6 @@ describe('secrets never reach the logs', () => {
         secrets.add(Buffer.from(value, 'base64').toString('hex'));
     }
   };
-
-  beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    api = startServiceProcess('api', { PORT: String(port), LOG_LEVEL: 'trace' });
-    worker = startServiceProcess('worker', { LOG_LEVEL: 'trace' });
-    await Promise.all([api.waitFor(/API listening on/), worker.waitFor(/Worker polling task queue/)]);
-  });
-
-  afterAll(async () => {
-    for (const p of [api, worker]) p?.child.kill('SIGTERM');
-    await Promise.all([api?.exited, worker?.exited]);
-  });
 
   it('creates, reads, rotates and regenerates every kind of secret, and logs none of them', async () => {
     const workspace = await call('POST', '/v1/workspaces', process.env.ADMIN_TOKEN, { name: 'Secretive' });
@@ -96,7 +80,7 @@ describe('secrets never reach the logs', () => {
     ).toBe(400);
 
     await call('DELETE', `/v1/applications/${id}`, rotatedWorkspace.body.apiToken);
-    const logs = api.output() + worker.output();
+    const logs = stack.processes.api!.output() + stack.processes.workers[0].output();
     expect(logs).toContain('"req"'); // the request logger did log these calls
     const found = [...secrets].filter((secret) => logs.includes(secret));
     expect(found).toEqual([]);

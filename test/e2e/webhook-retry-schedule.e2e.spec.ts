@@ -1,15 +1,11 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { webhookDeliveryV2 } from '../../workflows';
-import { ApiClient } from '../support/api-client';
-import { dropDatabase, startApi, startWorker } from '../support/app';
+import { useStack } from '../support/stack';
 import { pollUntil } from '../support/poll';
 import { Receiver } from '../support/receiver';
 import { addWebhook, sendEvent, tenantWithApplication } from '../support/webhooks';
-import { createTimeSkippingEnvironment } from '../support/time-skipping';
 
 /**
  * The default retry schedule on the time-skipping server: a receiver failing three times then
@@ -17,32 +13,17 @@ import { createTimeSkippingEnvironment } from '../support/time-skipping';
  * ±10 % (about 35 minutes of workflow time in a second or two).
  */
 describe('webhook retry schedule (time-skipping)', () => {
+  const stack = useStack({ timeSkipping: true });
   let env: TestWorkflowEnvironment;
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnvironment();
-    // The test server has its own search attributes set up, and no schedules.
-    const temporal = {
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false',
-      DATA_RETENTION_SCHEDULE: 'false',
-    };
-    [api, worker] = await Promise.all([startApi(temporal), startWorker(temporal)]);
-    receiver = await Receiver.start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    if (api) await dropDatabase(api);
-    await Promise.all([api?.close(), worker?.close()]);
-    await env?.teardown();
+    env = stack.timeSkipping;
+    receiver = await stack.receivers.start();
   });
 
   it('makes four attempts at the scheduled times and records each once', async () => {
-    const client = new ApiClient(api);
+    const client = stack.client;
     const { app, as } = await tenantWithApplication(client);
     receiver.answer({ status: 500, body: 'down' }, { status: 502 }, { status: 500 }, { status: 200 });
     const webhook = await addWebhook(as, app.id, { url: receiver.url });

@@ -6,20 +6,41 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Connection as TemporalConnection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Connection, mongo } from 'mongoose';
 import { ApiClient } from './api-client';
 import type { FerretDb } from '../../scripts/stack/ferretdb';
+import { freePort } from '../../scripts/stack/ports';
 import { dropDatabase, startApi, startWorker } from './app';
 import { ownFerretDb } from './own-ferretdb';
 import { Receivers } from './receiver';
+import { ServiceProcess, startServiceProcess } from './service-process';
+import { createTimeSkippingEnvironment } from './time-skipping';
+
+type Settings = Record<string, string>;
+/** Settings, or a function that gives them once the file's earlier `beforeAll`s have run. */
+export type StackSettings = Settings | (() => Settings | Promise<Settings>);
 
 export interface StackOptions {
   /** Settings of this file's API (read while it is built), e.g. a lower limit; `false`: no API (worker-only suites). */
-  api?: Record<string, string> | false;
+  api?: StackSettings | false;
   /** Settings of this file's worker; `false`: no worker (the file starts its own, or needs none). */
-  worker?: Record<string, string> | false;
+  worker?: StackSettings | false;
+  /**
+   * The API as a process of its own (from source, on a free port), with these settings, instead of
+   * in this process: for what only a process shows (its logs, its metrics, requests truly in
+   * parallel). `stack.client` and `stack.apiUrl` reach it; `stack.processes.api` is the process.
+   */
+  apiProcess?: StackSettings;
+  /** Worker processes of their own, one per entry with its settings, instead of the in-process worker. */
+  workerProcesses?: StackSettings[];
   /** A connection to the Temporal server as well, for files that look at workflows. */
   temporal?: boolean;
+  /**
+   * The API and the worker on Temporal's time-skipping test server instead of the shared one, for
+   * timers of hours or days: `stack.timeSkipping` (its client, `sleep`, `currentTimeMs`).
+   */
+  timeSkipping?: boolean;
   /**
    * A database server of this file's own (FerretDB on SQLite files in a folder of its own), for
    * files that stop it (outages) or read its files (secrets at rest): `stack.store`.
@@ -43,9 +64,16 @@ export interface OwnStore {
  * (`stack.client`), not at the top of the file: they exist once `beforeAll` has run.
  */
 export function useStack(options: StackOptions = {}) {
+  const inProcess = {
+    api: options.apiProcess ? false : options.api,
+    worker: options.workerProcesses ? false : options.worker,
+  };
   let api: NestExpressApplication | undefined;
+  let apiUrl: string | undefined;
+  const processes: { api?: ServiceProcess; workers: ServiceProcess[] } = { workers: [] };
   let worker: INestApplicationContext | undefined;
   let temporal: TemporalConnection | undefined;
+  let timeSkipping: TestWorkflowEnvironment | undefined;
   let client: ApiClient | undefined;
   const receivers = new Receivers();
   const ready = <T>(part: T | undefined, name: string): T => {
@@ -59,7 +87,8 @@ export function useStack(options: StackOptions = {}) {
   const storeDir = options.ownStore ? mkdtempSync(join(tmpdir(), 'own-store-')) : undefined;
 
   beforeAll(async () => {
-    let storeEnv: Record<string, string> = {};
+    // Settings of every API and worker of the file: its own store, the time-skipping server.
+    let stackEnv: Record<string, string> = {};
     if (storeDir) {
       const startFerret = ownFerretDb(storeDir);
       ferret = await startFerret();
@@ -72,26 +101,66 @@ export function useStack(options: StackOptions = {}) {
           ferret = await startFerret(ferret!.port);
         },
       };
-      storeEnv = { MONGODB_URI: store.uri };
+      stackEnv = { MONGODB_URI: store.uri };
+    }
+    if (options.timeSkipping) {
+      timeSkipping = await createTimeSkippingEnvironment();
+      // The test server has the search attributes already (see createTimeSkippingEnvironment), and no schedules.
+      stackEnv = {
+        ...stackEnv,
+        TEMPORAL_ADDRESS: timeSkipping.address,
+        TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: 'false',
+        DATA_RETENTION_SCHEDULE: 'false',
+      };
     }
     // A file whose API and worker are processes of its own still reads the database from here.
-    if (options.api === false && options.worker === false)
+    if (inProcess.api === false && inProcess.worker === false)
       database = await new mongo.MongoClient(store?.uri ?? process.env.MONGODB_URI!).connect();
     [api, worker, temporal] = await Promise.all([
-      options.api === false ? undefined : startApi({ ...storeEnv, ...options.api }),
-      options.worker === false ? undefined : startWorker({ ...storeEnv, ...options.worker }),
+      inProcess.api === false ? undefined : startApi({ ...stackEnv, ...(await settled(inProcess.api)) }),
+      inProcess.worker === false ? undefined : startWorker({ ...stackEnv, ...(await settled(inProcess.worker)) }),
       options.temporal ? TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS }) : undefined,
+      startProcesses(stackEnv),
     ]);
     if (api) client = new ApiClient(api);
+    if (apiUrl) client = new ApiClient(apiUrl);
   });
 
+  /** The API and worker processes asked for, each ready (listening, polling) when this resolves. */
+  async function startProcesses(stackEnv: Settings): Promise<void> {
+    const starting: Promise<unknown>[] = [];
+    if (options.apiProcess) {
+      const port = await freePort();
+      apiUrl = `http://127.0.0.1:${port}`;
+      processes.api = startServiceProcess('api', {
+        ...stackEnv,
+        ...(await settled(options.apiProcess)),
+        PORT: String(port),
+      });
+      starting.push(processes.api.waitFor(/API listening on/));
+    }
+    for (const settings of options.workerProcesses ?? []) {
+      const worker = startServiceProcess('worker', { ...stackEnv, ...(await settled(settings)) });
+      processes.workers.push(worker);
+      starting.push(worker.waitFor(/Worker polling task queue/));
+    }
+    await Promise.all(starting);
+  }
+
   afterAll(async () => {
+    // The processes first: nothing of theirs writes to the database once it is dropped.
+    await Promise.all([processes.api, ...processes.workers].map((p) => p?.stop(5_000)));
     await receivers.stopAll();
     const any = api ?? worker;
     if (any && !storeDir) await dropDatabase(any);
     if (database && !storeDir) await database.db().dropDatabase();
     await database?.close();
-    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
+    await Promise.all([
+      api?.close(),
+      worker?.close(),
+      temporal?.close(),
+    ]);
+    await timeSkipping?.teardown();
     await ferret?.process.stop(1_000);
     if (storeDir) rmSync(storeDir, { recursive: true, force: true });
   });
@@ -107,8 +176,18 @@ export function useStack(options: StackOptions = {}) {
     get client() {
       return ready(client, 'client');
     },
+    /** The base URL of the API process (`apiProcess`). */
+    get apiUrl() {
+      return ready(apiUrl, 'apiUrl');
+    },
+    /** The API and worker processes (`apiProcess`, `workerProcesses`), to read their output or signal them. */
+    processes,
     get temporal() {
       return ready(temporal, 'temporal');
+    },
+    /** The time-skipping test server the file's API and worker use (`timeSkipping: true`). */
+    get timeSkipping() {
+      return ready(timeSkipping, 'timeSkipping');
     },
     /** The file's own database server (`ownStore: true`). */
     get store() {
@@ -121,3 +200,6 @@ export function useStack(options: StackOptions = {}) {
     },
   };
 }
+
+const settled = async (settings: StackSettings | undefined): Promise<Settings> =>
+  typeof settings === 'function' ? settings() : (settings ?? {});
