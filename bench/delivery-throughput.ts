@@ -190,7 +190,10 @@ export async function deliveryThroughput(): Promise<void> {
       }
       await measureRuns(`${SEED} seeded`);
     }
-    const perDelivery = await historyEvents(client, WorkflowIds.webhookDelivery(sample.product, bench.webhookId));
+    const perDelivery = await historyEvents(
+      client,
+      WorkflowIds.webhookDelivery(sample.product, bench.webhookId),
+    );
     const perDispatch = await historyEvents(client, WorkflowIds.eventDispatch(sample.product));
     const perBaseline = await historyEvents(client, `baseline:${sample.baseline}`);
     const product = rows.filter((r) => r.system === 'product' && r.store === 'empty');

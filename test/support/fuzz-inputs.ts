@@ -347,8 +347,30 @@ export function hasNonFinite(value: unknown): boolean {
   return false;
 }
 
-/** How deep a JSON text nests (counted on the text, so it works where parsing would not). */
+/**
+ * How deep a JSON text nests (objects and arrays), as the API sees it: of the value JSON.parse
+ * makes, where a key given twice keeps its last value (an earlier, deeper one never reaches the
+ * code); of the text as written when it does not parse.
+ */
 export function jsonDepth(text: string): number {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return textDepth(text);
+  }
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    max = Math.max(max, depth + 1);
+    for (const key of Object.keys(node)) stack.push([(node as Record<string, unknown>)[key], depth + 1]);
+  }
+  return max;
+}
+
+function textDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;

@@ -118,7 +118,9 @@ export function useStack(options: StackOptions = {}) {
       database = await new mongo.MongoClient(store?.uri ?? process.env.MONGODB_URI!).connect();
     [api, worker, temporal] = await Promise.all([
       inProcess.api === false ? undefined : startApi({ ...stackEnv, ...(await settled(inProcess.api)) }),
-      inProcess.worker === false ? undefined : startWorker({ ...stackEnv, ...(await settled(inProcess.worker)) }),
+      inProcess.worker === false
+        ? undefined
+        : startWorker({ ...stackEnv, ...(await settled(inProcess.worker)) }),
       options.temporal ? TemporalConnection.connect({ address: process.env.TEMPORAL_ADDRESS }) : undefined,
       startProcesses(stackEnv),
     ]);
@@ -155,11 +157,7 @@ export function useStack(options: StackOptions = {}) {
     if (any && !storeDir) await dropDatabase(any);
     if (database && !storeDir) await database.db().dropDatabase();
     await database?.close();
-    await Promise.all([
-      api?.close(),
-      worker?.close(),
-      temporal?.close(),
-    ]);
+    await Promise.all([api?.close(), worker?.close(), temporal?.close()]);
     await timeSkipping?.teardown();
     await ferret?.process.stop(1_000);
     if (storeDir) rmSync(storeDir, { recursive: true, force: true });
