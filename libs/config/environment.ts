@@ -199,24 +199,6 @@ export class Environment {
   EVENT_DIRECT_DELIVERIES_MAX = 8;
 
   /**
-   * An event the API starts itself is recorded pending first (the outbox), and its 202 given; the
-   * API then starts its deliveries and marks it relayed. An event pending for longer than this
-   * (its API stopped before it had started them all) is taken over by any process's sweep.
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1_000)
-  @Max(3_600_000)
-  EVENT_RELAY_AFTER_MS = 10_000;
-
-  /** How often each API and worker process sweeps for events whose relay stopped; `0`: never (tests). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
-  EVENT_RELAY_SWEEP_MS = 5_000;
-
-  /**
    * The API reads who calls (the principal a token names) and the application an event is for
    * through a cache: a revoked token or Private App Key, or a deleted application, is refused by the
    * API process that made the change at once and by every other within this bound; `0` turns the

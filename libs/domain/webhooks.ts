@@ -81,8 +81,8 @@ export interface DeliveryInput {
   /** Which series of attempts: 1 for the first delivery, +1 for each retry of it. */
   series: number;
   /**
-   * The event itself, in deliveries the API starts directly: their first attempt opens the
-   * delivery, and records the event unless the API has (`recorded`).
+   * The event itself, in deliveries the API starts directly (no dispatch recorded it): their
+   * first attempt records the event and opens the delivery.
    */
   event?: EventToRecord;
 }
@@ -91,8 +91,6 @@ export interface DeliveryInput {
 export interface EventToRecord {
   occurredAt: string;
   sealedData: SealedEventData;
-  /** Recorded already, by the API before its 202 (the outbox): the first attempt only opens the delivery. */
-  recorded?: true;
 }
 
 /** One attempt, as the delivery workflow asks for it. */

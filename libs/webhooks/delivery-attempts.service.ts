@@ -43,17 +43,6 @@ const openedDelivery = (req: AttemptRequest, opening: DeliveryOpening) => ({
   subject: opening.subject,
 });
 
-/** The event an opening attempt carries, as the API recorded it (its attempts read it from here). */
-const recordedEvent = (req: AttemptRequest, opening: DeliveryOpening): WebhookEvent => ({
-  _id: req.of!.eventId,
-  applicationId: req.of!.applicationId,
-  eventType: opening.eventType,
-  subject: opening.subject ?? null,
-  occurredAt: new Date(opening.occurredAt),
-  data: opening.sealedData,
-  createdAt: new Date(opening.occurredAt),
-});
-
 /** The delivery's end after this attempt, for the record (undefined while retries remain). */
 const endedBy = (outcome: AttemptOutcome, isLast: boolean) => {
   const status = statusAfterAttempt(outcome, isLast);
@@ -92,8 +81,7 @@ export class DeliveryAttempts {
       if (recorded) return recorded;
     }
     // Made before (its workflow run again): what it came to, as recorded.
-    if (req.opening?.recorded) this.sources.remember(recordedEvent(req, req.opening));
-    else if (req.opening && !(await this.recordEvent(req, req.opening)))
+    if (req.opening && !(await this.recordEvent(req, req.opening)))
       return (await this.finishRecorded(req)) ?? SKIPPED;
     const prepared = await this.prepare(req);
     if (!prepared) return SKIPPED;

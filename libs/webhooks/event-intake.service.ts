@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MasterKeyring } from '../crypto/master-keyring';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   DeliveryInput,
   DispatchEventInput,
@@ -14,10 +15,15 @@ import {
 } from '../persistence/repositories/webhook-deliveries.repository';
 import { WebhooksRepository } from '../persistence/repositories/webhooks.repository';
 import { WebhookEventsRepository } from '../persistence/repositories/webhook-events.repository';
-import { SearchAttributes, subjectSearchAttribute } from '../temporal/search-attributes';
+import {
+  deliverySearchAttributes,
+  SearchAttributes,
+  subjectSearchAttribute,
+} from '../temporal/search-attributes';
 import { WorkflowIds } from '../temporal/workflow-ids';
 import { WorkflowStarter } from '../temporal/workflow-starter';
 import { EventDispatchWorkflow } from '../temporal/contracts/event-dispatch.contract';
+import { WebhookDeliveryV2Workflow } from '../temporal/contracts/webhook-delivery.contract';
 import { Environment } from '../config/environment';
 import type { Webhook } from '../persistence/schemas/webhook.schema';
 import type { WebhookEvent } from '../persistence/schemas/webhook-event.schema';
@@ -26,7 +32,6 @@ import { deliveryInput } from './delivery-input';
 import { DeliverySequences } from './delivery-sequences';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { EventSealing, sealEventData } from './event-data';
-import { EventRelay } from './event-relay';
 import { webhookWants } from './webhook-filter';
 
 /** An event as accepted, its data in clear (sealed before it goes anywhere). */
@@ -34,10 +39,10 @@ export type AcceptedEvent = Omit<DispatchEventInput, 'sealedData' | 'data'> & { 
 
 /**
  * An event's way in. Accepted with its data sealed, then, for an event to a few webhooks that
- * take it as it comes, recorded pending (the outbox) and its delivery workflows started by the
- * relay once the request is answered (each opens its delivery in its first step); otherwise one
- * dispatch workflow that records it, opens its deliveries and starts their workflows (many
- * webhooks, ordered webhooks, events the service raises itself).
+ * take it as it comes, one delivery workflow started per webhook right away (each records the
+ * event and its delivery in its first step); otherwise one dispatch workflow that records it,
+ * opens its deliveries and starts their workflows (many webhooks, ordered webhooks, events the
+ * service raises itself).
  */
 @Injectable()
 export class EventIntake {
@@ -52,7 +57,6 @@ export class EventIntake {
     private readonly sequences: DeliverySequences,
     private readonly sealing: EventSealing,
     private readonly metrics: ServiceMetrics,
-    private readonly relay: EventRelay,
   ) {}
 
   /**
@@ -86,7 +90,7 @@ export class EventIntake {
     if (dispatch || ordered.length > 0 || takers.length > this.env.EVENT_DIRECT_DELIVERIES_MAX)
       await this.startDispatch(input);
     else if (takers.length === 0) await this.record(input);
-    else await this.recordForRelay(input, takers);
+    else await Promise.all(takers.map((webhook) => this.startDelivery(directDelivery(input, webhook))));
     if (event.subject && ordered.length > 0)
       await this.sequences.lineUp({ ...event, subject: event.subject }, ordered);
     this.metrics.eventAccepted(event.eventType);
@@ -106,23 +110,6 @@ export class EventIntake {
         ...subjectSearchAttribute(input.subject),
       ],
     });
-  }
-
-  /**
-   * The outbox: the event recorded with the webhooks it goes to, pending, in one write; the relay
-   * starts their deliveries once the 202 is given. A repeat finds it recorded: if it is still
-   * pending (its first try stopped short), it is relayed from its record.
-   */
-  private async recordForRelay(input: DispatchEventInput, takers: Webhook[]): Promise<void> {
-    const { record, first } = await this.events.record({
-      ...eventRecord(input),
-      data: input.sealedData!,
-      relay: 'pending',
-      relayTo: takers.map((w) => w._id),
-    });
-    if (first) return this.relay.relay(record, takers);
-    const recorded = await this.events.findById(input.eventId);
-    if (recorded?.relay === 'pending') await this.relay.relayRecorded(recorded);
   }
 
   /** Raises an operational event: dispatched, once per occurrence. */
@@ -151,7 +138,11 @@ export class EventIntake {
   ): Promise<'recorded' | 'found' | 'remembered'> {
     if (this.sources.remembers(input.eventId)) return 'remembered';
     const { record, first } = await this.events.record({
-      ...eventRecord(input),
+      _id: input.eventId,
+      applicationId: input.applicationId,
+      eventType: input.eventType,
+      occurredAt: new Date(input.occurredAt),
+      subject: input.subject ?? null,
       data: input.sealedData ?? sealEventData(this.keyring, input.eventId, input.data),
     });
     this.sources.remember(record);
@@ -167,7 +158,7 @@ export class EventIntake {
     const deliveries = await this.openDeliveries(input);
     const ordered = input.orderedWebhookIds ?? [];
     await Promise.all([
-      ...deliveries.filter((d) => !ordered.includes(d.webhookId)).map((d) => this.relay.startDelivery(d)),
+      ...deliveries.filter((d) => !ordered.includes(d.webhookId)).map((d) => this.startDelivery(d)),
       // Each sequence that has the event in line hears of it, even when it no longer goes there.
       ...ordered.map((webhookId) =>
         this.sequences.opened(
@@ -201,8 +192,23 @@ export class EventIntake {
       const inSequence = { ...of, subject: of.subject };
       await this.sequences.lineUp(inSequence, [webhook._id]);
       await this.sequences.opened(inSequence, webhook._id, delivery);
-    } else await this.relay.startDelivery(delivery);
+    } else await this.startDelivery(delivery);
     return true;
+  }
+
+  private async startDelivery(delivery: DeliveryInput): Promise<void> {
+    try {
+      await this.workflows.start(WebhookDeliveryV2Workflow, {
+        workflowId: WorkflowIds.webhookDelivery(delivery.eventId, delivery.webhookId),
+        args: [delivery],
+        // A delivery that already ran (a repeated dispatch) is not run again; retries are the API's.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: deliverySearchAttributes(delivery),
+      });
+    } catch (err) {
+      // Started already, by an earlier try of this dispatch.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   /**
@@ -261,13 +267,10 @@ export class EventIntake {
   }
 }
 
-/** An event's record, but its data. */
-const eventRecord = (
-  input: Pick<DispatchEventInput, 'eventId' | 'applicationId' | 'eventType' | 'occurredAt' | 'subject'>,
-) => ({
-  _id: input.eventId,
-  applicationId: input.applicationId,
-  eventType: input.eventType,
-  occurredAt: new Date(input.occurredAt),
-  subject: input.subject ?? null,
-});
+/** A delivery the API starts itself: it carries the sealed event, for its first attempt to record. */
+function directDelivery(event: DispatchEventInput, webhook: Webhook): DeliveryInput {
+  return {
+    ...deliveryInput({ ...event, _id: deliveryIdOf(event.eventId, webhook._id) }, webhook, 1),
+    event: { occurredAt: event.occurredAt, sealedData: event.sealedData! },
+  };
+}

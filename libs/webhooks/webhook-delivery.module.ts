@@ -13,12 +13,10 @@ import { MissedEventsReplay } from './missed-events-replay';
 import { SubjectErasure } from './subject-erasure';
 import { WebhookHealth } from './webhook-health';
 import { EventIntake } from './event-intake.service';
-import { EventRelay } from './event-relay';
 import { WebhookSecretsService } from './webhook-secrets.service';
 
 const services = [
   EventIntake,
-  EventRelay,
   AttemptSources,
   DeliveryAttempts,
   WebhookHealth,

@@ -6,8 +6,6 @@ import { RETRY_JITTER } from '../../libs/domain/retry-policy';
 import { WorkflowIds } from '../../libs/temporal/workflow-ids';
 import { sealEventData } from '../../libs/webhooks/event-data';
 import { EventIntake } from '../../libs/webhooks/event-intake.service';
-import { EventRelay, outboxDelivery } from '../../libs/webhooks/event-relay';
-import { WebhooksRepository } from '../../libs/persistence/repositories/webhooks.repository';
 import {
   cancelSignal,
   deliveryStateQuery,
@@ -19,7 +17,6 @@ import { Receiver } from '../support/receiver';
 import {
   addWebhook,
   afterWebhookCacheBound,
-  eventLeftPending,
   pendingDelivery,
   finishedDelivery,
   sendEvent,
@@ -29,12 +26,7 @@ import { useStack } from '../support/stack';
 
 /** Events to real receivers on loopback, through the real API, worker, Temporal and FerretDB. */
 describe('webhook delivery', () => {
-  // No sweep here: what a repeated request completes, it completes itself (the sweep: event-relay).
-  const stack = useStack({
-    temporal: true,
-    api: { EVENT_RELAY_SWEEP_MS: '0' },
-    worker: { EVENT_RELAY_SWEEP_MS: '0' },
-  });
+  const stack = useStack({ temporal: true });
   const { receivers } = stack;
   const receiver = () => receivers.start();
   const fast = { schedule: ['PT1S', 'PT1S'] };
@@ -223,23 +215,23 @@ describe('webhook delivery', () => {
   });
 
   it('a repeated request completes the deliveries that one cut short had started (the API died between its starts)', async () => {
-    const { app, as } = await tenantWithApplication(stack.client);
+    const { app, workspace, as } = await tenantWithApplication(stack.client);
     const target = await receiver();
     const hooks = await Promise.all(
       [0, 1, 2].map((n) => addWebhook(as, app.id, { name: `part ${n}`, url: `${target.url}/${n}` })),
     );
     const body = { idempotencyKey: 'cut-short-1', data: { applicantId: 'appl_cut' } };
     const eventId = resourceId('evt', { scope: app.id, key: body.idempotencyKey });
-    // Where the API stood when it died: the event recorded pending, the first delivery started,
-    // the two others not (and no sweep in this file: the repeat must do it).
-    const event = await eventLeftPending(stack.db(), stack.api.get(MasterKeyring), {
+    // Where the API stood when it died: the first delivery started, the two others not.
+    await stack.api.get(EventIntake).accept({
       eventId,
       applicationId: app.id,
-      webhookIds: hooks.map((h) => h.id),
+      eventType: 'APPLICANT_COMPLETED',
+      occurredAt: new Date().toISOString(),
       data: body.data,
+      excludeWebhookIds: [hooks[1].id, hooks[2].id],
+      requestedBy: { kind: 'workspace', id: workspace.id },
     });
-    const first = (await stack.api.get(WebhooksRepository).findById(hooks[0].id))!;
-    await stack.api.get(EventRelay).startDelivery(outboxDelivery(event, first));
     await finishedDelivery(as, app.id, eventId, hooks[0].id);
     // The caller, who got no answer, repeats its request.
     expect(await sendEvent(as, app.id, body)).toBe(eventId);

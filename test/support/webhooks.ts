@@ -1,7 +1,3 @@
-import type { Db } from 'mongodb';
-import type { MasterKeyring } from '../../libs/crypto/master-keyring';
-import type { WebhookEvent } from '../../libs/persistence/schemas/webhook-event.schema';
-import { sealEventData } from '../../libs/webhooks/event-data';
 import type { ApiClient } from './api-client';
 import type { Receiver } from './receiver';
 import { pollUntil } from './poll';
@@ -100,30 +96,4 @@ export async function failedDeliveryKeys(
     cursor = res?.body?.nextCursor ?? null;
   } while (cursor);
   return failed;
-}
-
-/**
- * An event as an API leaves it when it dies after its 202 and before it has started the event's
- * deliveries (the outbox): recorded pending, with the webhooks it goes to, accepted `ageMs` ago.
- */
-export async function eventLeftPending(
-  db: Db,
-  keyring: MasterKeyring,
-  event: { eventId: string; applicationId: string; webhookIds: string[]; data: unknown; ageMs?: number },
-): Promise<WebhookEvent> {
-  const acceptedAt = new Date(Date.now() - (event.ageMs ?? 0));
-  const record: WebhookEvent = {
-    _id: event.eventId,
-    applicationId: event.applicationId,
-    eventType: 'APPLICANT_COMPLETED',
-    subject: null,
-    occurredAt: acceptedAt,
-    data: sealEventData(keyring, event.eventId, event.data),
-    createdAt: acceptedAt,
-    erasedBy: null,
-    relay: 'pending',
-    relayTo: event.webhookIds,
-  };
-  await db.collection<WebhookEvent>('webhook_events').insertOne(record);
-  return record;
 }

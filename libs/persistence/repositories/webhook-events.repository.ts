@@ -36,21 +36,6 @@ export class WebhookEventsRepository implements OnModuleInit {
     }
   }
 
-  /** Up to `limit` events recorded pending: their deliveries may not all have started yet (the outbox). */
-  async pendingRelay(limit: number): Promise<Pick<WebhookEvent, '_id' | 'createdAt'>[]> {
-    return this.model.find({ relay: 'pending' }, { _id: 1, createdAt: 1 }).limit(limit).lean().exec();
-  }
-
-  /** Marks these events relayed, in one round trip (an update by _id each: FerretDB serves `$in` by scanning). */
-  async markRelayed(ids: string[]): Promise<void> {
-    await this.model.collection.bulkWrite(
-      ids.map((_id) => ({
-        updateOne: { filter: { _id }, update: { $unset: { relay: '', relayTo: '' } } },
-      })) as never,
-      { ordered: false },
-    );
-  }
-
   async findById(id: string): Promise<WebhookEvent | null> {
     return this.model.findById(id).lean().exec();
   }

@@ -30,17 +30,6 @@ export class WebhookEvent {
   @Prop({ required: true })
   createdAt: Date;
 
-  /**
-   * `pending` from the API's write until its relay has started the event's deliveries (the
-   * outbox: libs/webhooks/event-relay.ts); absent after, and in events a dispatch recorded.
-   */
-  @Prop({ type: String })
-  relay?: 'pending';
-
-  /** The webhooks a pending event goes to, for whichever process relays it. */
-  @Prop({ type: [String], default: undefined })
-  relayTo?: string[];
-
   /** Why its data is gone (null while kept): the data is null from then on. */
   @Prop({ type: String, enum: PAYLOAD_ERASURES, default: null })
   erasedBy?: PayloadErasure | null;
@@ -48,7 +37,5 @@ export class WebhookEvent {
 
 export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);
 WebhookEventSchema.index({ applicationId: 1, createdAt: -1 });
-// Sweeping for events whose relay stopped (few at any time: FerretDB serves it from its GIN twin).
-WebhookEventSchema.index({ relay: 1 });
 // Erasing a subject.
 WebhookEventSchema.index({ applicationId: 1, subject: 1 });
