@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import mongoose from 'mongoose';
 import { WorkflowIds } from '../libs/temporal/workflow-ids';
 import { Receiver } from '../test/support/receiver';
-import { pool } from './lib/pool';
+import { pool } from '../libs/common/pool';
 import { seedStoredDeliveries } from './lib/seed';
 import { BASELINE_QUEUE, BenchStack, sendEvent, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { SubjectErasureResult } from '../libs/domain/webhooks';
 import { Receiver } from '../test/support/receiver';
-import { pool } from './lib/pool';
+import { pool } from '../libs/common/pool';
 import { benchApplication, call, startBenchStack } from './lib/stack';
 import { median, printTable, writeResult } from './lib/stats';
 

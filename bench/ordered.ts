@@ -6,7 +6,7 @@
  * latency with and without the stuck one, which should not differ.
  */
 import { Receiver } from '../test/support/receiver';
-import { pool } from './lib/pool';
+import { pool } from '../libs/common/pool';
 import { benchApplication, BenchStack, call, startBenchStack } from './lib/stack';
 import { percentile, printTable, writeResult } from './lib/stats';
 

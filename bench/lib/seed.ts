@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { pool } from './pool';
+import { pool } from '../../libs/common/pool';
 
 const BATCH = 2_000;
 const EPOCH = Date.UTC(2026, 0, 1);

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { pool } from '../../common/pool';
 import { ensureIndexes } from '../ensure-indexes';
 import { WebhookAttempt } from '../schemas/webhook-attempt.schema';
 import { DeliveryAttemptRecord, WebhookDelivery } from '../schemas/webhook-delivery.schema';
@@ -17,6 +18,9 @@ const bySeriesAndNumber = (a: DeliveryAttemptRecord, b: DeliveryAttemptRecord) =
  * Attempts recorded before that were documents of their own in `webhook_attempts`, kept and read
  * here beside the others until retention deletes them.
  */
+/** Deliveries whose answers are erased at once. */
+const ERASE_CONCURRENCY = 4;
+
 @Injectable()
 export class WebhookAttemptsRepository implements OnModuleInit {
   constructor(
@@ -74,14 +78,16 @@ export class WebhookAttemptsRepository implements OnModuleInit {
       // lost on FerretDB v1, whose updates overwrite the whole document. Callers erase ended
       // deliveries only: retention leaves those in progress whole, and erasure first waits until
       // the deliveries it cancelled have recorded their end (DeliveryControl.cancelPending).
-      await this.deliveries.bulkWrite(
-        withAnswers.map((d) => ({
-          updateOne: {
-            filter: { _id: d._id },
-            update: { $set: { attempts: d.attempts!.map((a) => ({ ...a, responseBody: null })) } },
-          },
-        })),
-      );
+      // One update per request, a few at once: FerretDB v1 on PostgreSQL deadlocks its connection
+      // pool on an update command of many statements while inserts flow (scripts/ferretdb-deadlock.ts).
+      await pool(withAnswers, ERASE_CONCURRENCY, async (d) => {
+        await this.deliveries
+          .updateOne(
+            { _id: d._id },
+            { $set: { attempts: d.attempts!.map((a) => ({ ...a, responseBody: null })) } },
+          )
+          .exec();
+      });
     }
     const { modifiedCount } = await this.recordedBefore
       .updateMany(
