@@ -22,20 +22,25 @@ import { addWebhook, finishedDelivery, sendEvent, tenantWithApplication } from '
  */
 describe('console (in Chromium)', () => {
   let consoleDir: string;
-  // Before the stack's: the API serves the console built here.
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  // Before the stack's hooks: the API serves the console built here, and the browser's pages
+  // (some of them polling) are closed before the API is.
   beforeAll(async () => {
-    consoleDir = await builtConsole();
+    [consoleDir, browser] = await Promise.all([builtConsole(), launchChromium()]);
   }, 180_000);
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+  });
   const stack = useStack({ api: () => ({ CONSOLE_DIR: consoleDir }) });
   const { receivers } = stack;
   let api: NestExpressApplication;
-  let browser: Browser;
   let client: ApiClient;
   let base: string;
   const findings: AxeFinding[] = [];
   const checked: string[] = [];
   const pageErrors: string[] = [];
-  const contexts: BrowserContext[] = [];
 
   /** A fresh browser profile: no cookie, nothing stored. */
   async function freshPage(): Promise<Page> {
@@ -78,16 +83,10 @@ describe('console (in Chromium)', () => {
 
   const db = () => stack.db();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
+  beforeAll(() => {
     api = stack.api;
     client = stack.client;
     base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-    await browser?.close();
   });
 
   it('the whole journey: sign in, create an application, keys, regenerate, webhook with headers, failed deliveries, retry', async () => {

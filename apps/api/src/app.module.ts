@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HttpServerDrain } from '../../../libs/http/http-server-drain';
 import { CryptoModule } from '../../../libs/crypto/crypto.module';
 import { ConfigModule } from '../../../libs/config/config.module';
 import { ObservabilityModule } from '../../../libs/observability/observability.module';
@@ -31,5 +32,6 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     WebhooksModule,
     ConsoleModule,
   ],
+  providers: [HttpServerDrain],
 })
 export class AppModule {}
