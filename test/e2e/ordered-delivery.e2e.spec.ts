@@ -14,9 +14,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * gets the same events as they come.
  */
 describe('ordered delivery per subject', () => {
+  let worker: ServiceProcess | undefined;
+  // Before the stack's teardown (jest runs afterAll hooks in the order they are declared).
+  afterAll(() => worker?.child.kill('SIGKILL'));
   const stack = useStack({ worker: false });
   const { receivers } = stack;
-  let worker: ServiceProcess | undefined;
 
   const startWorkerProcess = async () => {
     const started = startServiceProcess('worker');
@@ -32,10 +34,6 @@ describe('ordered delivery per subject', () => {
   beforeAll(async () => {
     worker = await startWorkerProcess();
   }, 90_000);
-
-  afterAll(async () => {
-    worker?.child.kill('SIGKILL');
-  });
 
   it(`delivers ${SUBJECTS} subjects × ${EVENTS_PER_SUBJECT} events in acceptance order while the receiver fails and the worker dies twice`, async () => {
     const { app, as } = await tenantWithApplication(stack.client);

@@ -13,16 +13,14 @@ import { useStack } from '../support/stack';
 const BURST = 120;
 
 describe('worker killed mid-delivery', () => {
-  const stack = useStack({ worker: false });
   let worker: ServiceProcess | undefined;
+  // Before the stack's teardown (jest runs afterAll hooks in the order they are declared).
+  afterAll(() => worker?.child.kill('SIGKILL'));
+  const stack = useStack({ worker: false });
   let receiver: Receiver;
 
   beforeAll(async () => {
     receiver = await stack.receivers.start();
-  });
-
-  afterAll(async () => {
-    worker?.child.kill('SIGKILL');
   });
 
   const startWorkerProcess = async () => {

@@ -61,7 +61,10 @@ export interface OwnStore {
  * The world an end-to-end file stands on, set up before its tests and torn down after them: the
  * API and a worker in this process (on this file's database and task queue), a client of the API,
  * the receivers the file starts, and a Temporal connection when asked. Read its parts in tests
- * (`stack.client`), not at the top of the file: they exist once `beforeAll` has run.
+ * (`stack.client`), not at the top of the file: they exist once `beforeAll` has run. Jest runs
+ * `afterAll` hooks in the order they are declared: what must stop before the stack does (a
+ * browser with pages open on the API, processes of the file's own) is torn down by a hook
+ * declared before useStack.
  */
 export function useStack(options: StackOptions = {}) {
   const inProcess = {
