@@ -97,7 +97,7 @@ async function runBaseline(client: Client, receiver: Receiver, n: number) {
 
 type Commands = Record<'api' | 'worker', Record<string, number>>;
 
-/** Commands sent between two counts, per delivery: by process, and the worker's by command name. */
+/** Commands sent between two counts, per delivery: by process, and by command and collection. */
 function commandsPerDelivery(
   before: Commands,
   after: Commands,
@@ -107,15 +107,18 @@ function commandsPerDelivery(
     ((after[process][name] ?? 0) - (before[process][name] ?? 0)) / deliveries;
   const total = (process: keyof Commands) =>
     Object.keys(after[process]).reduce((sum, name) => sum + sent(process, name), 0);
-  const worker = Object.keys(after.worker)
-    .filter((name) => sent('worker', name) > 0)
-    .map((name) => `${name} ${sent('worker', name).toFixed(2)}`)
-    .join(', ');
+  const byCommand = (process: keyof Commands) =>
+    Object.keys(after[process])
+      .filter((name) => sent(process, name) > 0)
+      .sort((a, b) => sent(process, b) - sent(process, a))
+      .map((name) => `${name} ${sent(process, name).toFixed(3)}`)
+      .join(', ');
   return {
     total: total('api') + total('worker'),
     api: total('api'),
     worker: total('worker'),
-    'worker by command': worker,
+    'api by command': byCommand('api'),
+    'worker by command': byCommand('worker'),
   };
 }
 

@@ -6,7 +6,7 @@ import { Environment } from '../config/environment';
 
 /**
  * With MONGODB_MONITOR_COMMANDS, counts the commands this process sends to MongoDB (round trips, by
- * command name, from the driver's command events) and logs the totals when sent SIGUSR2: the
+ * command and collection, from the driver's command events) and logs the totals when sent SIGUSR2: the
  * benchmarks read them before and after a run.
  */
 @Injectable()
@@ -25,8 +25,11 @@ export class MongoCommandCounter implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     if (!this.env.MONGODB_MONITOR_COMMANDS) return;
-    this.connection.getClient().on('commandStarted', ({ commandName }) => {
-      this.counts[commandName] = (this.counts[commandName] ?? 0) + 1;
+    this.connection.getClient().on('commandStarted', ({ commandName, command }) => {
+      // By command and collection ("find webhooks"); commands of no collection by name alone.
+      const collection: unknown = command[commandName];
+      const key = typeof collection === 'string' ? `${commandName} ${collection}` : commandName;
+      this.counts[key] = (this.counts[key] ?? 0) + 1;
     });
     process.on('SIGUSR2', this.report);
   }

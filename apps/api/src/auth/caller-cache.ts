@@ -15,6 +15,8 @@ const CACHED_CALLERS = 10_000;
 @Injectable()
 export class CallerCache {
   private readonly entries: LRUCache<string, object> | null;
+  /** Loads under way: requests that miss together share one (an entry expiring under load is read once). */
+  private readonly loading = new Map<string, Promise<object | null>>();
   /** Loads that began before the last forgetAll() must not put back what it forgot. */
   private generation = 0;
 
@@ -31,17 +33,27 @@ export class CallerCache {
     load: () => Promise<T | null>,
     keep: (value: T) => boolean = () => true,
   ): Promise<T | null> {
-    const known = this.entries?.get(key);
-    if (known) return known as T;
+    if (!this.entries) return load();
+    const known = this.entries.get(key) ?? this.loading.get(key);
+    if (known) return known as Promise<T | null> | T;
     const generation = this.generation;
-    const value = await load();
-    if (value && keep(value) && generation === this.generation) this.entries?.set(key, value);
-    return value;
+    const loaded = load().then((value) => {
+      if (value && keep(value) && generation === this.generation) this.entries?.set(key, value);
+      return value;
+    });
+    this.loading.set(key, loaded);
+    const forgetLoad = () => {
+      if (this.loading.get(key) === loaded) this.loading.delete(key);
+    };
+    loaded.then(forgetLoad, forgetLoad);
+    return loaded;
   }
 
   /** After this process changed a credential or an application: nothing read before is used again. */
   forgetAll(): void {
     this.generation++;
     this.entries?.clear();
+    // What is being read now may be from before the change: later requests read again.
+    this.loading.clear();
   }
 }
