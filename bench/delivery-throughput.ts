@@ -3,7 +3,9 @@
  * same servers in the same run. N events to one webhook whose receiver answers 200 at once.
  *   product:  POST /events -> the delivery workflow the API starts -> signed POST, MongoDB writes
  *   baseline: one bare workflow per message running one activity that makes the same POST
- * Reports medians over runs and the product/baseline ratio; history events per delivery.
+ *   one-task: the same bare workflow with the POST as a local activity: the product's shape (one
+ *             workflow task) with nothing of the product's, the floor under its CPU per delivery
+ * Reports medians over runs, the product/baseline ratio, history events and CPU per delivery.
  */
 import { randomBytes } from 'node:crypto';
 import { Client, isGrpcServiceError } from '@temporalio/client';
@@ -15,7 +17,8 @@ import { pool } from '../libs/common/pool';
 import { seedStoredDeliveries } from './lib/seed';
 import { BASELINE_QUEUE, BenchStack, sendEvent, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
-import { baselineDelivery } from './baseline/workflows';
+import { baselineDelivery, oneTaskDelivery } from './baseline/workflows';
+import { CpuMeter, CpuReading } from './lib/cpu';
 
 /** gRPC's NOT_FOUND, as fetchHistory answers for a workflow that never ran. */
 const GRPC_NOT_FOUND = 5;
@@ -74,7 +77,13 @@ async function runProduct(
   return { sent, measured: measure(sent, receiver) };
 }
 
-async function runBaseline(client: Client, receiver: Receiver, n: number) {
+/** A bare workflow per message on the baseline's worker: the baseline, or the one-task shape. */
+async function runBaseline(
+  client: Client,
+  receiver: Receiver,
+  n: number,
+  workflow: typeof baselineDelivery = baselineDelivery,
+) {
   receiver.reset();
   const sent = new Map<string, number>();
   const prefix = randomBytes(4).toString('hex');
@@ -83,9 +92,9 @@ async function runBaseline(client: Client, receiver: Receiver, n: number) {
     CONCURRENCY,
     async (id) => {
       const started = performance.now();
-      await client.workflow.start(baselineDelivery, {
+      await client.workflow.start(workflow, {
         taskQueue: BASELINE_QUEUE,
-        workflowId: `baseline:${id}`,
+        workflowId: `${workflow.name}:${id}`,
         args: [receiver.url, id, BODY],
       });
       sent.set(id, started);
@@ -96,6 +105,20 @@ async function runBaseline(client: Client, receiver: Receiver, n: number) {
 }
 
 type Commands = Record<'api' | 'worker', Record<string, number>>;
+
+/**
+ * CPU milliseconds per delivery: all the stack's processes together (not the benchmark's own,
+ * which sends the load and receives it alike for every system), and each of them.
+ */
+function cpuPerDelivery({ seconds }: CpuReading, deliveries: number): Record<string, number> {
+  const perDelivery = Object.entries(seconds)
+    .filter(([name]) => name !== 'bench')
+    .map(([name, s]) => [name, (s * 1000) / deliveries] as const);
+  return {
+    total: perDelivery.reduce((sum, [, ms]) => sum + ms, 0),
+    ...Object.fromEntries(perDelivery),
+  };
+}
 
 /** Commands sent between two counts, per delivery: by process, and by command and collection. */
 function commandsPerDelivery(
@@ -146,13 +169,20 @@ export async function deliveryThroughput(): Promise<void> {
     process.stdout.write(`warming up (${WARMUP} of each)\n`);
     await runProduct(stack, receiver, app, WARMUP);
     await runBaseline(client, receiver, WARMUP);
+    await runBaseline(client, receiver, WARMUP, oneTaskDelivery);
 
     const rows: Record<string, string | number>[] = [];
     const cpuRows: Record<string, string | number>[] = [];
+    const cpuMsRows: Record<string, string | number>[] = [];
     const cpu = stack.cpuMeter();
+    const meterCpu = (store: string, run: number, system: string) => {
+      const reading = cpu.endSeconds();
+      cpuRows.push({ store, run, system, ...CpuMeter.shown(reading) });
+      cpuMsRows.push({ store, run, system, ...cpuPerDelivery(reading, EVENTS) });
+    };
     const roundTrips: Record<string, string | number>[] = [];
     const ratios: number[] = [];
-    let sample = { product: '', baseline: '' };
+    let sample = { product: '', baseline: '', oneTask: '' };
     const measureRuns = async (store: string) => {
       for (let run = 1; run <= RUNS; run++) {
         cpu.begin();
@@ -165,20 +195,28 @@ export async function deliveryThroughput(): Promise<void> {
           run,
           ...commandsPerDelivery(commandsBefore, await stack.mongoCommands(), EVENTS),
         });
-        cpuRows.push({ store, run, system: 'product', ...cpu.end() });
+        meterCpu(store, run, 'product');
         cpu.begin();
         const baseline = await runBaseline(client, receiver, EVENTS);
-        cpuRows.push({ store, run, system: 'baseline', ...cpu.end() });
+        meterCpu(store, run, 'baseline');
+        cpu.begin();
+        const oneTask = await runBaseline(client, receiver, EVENTS, oneTaskDelivery);
+        meterCpu(store, run, 'one-task');
         const ratio = product.measured.perSecond / baseline.measured.perSecond;
         ratios.push(ratio);
         rows.push(
           { store, run, system: 'product', ...product.measured },
           { store, run, system: 'baseline', ...baseline.measured },
+          { store, run, system: 'one-task', ...oneTask.measured },
         );
         process.stdout.write(
-          `${store} run ${run}: product ${product.measured.perSecond.toFixed(1)}/s, baseline ${baseline.measured.perSecond.toFixed(1)}/s, ratio ${ratio.toFixed(2)}\n`,
+          `${store} run ${run}: product ${product.measured.perSecond.toFixed(1)}/s, baseline ${baseline.measured.perSecond.toFixed(1)}/s, ratio ${ratio.toFixed(2)} (one-task ${oneTask.measured.perSecond.toFixed(1)}/s)\n`,
         );
-        sample = { product: [...product.sent.keys()][0], baseline: [...baseline.sent.keys()][0] };
+        sample = {
+          product: [...product.sent.keys()][0],
+          baseline: [...baseline.sent.keys()][0],
+          oneTask: [...oneTask.sent.keys()][0],
+        };
       }
     };
     await measureRuns('empty');
@@ -198,10 +236,24 @@ export async function deliveryThroughput(): Promise<void> {
       WorkflowIds.webhookDelivery(sample.product, bench.webhookId),
     );
     const perDispatch = await historyEvents(client, WorkflowIds.eventDispatch(sample.product));
-    const perBaseline = await historyEvents(client, `baseline:${sample.baseline}`);
+    const perBaseline = await historyEvents(client, `${baselineDelivery.name}:${sample.baseline}`);
+    const perOneTask = await historyEvents(client, `${oneTaskDelivery.name}:${sample.oneTask}`);
     const product = rows.filter((r) => r.system === 'product' && r.store === 'empty');
     const baseline = rows.filter((r) => r.system === 'baseline' && r.store === 'empty');
+    const oneTask = rows.filter((r) => r.system === 'one-task' && r.store === 'empty');
     const med = (list: typeof rows, key: string) => median(list.map((r) => Number(r[key])));
+    const medians = (list: typeof rows) => ({
+      perSecond: med(list, 'perSecond'),
+      p50: med(list, 'p50'),
+      p95: med(list, 'p95'),
+      p99: med(list, 'p99'),
+    });
+    /** Median CPU milliseconds per delivery on the empty store, by system. */
+    const cpuMsMedian = (system: string) =>
+      med(
+        cpuMsRows.filter((r) => r.system === system && r.store === 'empty'),
+        'total',
+      );
     /** Flatness: the last empty-store run over the first, and the seeded store's median over the empty one's. */
     const flatness = (system: string) => {
       const empty = rows.filter((r) => r.system === system && r.store === 'empty');
@@ -215,28 +267,26 @@ export async function deliveryThroughput(): Promise<void> {
       events: EVENTS,
       runs: RUNS,
       concurrency: CONCURRENCY,
-      product: {
-        perSecond: med(product, 'perSecond'),
-        p50: med(product, 'p50'),
-        p95: med(product, 'p95'),
-        p99: med(product, 'p99'),
-      },
-      baseline: {
-        perSecond: med(baseline, 'perSecond'),
-        p50: med(baseline, 'p50'),
-        p95: med(baseline, 'p95'),
-        p99: med(baseline, 'p99'),
-      },
+      product: medians(product),
+      baseline: medians(baseline),
+      oneTask: medians(oneTask),
       ratio: median(ratios),
       flatness: { product: flatness('product'), baseline: flatness('baseline'), seeded },
       cpu: cpuRows,
+      cpuMsPerDelivery: {
+        product: cpuMsMedian('product'),
+        baseline: cpuMsMedian('baseline'),
+        oneTask: cpuMsMedian('one-task'),
+        runs: cpuMsRows,
+      },
       roundTripsPerDelivery: roundTrips,
       historyEvents: {
         deliveryWorkflow: perDelivery.length,
         dispatchWorkflow: perDispatch.length,
         perDeliveryWithOneWebhook: perDelivery.length + perDispatch.length,
         baseline: perBaseline.length,
-        types: { dispatch: perDispatch, delivery: perDelivery, baseline: perBaseline },
+        oneTask: perOneTask.length,
+        types: { dispatch: perDispatch, delivery: perDelivery, baseline: perBaseline, oneTask: perOneTask },
       },
     };
     printTable(
@@ -245,6 +295,7 @@ export async function deliveryThroughput(): Promise<void> {
         ...rows,
         { store: 'empty', run: 'median', system: 'product', ...summary.product },
         { store: 'empty', run: 'median', system: 'baseline', ...summary.baseline },
+        { store: 'empty', run: 'median', system: 'one-task', ...summary.oneTask },
       ],
     );
     printTable(
@@ -265,6 +316,10 @@ export async function deliveryThroughput(): Promise<void> {
       process.stdout.write(`${name} history: ${types.join(', ')}\n`);
     printTable('MongoDB round trips per delivery (driver command monitoring)', roundTrips);
     printTable('CPU per process (seconds, and share of one core over the run)', cpuRows);
+    printTable(
+      'CPU per delivery (ms, all processes but the benchmark; the one-task shape on bare Temporal is the floor under the product)',
+      cpuMsRows,
+    );
     process.stdout.write(`figures: ${writeResult('delivery-throughput', summary)}\n`);
   } finally {
     await bench.stop();

@@ -1,5 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+export interface CpuReading {
+  seconds: Record<string, number>;
+  wallSeconds: number;
+}
+
 /**
  * Where the CPU goes, per process of the stack: user+system seconds of each process and all its
  * descendants (PostgreSQL's backends are children of its postmaster), read from /proc (Linux).
@@ -18,14 +23,27 @@ export class CpuMeter {
 
   /** Per process name: CPU seconds since begin(), and its share of one core over the wall time. */
   end(): Record<string, string> {
+    return CpuMeter.shown(this.endSeconds());
+  }
+
+  /** Per process name: CPU seconds since begin(), with the wall time they were spent in. */
+  endSeconds(): CpuReading {
     const now = this.read();
-    const wall = (performance.now() - this.startedAt) / 1000;
-    const out: Record<string, string> = {};
-    for (const [name, ticks] of now) {
-      const seconds = (ticks - (this.start.get(name) ?? 0)) / this.ticksPerSecond;
-      out[name] = `${seconds.toFixed(1)} s (${Math.round((seconds / wall) * 100)}%)`;
-    }
-    return out;
+    const wallSeconds = (performance.now() - this.startedAt) / 1000;
+    const seconds: Record<string, number> = {};
+    for (const [name, ticks] of now)
+      seconds[name] = (ticks - (this.start.get(name) ?? 0)) / this.ticksPerSecond;
+    return { seconds, wallSeconds };
+  }
+
+  /** A reading as a table row: `1.2 s (34%)` per process. */
+  static shown({ seconds, wallSeconds }: CpuReading): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(seconds).map(([name, s]) => [
+        name,
+        `${s.toFixed(1)} s (${Math.round((s / wallSeconds) * 100)}%)`,
+      ]),
+    );
   }
 
   private read(): Map<string, number> {
