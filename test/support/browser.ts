@@ -63,14 +63,17 @@ export interface AxeFinding {
  * Every axe-core finding on the page at rest; the tests allow none serious or critical. At rest:
  * a colour read while a transition runs (a button fading to its hover or disabled colours) is
  * neither the colour before nor after, and failed contrast once in two clean-clone runs
- * (#a7a7a7 on #d3d3d3). So the finite animations and CSS transitions running are let finish first.
+ * (#a7a7a7 on #d3d3d3). So the finite animations and CSS transitions running are let finish first
+ * (and the console's own dialogs, under reduced motion, have none).
  */
 export async function accessibilityFindings(page: Page, name: string): Promise<AxeFinding[]> {
-  // In the page (text: this project's TypeScript has no DOM types).
+  // In the page (text: this project's TypeScript has no DOM types). Two frames first: a transition
+  // may be set going a frame or two after what the test waited for appeared (Mantine's are).
   await page.evaluate(
-    `Promise.all(document.getAnimations()
-      .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
-      .map((a) => a.finished.catch(() => undefined)))`,
+    `new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame))).then(() =>
+      Promise.all(document.getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined))))`,
   );
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations.map((v) => ({

@@ -13,6 +13,8 @@ import { SESSION_QUERY, SIGN_IN } from './session';
 // buttons with a name (the browser tests run axe-core on every page).
 const closeButtonProps = { 'aria-label': 'Close' };
 const theme = createTheme({
+  // Modals, drawers and menus appear at once for whoever asked their system to reduce motion.
+  respectReducedMotion: true,
   primaryShade: 8,
   autoContrast: true,
   components: {
