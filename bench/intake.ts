@@ -1,12 +1,16 @@
 /**
  * Benchmark 3: the events route under a fixed-concurrency load, against a no-op route of the same
- * app (GET /v1/health: no database, no Temporal), and against the floor under it: bare workflow
- * starts on the same Temporal. Requests per second and p99 of each, and the p99 ratio.
+ * app (GET /v1/health: no database, no Temporal), and against the floors under it on the same
+ * Temporal: bare starts of a workflow that does nothing, and bare starts of the product's own shape
+ * (one workflow task, the same POST to the same receiver as a local activity), which shows what
+ * Temporal takes when each start is also delivered while the load goes on. Requests per second and
+ * p99 of each, the p99 ratio, and the CPU of every process under each load.
  */
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import autocannon from 'autocannon';
-import { baselineAccept } from './baseline/workflows';
+import { baselineAccept, oneTaskDelivery } from './baseline/workflows';
+import { CpuMeter } from './lib/cpu';
 import { BASELINE_QUEUE, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
@@ -14,6 +18,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BARE = 'bare Temporal start (floor)';
+const BARE_DELIVERED = 'bare start, delivered (one-task)';
+const EVENTS = 'POST /events';
+const EVENTS_WORKER_APART = 'POST /events, worker stopped';
+const NOOP = 'GET /health (no-op)';
 
 function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -24,10 +32,14 @@ function load(url: string, options: Partial<autocannon.Options>): Promise<autoca
 }
 
 /**
- * The floor under intake: bare workflow starts from CONNECTIONS concurrent callers for SECONDS, on
- * the same server, of a workflow that does nothing (the baseline worker runs it).
+ * A floor under intake: bare workflow starts from CONNECTIONS concurrent callers for SECONDS, on
+ * the same server, run by the baseline worker: `baselineAccept` (does nothing), or with `post`
+ * the one-task delivery of a message to the receiver.
  */
-async function bareStarts(client: Client): Promise<{ perSecond: number; p50: number; p99: number }> {
+async function bareStarts(
+  client: Client,
+  post?: { url: string; body: string },
+): Promise<{ count: number; perSecond: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   const prefix = randomBytes(4).toString('hex');
   const until = performance.now() + SECONDS * 1000;
@@ -37,15 +49,23 @@ async function bareStarts(client: Client): Promise<{ perSecond: number; p50: num
     Array.from({ length: CONNECTIONS }, async () => {
       while (performance.now() < until) {
         const at = performance.now();
-        await client.workflow.start(baselineAccept, {
-          taskQueue: BASELINE_QUEUE,
-          workflowId: `baseline-accept:${prefix}-${n++}`,
-        });
+        const id = `${prefix}-${n++}`;
+        await (post
+          ? client.workflow.start(oneTaskDelivery, {
+              taskQueue: BASELINE_QUEUE,
+              workflowId: `${oneTaskDelivery.name}:${id}`,
+              args: [post.url, id, post.body],
+            })
+          : client.workflow.start(baselineAccept, {
+              taskQueue: BASELINE_QUEUE,
+              workflowId: `${baselineAccept.name}:${id}`,
+            }));
         latencies.push(performance.now() - at);
       }
     }),
   );
   return {
+    count: latencies.length,
     perSecond: (latencies.length / (performance.now() - started)) * 1000,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -57,7 +77,7 @@ export async function intake(): Promise<void> {
   // production, and delivers each to a receiver on loopback (an event no webhook takes starts
   // nothing: it would not measure intake).
   const bench = await startBaselineBench();
-  const { stack, client, app } = bench;
+  const { stack, client, app, receiver } = bench;
   try {
     const events = {
       method: 'POST' as const,
@@ -67,42 +87,71 @@ export async function intake(): Promise<void> {
         data: { applicantId: 'appl_bench', status: 'GREEN' },
       }),
     };
-    await load(`${stack.api}/applications/${app.appId}/events`, { ...events, duration: 3 }); // warm-up
+    const warmUp = await load(`${stack.api}/applications/${app.appId}/events`, { ...events, duration: 3 });
     await load(`${stack.api}/health`, { duration: 3 });
     const rows: Record<string, string | number>[] = [];
     const cpuRows: Record<string, string | number>[] = [];
     const cpu = stack.cpuMeter();
-    for (let run = 1; run <= RUNS; run++) {
+    // The CPU of every process under a load, and per request all but the benchmark's own.
+    const cpuRow = (run: number, load: string, requests: number) => {
+      const reading = cpu.endSeconds();
+      const stackSeconds = Object.entries(reading.seconds)
+        .filter(([name]) => name !== 'bench')
+        .reduce((sum, [, s]) => sum + s, 0);
+      cpuRows.push({ run, load, ...CpuMeter.shown(reading), 'ms/request': (stackSeconds / requests) * 1000 });
+    };
+    const worker = stack.processes.get('worker')!.child;
+    const routeRun = async (run: number, name: string, url: string, options: Partial<autocannon.Options>) => {
       cpu.begin();
-      const route = await load(`${stack.api}/applications/${app.appId}/events`, events);
-      cpuRows.push({ run, load: 'POST /events', ...cpu.end() });
-      const noop = await load(`${stack.api}/health`, {});
-      if (route.non2xx > 0 || route.errors > 0)
-        throw new Error(`events route: ${route.non2xx} non-2xx, ${route.errors} errors`);
-      rows.push(
-        {
-          run,
-          route: 'POST /events',
-          'req/s': route.requests.average,
-          'p50 ms': route.latency.p50,
-          'p99 ms': route.latency.p99,
-        },
-        {
-          run,
-          route: 'GET /health (no-op)',
-          'req/s': noop.requests.average,
-          'p50 ms': noop.latency.p50,
-          'p99 ms': noop.latency.p99,
-        },
-      );
+      const result = await load(url, options);
+      cpuRow(run, name, result.requests.total);
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      const { average, total } = result.requests;
+      rows.push({
+        run,
+        route: name,
+        'req/s': average,
+        'p50 ms': result.latency.p50,
+        'p99 ms': result.latency.p99,
+      });
+      return total;
+    };
+    let accepted = warmUp.requests.total;
+    for (let run = 1; run <= RUNS; run++) {
+      accepted += await routeRun(run, EVENTS, `${stack.api}/applications/${app.appId}/events`, events);
+      await routeRun(run, NOOP, `${stack.api}/health`, {});
     }
-    // After the events runs: the starts it makes stay in the server and would slow the runs after them.
+    // The API's path alone, as where the worker runs on other cores (production): the worker is
+    // stopped (SIGSTOP) while the load runs and delivers afterwards.
     for (let run = 1; run <= RUNS; run++) {
-      cpu.begin();
-      const bare = await bareStarts(client);
-      // Whether the floor's workflows ran meanwhile, or only their starts did: the baseline worker's share.
-      cpuRows.push({ run, load: BARE, ...cpu.end() });
-      rows.push({ run, route: BARE, 'req/s': bare.perSecond, 'p50 ms': bare.p50, 'p99 ms': bare.p99 });
+      worker.kill('SIGSTOP');
+      try {
+        accepted += await routeRun(
+          run,
+          EVENTS_WORKER_APART,
+          `${stack.api}/applications/${app.appId}/events`,
+          events,
+        );
+      } finally {
+        worker.kill('SIGCONT');
+      }
+    }
+    // Every accepted event delivered before the floors, which would otherwise share the machine with them.
+    await receiver.waitForCount(accepted, 300_000);
+    // After the events runs: the starts it makes stay in the server and would slow the runs after them.
+    const floors = [
+      { name: BARE, post: undefined },
+      { name: BARE_DELIVERED, post: { url: receiver.url, body: events.body } },
+    ];
+    for (const { name, post } of floors) {
+      for (let run = 1; run <= RUNS; run++) {
+        cpu.begin();
+        const bare = await bareStarts(client, post);
+        // Whether the floor's workflows ran meanwhile, or only their starts did: the baseline worker's share.
+        cpuRow(run, name, bare.count);
+        rows.push({ run, route: name, 'req/s': bare.perSecond, 'p50 ms': bare.p50, 'p99 ms': bare.p99 });
+      }
     }
     const pick = (name: string, key: string) =>
       median(rows.filter((r) => r.route === name).map((r) => Number(r[key])));
@@ -110,9 +159,14 @@ export async function intake(): Promise<void> {
       connections: CONNECTIONS,
       seconds: SECONDS,
       runs: RUNS,
-      events: { perSecond: pick('POST /events', 'req/s'), p99: pick('POST /events', 'p99 ms') },
-      noop: { perSecond: pick('GET /health (no-op)', 'req/s'), p99: pick('GET /health (no-op)', 'p99 ms') },
+      events: { perSecond: pick(EVENTS, 'req/s'), p99: pick(EVENTS, 'p99 ms') },
+      eventsWorkerApart: {
+        perSecond: pick(EVENTS_WORKER_APART, 'req/s'),
+        p99: pick(EVENTS_WORKER_APART, 'p99 ms'),
+      },
+      noop: { perSecond: pick(NOOP, 'req/s'), p99: pick(NOOP, 'p99 ms') },
       bareTemporalStarts: { perSecond: pick(BARE, 'req/s'), p99: pick(BARE, 'p99 ms') },
+      bareDeliveredStarts: { perSecond: pick(BARE_DELIVERED, 'req/s'), p99: pick(BARE_DELIVERED, 'p99 ms') },
     };
     const p99Ratio = summary.events.p99 / summary.noop.p99;
     printTable(`Intake under load (${CONNECTIONS} connections, ${SECONDS} s, ${RUNS} runs)`, rows);
@@ -125,9 +179,19 @@ export async function intake(): Promise<void> {
         'p99 ratio': p99Ratio,
         'bare starts/s': summary.bareTemporalStarts.perSecond,
         'bare p99 ms': summary.bareTemporalStarts.p99,
+        'events / bare': summary.events.perSecond / summary.bareTemporalStarts.perSecond,
+        'delivered starts/s': summary.bareDeliveredStarts.perSecond,
+        'delivered p99 ms': summary.bareDeliveredStarts.p99,
+        'events / delivered': summary.events.perSecond / summary.bareDeliveredStarts.perSecond,
+        'worker stopped req/s': summary.eventsWorkerApart.perSecond,
+        'worker stopped p99 ms': summary.eventsWorkerApart.p99,
+        'worker stopped / bare': summary.eventsWorkerApart.perSecond / summary.bareTemporalStarts.perSecond,
       },
     ]);
-    printTable('CPU per process under each load (seconds, share of one core)', cpuRows);
+    printTable(
+      'CPU per process under each load (seconds, share of one core; ms per request: all but the benchmark)',
+      cpuRows,
+    );
     process.stdout.write(`figures: ${writeResult('intake', { ...summary, p99Ratio, cpu: cpuRows })}\n`);
   } finally {
     await bench.stop();
