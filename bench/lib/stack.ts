@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { request } from 'undici';
 import { Receiver } from '../../test/support/receiver';
 import { CpuMeter } from './cpu';
 import { benchObservability, observabilityMode } from './observability';
@@ -181,21 +182,26 @@ export async function call<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Sends one APPLICANT_COMPLETED event (applicant `appl_<n>`) to the application; its event ID. */
+/**
+ * Sends one APPLICANT_COMPLETED event (applicant `appl_<n>`) to the application; its event ID.
+ * Through undici's own client rather than fetch, which cost this process half as much again (2.0-2.4
+ * s of CPU per 1,200 events in delivery-throughput against 1.3-1.6 s): the load it generates shares
+ * the machine with the product it measures.
+ */
 export async function sendEvent(
   stack: BenchStack,
   app: { token: string; appId: string },
   n: number | string,
   status = 'GREEN',
 ): Promise<string> {
-  const { eventId } = await call<{ eventId: string }>(
-    stack,
-    'POST',
-    `/applications/${app.appId}/events`,
-    app.token,
-    { eventType: 'APPLICANT_COMPLETED', data: { applicantId: `appl_${n}`, status } },
-  );
-  return eventId;
+  const res = await request(`${stack.api}/applications/${app.appId}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ eventType: 'APPLICANT_COMPLETED', data: { applicantId: `appl_${n}`, status } }),
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`POST events: ${res.statusCode} ${text}`);
+  return (JSON.parse(text) as { eventId: string }).eventId;
 }
 
 /** A workspace and a provisioned application, ready for webhooks. */
