@@ -1,10 +1,10 @@
 /**
- * Benchmark 3: the events route under a fixed-concurrency load, against a no-op route of the same
- * app (GET /v1/health: no database, no Temporal), and against the floors under it on the same
- * Temporal: bare starts of a workflow that does nothing, and bare starts of the product's own shape
- * (one workflow task, the same POST to the same receiver as a local activity), which shows what
- * Temporal takes when each start is also delivered while the load goes on. Requests per second and
- * p99 of each, the p99 ratio, and the CPU of every process under each load.
+ * Benchmark 3: the events route under a fixed-concurrency load, with the worker delivering on the
+ * same cores and with it stopped (the API's path alone, as where the worker runs elsewhere); against
+ * a no-op route of the same app (GET /v1/health: no database, no Temporal), and against the floors
+ * under it on the same Temporal: bare starts of a workflow that does nothing, and bare starts of the
+ * product's own shape (one workflow task, the same POST to the same receiver as a local activity).
+ * Requests per second and p99 of each, the p99 ratio, and the CPU of every process under each load.
  */
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -87,7 +87,8 @@ export async function intake(): Promise<void> {
         data: { applicantId: 'appl_bench', status: 'GREEN' },
       }),
     };
-    const warmUp = await load(`${stack.api}/applications/${app.appId}/events`, { ...events, duration: 3 });
+    const eventsUrl = `${stack.api}/applications/${app.appId}/events`;
+    const warmUp = await load(eventsUrl, { ...events, duration: 3 });
     await load(`${stack.api}/health`, { duration: 3 });
     const rows: Record<string, string | number>[] = [];
     const cpuRows: Record<string, string | number>[] = [];
@@ -119,7 +120,7 @@ export async function intake(): Promise<void> {
     };
     let accepted = warmUp.requests.total;
     for (let run = 1; run <= RUNS; run++) {
-      accepted += await routeRun(run, EVENTS, `${stack.api}/applications/${app.appId}/events`, events);
+      accepted += await routeRun(run, EVENTS, eventsUrl, events);
       await routeRun(run, NOOP, `${stack.api}/health`, {});
     }
     // The API's path alone, as where the worker runs on other cores (production): the worker is
@@ -127,19 +128,13 @@ export async function intake(): Promise<void> {
     for (let run = 1; run <= RUNS; run++) {
       worker.kill('SIGSTOP');
       try {
-        accepted += await routeRun(
-          run,
-          EVENTS_WORKER_APART,
-          `${stack.api}/applications/${app.appId}/events`,
-          events,
-        );
+        accepted += await routeRun(run, EVENTS_WORKER_APART, eventsUrl, events);
       } finally {
         worker.kill('SIGCONT');
       }
     }
-    // Every accepted event delivered before the floors, which would otherwise share the machine with them.
+    // The floors once every accepted event is delivered: those still in flight would share the machine with them.
     await receiver.waitForCount(accepted, 300_000);
-    // After the events runs: the starts it makes stay in the server and would slow the runs after them.
     const floors = [
       { name: BARE, post: undefined },
       { name: BARE_DELIVERED, post: { url: receiver.url, body: events.body } },

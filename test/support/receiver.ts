@@ -1,4 +1,8 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedRequest {
@@ -171,12 +175,70 @@ export class Receiver {
   }
 }
 
+/**
+ * A receiver in a process of its own that does nothing else: it answers 200 and notes when each
+ * request arrived, by its own clock. For a test whose subject is that clock (a rate limit as the
+ * receiver sees it), which the test's own process, busy with its work and its garbage collection,
+ * can hold back (a receiver there once noted six requests within 617 ms, their slots 1.2 s apart).
+ */
+export class ReceiverProcess {
+  private constructor(
+    private readonly child: ChildProcessByStdio<null, Readable, null>,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<ReceiverProcess> {
+    const child = spawn(process.execPath, ['-e', RECEIVER_PROGRAM], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    return new ReceiverProcess(child, `http://127.0.0.1:${Number(line)}/hook`);
+  }
+
+  /** When each request arrived (ms since the epoch, in order of arrival), with its message ID. */
+  async arrivals(): Promise<{ at: number; id: string }[]> {
+    const res = await fetch(new URL('/arrivals', this.url));
+    return (await res.json()) as { at: number; id: string }[];
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** ReceiverProcess's program: plain Node, no dependencies, the port it listens on as its first line. */
+const RECEIVER_PROGRAM = `
+const http = require('node:http');
+const arrivals = [];
+const server = http.createServer((req, res) => {
+  const at = Date.now();
+  if (req.method === 'GET' && req.url === '/arrivals') {
+    res.setHeader('content-type', 'application/json');
+    return res.end(JSON.stringify(arrivals));
+  }
+  req.resume();
+  req.on('end', () => {
+    arrivals.push({ at, id: String(req.headers['webhook-id'] || '') });
+    res.end('ok');
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
 /** The receivers a test file starts, stopped together at its end. */
 export class Receivers {
-  private readonly started: Receiver[] = [];
+  private readonly started: (Receiver | ReceiverProcess)[] = [];
 
   async start(options: ReceiverOptions = {}): Promise<Receiver> {
     const receiver = await Receiver.start(options);
+    this.started.push(receiver);
+    return receiver;
+  }
+
+  async startProcess(): Promise<ReceiverProcess> {
+    const receiver = await ReceiverProcess.start();
     this.started.push(receiver);
     return receiver;
   }
