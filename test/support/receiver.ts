@@ -2,7 +2,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedRequest {
@@ -183,17 +183,17 @@ export class Receiver {
  */
 export class ReceiverProcess {
   private constructor(
-    private readonly child: ChildProcessByStdio<null, Readable, null>,
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
     readonly url: string,
   ) {}
 
   static async start(): Promise<ReceiverProcess> {
-    const child = spawn(process.execPath, ['-e', RECEIVER_PROGRAM], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', RECEIVER_PROGRAM], { stdio: ['pipe', 'pipe', 'inherit'] });
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
     return new ReceiverProcess(child, `http://127.0.0.1:${Number(line)}/hook`);
   }
 
-  /** When each request arrived (ms since the epoch, in order of arrival), with its message ID. */
+  /** When each request arrived (ms since the epoch, noted before its body was read), with its message ID. */
   async arrivals(): Promise<{ at: number; id: string }[]> {
     const res = await fetch(new URL('/arrivals', this.url));
     return (await res.json()) as { at: number; id: string }[];
@@ -207,7 +207,10 @@ export class ReceiverProcess {
   }
 }
 
-/** ReceiverProcess's program: plain Node, no dependencies, the port it listens on as its first line. */
+/**
+ * ReceiverProcess's program: plain Node, no dependencies, the port it listens on as its first line.
+ * It ends with its parent too (its stdin closes), should the test's process die without stopping it.
+ */
 const RECEIVER_PROGRAM = `
 const http = require('node:http');
 const arrivals = [];
@@ -225,6 +228,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+process.stdin.on('end', () => process.exit(0)).resume();
 `;
 
 /** The receivers a test file starts, stopped together at its end. */
