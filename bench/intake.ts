@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { baselineAccept, oneTaskDelivery } from './baseline/workflows';
 import { CpuMeter } from './lib/cpu';
-import { BASELINE_QUEUE, startBaselineBench } from './lib/stack';
+import { BASELINE_QUEUE, BenchStack, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -72,6 +72,25 @@ async function bareStarts(
   };
 }
 
+/** Quiet: all the stack's processes together (not this one) under a quarter of a core for a second. */
+const QUIET_CORES = 0.25;
+
+/** Waits, at most two minutes (then says so and goes on), until the stack is quiet. */
+async function settled(stack: BenchStack): Promise<void> {
+  const meter = stack.cpuMeter();
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    meter.begin();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const { seconds, wallSeconds } = meter.endSeconds();
+    const busy = Object.entries(seconds)
+      .filter(([name]) => name !== 'bench')
+      .reduce((sum, [, s]) => sum + s, 0);
+    if (busy / wallSeconds < QUIET_CORES) return;
+  }
+  process.stdout.write('the stack was still busy after 2 minutes: measuring anyway\n');
+}
+
 export async function intake(): Promise<void> {
   // Accepting an event to one webhook is starting its delivery workflow. The worker runs, as in
   // production, and delivers each to a receiver on loopback (an event no webhook takes starts
@@ -88,7 +107,7 @@ export async function intake(): Promise<void> {
       }),
     };
     const eventsUrl = `${stack.api}/applications/${app.appId}/events`;
-    const warmUp = await load(eventsUrl, { ...events, duration: 3 });
+    await load(eventsUrl, { ...events, duration: 3 });
     await load(`${stack.api}/health`, { duration: 3 });
     const rows: Record<string, string | number>[] = [];
     const cpuRows: Record<string, string | number>[] = [];
@@ -108,39 +127,39 @@ export async function intake(): Promise<void> {
       cpuRow(run, name, result.requests.total);
       if (result.non2xx > 0 || result.errors > 0)
         throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      const { average, total } = result.requests;
       rows.push({
         run,
         route: name,
-        'req/s': average,
+        'req/s': result.requests.average,
         'p50 ms': result.latency.p50,
         'p99 ms': result.latency.p99,
       });
-      return total;
     };
-    let accepted = warmUp.requests.total;
+    // Every measured run starts on a quiet stack (settled): what the runs before it left in
+    // flight (deliveries, workflows in Temporal's queues) would otherwise weigh on it.
     for (let run = 1; run <= RUNS; run++) {
-      accepted += await routeRun(run, EVENTS, eventsUrl, events);
+      await settled(stack);
+      await routeRun(run, EVENTS, eventsUrl, events);
       await routeRun(run, NOOP, `${stack.api}/health`, {});
     }
     // The API's path alone, as where the worker runs on other cores (production): the worker is
     // stopped (SIGSTOP) while the load runs and delivers afterwards.
     for (let run = 1; run <= RUNS; run++) {
+      await settled(stack);
       worker.kill('SIGSTOP');
       try {
-        accepted += await routeRun(run, EVENTS_WORKER_APART, eventsUrl, events);
+        await routeRun(run, EVENTS_WORKER_APART, eventsUrl, events);
       } finally {
         worker.kill('SIGCONT');
       }
     }
-    // The floors once every accepted event is delivered: those still in flight would share the machine with them.
-    await receiver.waitForCount(accepted, 300_000);
     const floors = [
       { name: BARE, post: undefined },
       { name: BARE_DELIVERED, post: { url: receiver.url, body: events.body } },
     ];
     for (const { name, post } of floors) {
       for (let run = 1; run <= RUNS; run++) {
+        await settled(stack);
         cpu.begin();
         const bare = await bareStarts(client, post);
         // Whether the floor's workflows ran meanwhile, or only their starts did: the baseline worker's share.

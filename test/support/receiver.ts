@@ -159,16 +159,6 @@ export class Receiver {
     }
   }
 
-  /** Resolves once `count` messages have been received (since the last reset), or fails after `timeoutMs`. */
-  async waitForCount(count: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.received.size < count) {
-      if (Date.now() > deadline)
-        throw new Error(`${this.received.size} of ${count} messages received within ${timeoutMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
