@@ -60,10 +60,18 @@ function refuseDeclaredOversize(req: Request, res: Response, next: NextFunction)
   );
 }
 
-/** Called by the parser with the raw bytes (after Content-Encoding is undone), before decoding. */
-function verifyUtf8(_req: Request, _res: Response, body: Buffer): void {
+/**
+ * Called by the parser with the raw bytes (after Content-Encoding is undone), before decoding. A
+ * compressed body that undoes to nothing is refused, not read as `{}`: the decompressor stops at
+ * the end of a stream and ignores what follows, and some bytes are a whole empty stream (a body
+ * `5e-324` sent as br undoes to nothing).
+ */
+function verifyBody(req: Request, _res: Response, body: Buffer): void {
   if (!isUtf8(body))
     throw Object.assign(new Error('invalid UTF-8'), { status: 400, type: 'encoding.invalid' });
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase() ?? 'identity';
+  if (body.length === 0 && encoding !== 'identity')
+    throw Object.assign(new Error('empty once decoded'), { status: 400, type: 'encoding.empty' });
 }
 
 /** The parser's errors (http-errors, by `type`), as ApiErrors that never echo the body. */
@@ -75,6 +83,11 @@ const PARSER_ERRORS: Record<string, [HttpStatus, string, string]> = {
     `The request body is larger than ${JSON_BODY_LIMIT}`,
   ],
   'encoding.invalid': [HttpStatus.BAD_REQUEST, 'INVALID_UTF8', 'The request body is not valid UTF-8'],
+  'encoding.empty': [
+    HttpStatus.BAD_REQUEST,
+    'MALFORMED_BODY',
+    'The request body could not be read: does it match its Content-Encoding?',
+  ],
   'encoding.unsupported': [
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     'UNSUPPORTED_ENCODING',
@@ -166,7 +179,7 @@ export function jsonBody(): (RequestHandler | typeof parserErrors)[] {
   return [
     refuseDeclaredOversize,
     requireJson,
-    json({ limit: JSON_BODY_LIMIT, type: () => true, verify: verifyUtf8 }),
+    json({ limit: JSON_BODY_LIMIT, type: () => true, verify: verifyBody }),
     parserErrors,
     checkJson,
   ];
