@@ -74,6 +74,12 @@ function verifyBody(req: Request, _res: Response, body: Buffer): void {
     throw Object.assign(new Error('empty once decoded'), { status: 400, type: 'encoding.empty' });
 }
 
+/** A body that is not what its Content-Encoding says: undone with an error, or to nothing. */
+const NOT_ITS_ENCODING = [
+  'MALFORMED_BODY',
+  'The request body could not be read: does it match its Content-Encoding?',
+] as const;
+
 /** The parser's errors (http-errors, by `type`), as ApiErrors that never echo the body. */
 const PARSER_ERRORS: Record<string, [HttpStatus, string, string]> = {
   'entity.parse.failed': [HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', 'The request body is not valid JSON'],
@@ -83,11 +89,7 @@ const PARSER_ERRORS: Record<string, [HttpStatus, string, string]> = {
     `The request body is larger than ${JSON_BODY_LIMIT}`,
   ],
   'encoding.invalid': [HttpStatus.BAD_REQUEST, 'INVALID_UTF8', 'The request body is not valid UTF-8'],
-  'encoding.empty': [
-    HttpStatus.BAD_REQUEST,
-    'MALFORMED_BODY',
-    'The request body could not be read: does it match its Content-Encoding?',
-  ],
+  'encoding.empty': [HttpStatus.BAD_REQUEST, ...NOT_ITS_ENCODING],
   'encoding.unsupported': [
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     'UNSUPPORTED_ENCODING',
@@ -123,11 +125,7 @@ export function parserErrors(err: unknown, _req: Request, _res: Response, next: 
     return next(err);
   const known = err.type ? PARSER_ERRORS[err.type] : undefined;
   // Without a type: the decompressor failed, so the body is not what its Content-Encoding says.
-  const [status, code, message] = known ?? [
-    err.status,
-    'MALFORMED_BODY',
-    'The request body could not be read: does it match its Content-Encoding?',
-  ];
+  const [status, code, message] = known ?? [err.status, ...NOT_ITS_ENCODING];
   next(new ApiError(status, code, message));
 }
 
