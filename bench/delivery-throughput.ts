@@ -18,7 +18,7 @@ import { seedStoredDeliveries } from './lib/seed';
 import { BASELINE_QUEUE, BenchStack, sendEvent, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 import { baselineDelivery, oneTaskDelivery } from './baseline/workflows';
-import { CpuMeter, CpuReading } from './lib/cpu';
+import { CpuMeter, CpuReading, stackProcesses, stackSeconds } from './lib/cpu';
 
 /** gRPC's NOT_FOUND, as fetchHistory answers for a workflow that never ran. */
 const GRPC_NOT_FOUND = 5;
@@ -110,13 +110,11 @@ type Commands = Record<'api' | 'worker', Record<string, number>>;
  * CPU milliseconds per delivery: all the stack's processes together (not the benchmark's own,
  * which sends the load and receives it alike for every system), and each of them.
  */
-function cpuPerDelivery({ seconds }: CpuReading, deliveries: number): Record<string, number> {
-  const perDelivery = Object.entries(seconds)
-    .filter(([name]) => name !== 'bench')
-    .map(([name, s]) => [name, (s * 1000) / deliveries] as const);
+function cpuPerDelivery(reading: CpuReading, deliveries: number): Record<string, number> {
+  const perDelivery = (s: number) => (s * 1000) / deliveries;
   return {
-    total: perDelivery.reduce((sum, [, ms]) => sum + ms, 0),
-    ...Object.fromEntries(perDelivery),
+    total: perDelivery(stackSeconds(reading)),
+    ...Object.fromEntries(stackProcesses(reading).map(([name, s]) => [name, perDelivery(s)])),
   };
 }
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { baselineAccept, oneTaskDelivery } from './baseline/workflows';
-import { CpuMeter } from './lib/cpu';
+import { CpuMeter, stackSeconds } from './lib/cpu';
 import { BASELINE_QUEUE, BenchStack, startBaselineBench } from './lib/stack';
 import { median, percentile, printTable, writeResult } from './lib/stats';
 
@@ -82,11 +82,8 @@ async function settled(stack: BenchStack): Promise<void> {
   while (Date.now() < until) {
     meter.begin();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const { seconds, wallSeconds } = meter.endSeconds();
-    const busy = Object.entries(seconds)
-      .filter(([name]) => name !== 'bench')
-      .reduce((sum, [, s]) => sum + s, 0);
-    if (busy / wallSeconds < QUIET_CORES) return;
+    const reading = meter.endSeconds();
+    if (stackSeconds(reading) / reading.wallSeconds < QUIET_CORES) return;
   }
   process.stdout.write('the stack was still busy after 2 minutes: measuring anyway\n');
 }
@@ -115,10 +112,12 @@ export async function intake(): Promise<void> {
     // The CPU of every process under a load, and per request all but the benchmark's own.
     const cpuRow = (run: number, load: string, requests: number) => {
       const reading = cpu.endSeconds();
-      const stackSeconds = Object.entries(reading.seconds)
-        .filter(([name]) => name !== 'bench')
-        .reduce((sum, [, s]) => sum + s, 0);
-      cpuRows.push({ run, load, ...CpuMeter.shown(reading), 'ms/request': (stackSeconds / requests) * 1000 });
+      cpuRows.push({
+        run,
+        load,
+        ...CpuMeter.shown(reading),
+        'ms/request': (stackSeconds(reading) / requests) * 1000,
+      });
     };
     const worker = stack.processes.get('worker')!.child;
     const routeRun = async (run: number, name: string, url: string, options: Partial<autocannon.Options>) => {

@@ -5,6 +5,17 @@ export interface CpuReading {
   wallSeconds: number;
 }
 
+/** The benchmark's own process in a reading: it sends the load and receives it alike for every system. */
+export const BENCH_PROCESS = 'bench';
+
+/** A reading's processes but the benchmark's own: the stack's, each with its CPU seconds. */
+export const stackProcesses = ({ seconds }: CpuReading): [string, number][] =>
+  Object.entries(seconds).filter(([name]) => name !== BENCH_PROCESS);
+
+/** CPU seconds of the stack's processes together (not the benchmark's own). */
+export const stackSeconds = (reading: CpuReading): number =>
+  stackProcesses(reading).reduce((sum, [, s]) => sum + s, 0);
+
 /**
  * Where the CPU goes, per process of the stack: user+system seconds of each process and all its
  * descendants (PostgreSQL's backends are children of its postmaster), read from /proc (Linux).
