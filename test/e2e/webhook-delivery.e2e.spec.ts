@@ -214,6 +214,35 @@ describe('webhook delivery', () => {
     expect(target.requests).toHaveLength(1);
   });
 
+  it('takes the idempotency key as the Idempotency-Key header too, by the same rule, and refuses two that differ', async () => {
+    const { app, as } = await tenantWithApplication(stack.client);
+    const target = await receiver();
+    const webhook = await addWebhook(as, app.id, { url: target.url });
+    const path = `/v1/applications/${app.id}/events`;
+    const event = { eventType: 'APPLICANT_COMPLETED', data: { applicantId: 'a' } };
+    const withHeader = (key: string, body: object = event) => as.post(path, body).set('idempotency-key', key);
+
+    const ids = [
+      (await withHeader('order-8').expect(202)).body.eventId,
+      (await withHeader('order-8').expect(202)).body.eventId,
+      (await withHeader('order-8', { ...event, idempotencyKey: 'order-8' }).expect(202)).body.eventId,
+      (await as.post(path, { ...event, idempotencyKey: 'order-8' }).expect(202)).body.eventId,
+    ];
+    expect(new Set(ids).size).toBe(1);
+    for (const [key, body] of [
+      ['order-9', { ...event, idempotencyKey: 'order-10' }],
+      ['', event],
+      ['has spaces', event],
+      ['x'.repeat(201), event],
+    ] as const) {
+      const refused = await withHeader(key, body).expect(400);
+      expect(refused.body.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    }
+    await finishedDelivery(as, app.id, ids[0], webhook.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(target.requests.map((r) => r.headers['webhook-id'])).toEqual([ids[0]]);
+  });
+
   it('a repeated request completes the deliveries that one cut short had started (the API died between its starts)', async () => {
     const { app, workspace, as } = await tenantWithApplication(stack.client);
     const target = await receiver();

@@ -529,7 +529,7 @@ export interface paths {
         put?: never;
         /**
          * Accept an event for delivery to every subscribed webhook
-         * @description Answers 202 once the event is durably accepted (its workflow started). The same idempotencyKey answers the same eventId and delivers nothing twice. Bodies over 256 KB: 413.
+         * @description Answers 202 once the event is durably accepted (its workflow started). The same idempotency key (the body’s idempotencyKey or the Idempotency-Key header) answers the same eventId and delivers nothing twice. Bodies over 256 KB: 413.
          */
         post: operations["EventsController_accept"];
         delete?: never;
@@ -2396,7 +2396,7 @@ export interface operations {
                 subject?: string;
                 /** @description Last attempt at or after */
                 from?: string;
-                /** @description Last attempt before */
+                /** @description Last attempt before (after from) */
                 to?: string;
                 webhookId?: string;
             };
@@ -2768,7 +2768,7 @@ export interface operations {
                 subject?: string;
                 /** @description Last attempt at or after */
                 from?: string;
-                /** @description Last attempt before */
+                /** @description Last attempt before (after from) */
                 to?: string;
             };
             header?: never;
@@ -3066,7 +3066,10 @@ export interface operations {
     EventsController_accept: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The same as the body’s idempotencyKey */
+                "idempotency-key"?: string;
+            };
             path: {
                 appId: string;
             };

@@ -3,7 +3,6 @@ import {
   Controller,
   Delete,
   Get,
-  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -24,6 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { IdempotencyKeyHeader } from '../../../../libs/http/idempotency-key';
 import { Auth, CurrentPrincipal, PortalAllowed } from '../auth/auth.decorator';
 import type { ApplicationPrincipal, WorkspacePrincipal } from '../../../../libs/auth/principal';
 import { ApplicationsService } from './applications.service';
@@ -56,7 +56,7 @@ export class ApplicationsController {
   create(
     @CurrentPrincipal() principal: WorkspacePrincipal,
     @Body() body: CreateApplicationDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKeyHeader() idempotencyKey?: string,
   ): Promise<ApplicationResponse> {
     return this.applications.create(principal, body, idempotencyKey);
   }

@@ -47,8 +47,6 @@ import type {
 } from './dto/application.dto';
 import { NotProvisionedError } from '../../../../libs/domain/errors';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
 export const actorOf = (principal: WorkspacePrincipal): ActorRef => ({
   kind: 'workspace',
   id: principal.workspaceId,
@@ -319,9 +317,6 @@ export class ApplicationsService {
   }
 
   private applicationIdFor(workspaceId: string, idempotencyKey?: string): string {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw invalidField('Idempotency-Key', 'must be 1 to 200 printable ASCII characters without spaces');
-    }
     return resourceId(
       'app',
       idempotencyKey === undefined ? undefined : { scope: workspaceId, key: idempotencyKey },

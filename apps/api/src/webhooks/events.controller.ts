@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -12,6 +13,7 @@ import {
   EVENT_TYPE_DESCRIPTIONS,
   EVENT_TYPES,
 } from '../../../../libs/domain/webhooks';
+import { IdempotencyKeyHeader } from '../../../../libs/http/idempotency-key';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorator';
 import { CreateEventDto, EventAcceptedResponse, EventTypesResponse } from './dto/event.dto';
 import { AppParams } from './dto/webhook.dto';
@@ -28,8 +30,14 @@ export class EventsController {
   @ApiOperation({
     summary: 'Accept an event for delivery to every subscribed webhook',
     description:
-      'Answers 202 once the event is durably accepted (its workflow started). The same idempotencyKey ' +
-      'answers the same eventId and delivers nothing twice. Bodies over 256 KB: 413.',
+      'Answers 202 once the event is durably accepted (its workflow started). The same idempotency key ' +
+      '(the body’s idempotencyKey or the Idempotency-Key header) answers the same eventId and delivers ' +
+      'nothing twice. Bodies over 256 KB: 413.',
+  })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description: 'The same as the body’s idempotencyKey',
   })
   @ApiAcceptedResponse({ type: EventAcceptedResponse })
   @ApiPayloadTooLargeResponse()
@@ -37,8 +45,9 @@ export class EventsController {
     @CurrentPrincipal() p: CustomerPrincipal,
     @Param() { appId }: AppParams,
     @Body() body: CreateEventDto,
+    @IdempotencyKeyHeader() idempotencyKey?: string,
   ): Promise<EventAcceptedResponse> {
-    return this.events.accept(p, appId, body);
+    return this.events.accept(p, appId, body, idempotencyKey);
   }
 
   @Get('event-types')

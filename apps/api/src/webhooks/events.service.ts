@@ -4,6 +4,7 @@ import { resourceId } from '../../../../libs/crypto/resource-ids';
 import { EnvelopeError } from '../../../../libs/crypto/envelope';
 import { CredentialsService, CryptoKeyUnusableError } from '../../../../libs/credentials/credentials.service';
 import { jsonBodyProblem } from '../../../../libs/http/json-body';
+import { oneIdempotencyKey } from '../../../../libs/http/idempotency-key';
 import { invalidField } from '../../../../libs/http/validation';
 import { EventIntake } from '../../../../libs/webhooks/event-intake.service';
 import { ApplicationsService } from '../applications/applications.service';
@@ -26,7 +27,9 @@ export class EventsService {
     principal: CustomerPrincipal,
     appId: string,
     dto: CreateEventDto,
+    idempotencyKeyHeader?: string,
   ): Promise<EventAcceptedResponse> {
+    const idempotencyKey = oneIdempotencyKey(idempotencyKeyHeader, dto.idempotencyKey);
     const application = await this.applications.owned(principal, appId, { cached: true });
     if (application.status !== 'active') throw new NotProvisionedError(application._id);
     if (dto.data !== undefined && dto.encryptedData !== undefined) {
@@ -51,7 +54,7 @@ export class EventsService {
     }
     const eventId = resourceId(
       'evt',
-      dto.idempotencyKey === undefined ? undefined : { scope: application._id, key: dto.idempotencyKey },
+      idempotencyKey === undefined ? undefined : { scope: application._id, key: idempotencyKey },
     );
     await this.intake.accept({
       eventId,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import { APPLICANT_EVENT_TYPES, SUBJECT_PATTERN, SUBJECT_RULE } from '../../../../../libs/domain/webhooks';
+import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE } from '../../../../../libs/http/idempotency-key';
 import { OpaqueJson } from '../../../../../libs/http/validation';
 
 export class CreateEventDto {
@@ -47,9 +48,7 @@ export class CreateEventDto {
   @ApiPropertyOptional({ description: 'The same key gives the same event, delivered once' })
   @IsOptional()
   @IsString()
-  @Matches(/^[\x21-\x7e]{1,200}$/, {
-    message: 'idempotencyKey must be 1 to 200 printable ASCII characters without spaces',
-  })
+  @Matches(IDEMPOTENCY_KEY, { message: `idempotencyKey ${IDEMPOTENCY_KEY_RULE}` })
   idempotencyKey?: string;
 }
 
