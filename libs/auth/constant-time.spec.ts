@@ -12,13 +12,16 @@ describe('secretsEqual', () => {
 describe('bearerToken', () => {
   it('reads the token of a Bearer header and nothing else', () => {
     expect(bearerToken('Bearer abc.DEF-123')).toBe('abc.DEF-123');
+    // RFC 9110: the scheme is case-insensitive, then one or more spaces.
+    for (const header of ['bearer abc', 'BEARER abc', 'Bearer  abc']) expect(bearerToken(header)).toBe('abc');
     for (const header of [
       undefined,
       '',
       'Bearer',
       'Bearer ',
       'Basic abc',
-      'bearer abc',
+      'Bearerabc',
+      'Bearer\tabc',
       'Bearer a b',
       `Bearer ${'x'.repeat(513)}`,
     ]) {

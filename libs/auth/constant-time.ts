@@ -10,8 +10,11 @@ export function secretsEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined when there is none. The
+ * scheme's name is case-insensitive and followed by one or more spaces (RFC 9110, 11.4).
+ */
 export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '');
+  const match = /^Bearer +([\x21-\x7e]{1,512})$/i.exec(header ?? '');
   return match?.[1];
 }
