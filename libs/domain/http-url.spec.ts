@@ -24,6 +24,8 @@ describe('httpUrlProblem and normalizedHttpUrl', () => {
     ['ftp://example.com/', 'https'],
     ['//example.com/x', 'absolute URL'],
     ['https://[::1/', 'absolute URL'],
+    ['https://example.com:0/a', 'port from 1 to 65535'],
+    ['http://example.com:000/', 'port from 1 to 65535'],
     ['', 'at most 2048'],
     ['https://example.com/' + 'a'.repeat(2048), 'at most 2048'],
   ])('refuses %j (%s), and leaves it as it came', (input, problem) => {

@@ -9,7 +9,7 @@ const UNSAFE = /[\u0000-\u0020\u007f-\u009f\s\ufeff]/u;
 /**
  * What is wrong with an absolute http(s) URL as sent, or undefined: it must be a string of at most
  * 2048 characters with no spaces or control characters (percent-encode them), parse as a URL, use
- * http or https, and carry no user name or password. `field` names it in the message.
+ * http or https, and carry no user name or password nor port 0. `field` names it in the message.
  */
 export function httpUrlProblem(value: unknown, field: string): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_URL_LENGTH)
@@ -24,6 +24,8 @@ export function httpUrlProblem(value: unknown, field: string): string | undefine
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${field} must use https (or http)`;
   if (url.username || url.password) return `${field} must not contain a user name or password`;
+  // WHATWG parses port 0, but nothing can be reached on it: every request would fail.
+  if (url.port === '0') return `${field} must name a port from 1 to 65535`;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { parseDateTime } from '../domain/date-time';
 
 /**
@@ -24,4 +24,25 @@ export function IsDateTime(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: (value: unknown) => value instanceof Date },
     });
   };
+}
+
+/**
+ * A range's end after its start: `to` after `from` (both date-times). An inverted range would
+ * answer an empty page as if nothing matched; it is refused naming the field instead.
+ */
+export function IsAfter(start: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isAfter',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [start],
+      options: { message: ({ property }) => `${property} must be after ${start}`, ...options },
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => {
+          const from = (args?.object as Record<string, unknown> | undefined)?.[start];
+          return !(value instanceof Date && from instanceof Date) || value > from;
+        },
+      },
+    });
 }

@@ -137,6 +137,41 @@ describe('bad input on every route', () => {
     ['list with limit 0', 'workspace', 'get', () => '/v1/applications?limit=0', undefined, 'limit'],
     ['list with limit 101', 'workspace', 'get', () => '/v1/applications?limit=101', undefined, 'limit'],
     ['list with a text limit', 'workspace', 'get', () => '/v1/applications?limit=ten', undefined, 'limit'],
+    // Only decimal digits: Number() would read each of these as a whole number.
+    ...['0x10', '1e1', '%205', '5.0', '%2B5'].map((limit): Case => [
+      `list with the limit ${limit}`,
+      'workspace',
+      'get',
+      () => `/v1/applications?limit=${limit}`,
+      undefined,
+      'limit',
+    ]),
+    [
+      'failed view with its range inverted',
+      'workspace',
+      'get',
+      () =>
+        `/v1/applications/${appId}/webhooks/failed-deliveries?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      undefined,
+      'to',
+    ],
+    // A route that takes no body refuses one that says something, rather than ignore it.
+    [
+      'regenerate with a body',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/private-app-key/regenerate`,
+      { graceWindow: 'PT1H' },
+      'graceWindow',
+    ],
+    [
+      'a roundtrip with a body not an object',
+      'operator',
+      'post',
+      () => '/v1/diagnostics/roundtrips',
+      [1],
+      'body',
+    ],
     ['list by an unknown mode', 'workspace', 'get', () => '/v1/applications?mode=prod', undefined, 'mode'],
     [
       'list with an unknown filter',

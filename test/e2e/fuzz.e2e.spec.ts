@@ -833,6 +833,8 @@ describe('fuzzing every route', () => {
       const value = fc.oneof(
         fc.string({ maxLength: 40 }).map(plain),
         fc.constantFrom('0', '-1', '101', '1e3', 'garbage').map(plain),
+        // Whole numbers in other notations, which Number() would read; and decimal ones.
+        fc.constantFrom('0x10', '1e1', ' 5', '5 ', '5.0', '+5', '５', '1', '020', '100').map(plain),
         fc.constantFrom(...VALID_DATES).map(plain),
         fc.constantFrom(...INVALID_DATES).map((d): FieldValue => ({ text: d, refuse: `invalid date ${d}` })),
       );
@@ -856,7 +858,14 @@ describe('fuzzing every route', () => {
           const known = keys as readonly string[];
           if (extra.length > 0) return mustRefuse(answer, `unknown query parameter ${extra[0][0]}`, 400);
           const bad = Object.entries(own).find(([k, v]) => v.refuse && (k === 'from' || k === 'to'));
-          if (bad && known.includes(bad[0])) mustRefuse(answer, bad[1].refuse!, 400);
+          if (bad && known.includes(bad[0])) return mustRefuse(answer, bad[1].refuse!, 400);
+          // A page size is 1 to 100 written in decimal digits, nothing else.
+          const limit = own.limit?.text;
+          if (limit !== undefined && !(/^[0-9]+$/.test(limit) && +limit >= 1 && +limit <= 100))
+            return mustRefuse(answer, `limit ${JSON.stringify(limit)}`, 400);
+          // A time range ends after it starts.
+          const [from, to] = [own.from, own.to].map((v) => (v && !v.refuse ? Date.parse(v.text) : NaN));
+          if (known.includes('to') && to <= from) return mustRefuse(answer, 'range inverted', 400);
         }),
         { numRuns: RUNS },
       );

@@ -163,6 +163,8 @@ const MALFORMED_URLS = [
   '//example.com/hook',
   'https://',
   'https://[::1/',
+  'https://example.com:0/hook',
+  'http://example.com:000/hook',
 ];
 
 export const urlCase: fc.Arbitrary<UrlCase> = fc.oneof(

@@ -9,7 +9,7 @@ import {
   SUBJECT_PATTERN,
   SUBJECT_RULE,
 } from '../../../../../libs/domain/webhooks';
-import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
+import { IsAfter, IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
 import { PageQuery } from '../../../../../libs/http/page-query';
 import { AppParams } from './webhook.dto';
 
@@ -33,9 +33,10 @@ export class WebhookFailedDeliveriesQuery extends EventFilterQuery {
   @IsDateTime()
   from?: Date;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt before' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Last attempt before (after from)' })
   @IsOptional()
   @IsDateTime()
+  @IsAfter('from')
   to?: Date;
 }
 
