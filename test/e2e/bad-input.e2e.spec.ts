@@ -155,7 +155,7 @@ describe('bad input on every route', () => {
       undefined,
       'to',
     ],
-    // A route that takes no body refuses one that says something, rather than ignore it.
+    // A route that takes no body or query refuses one that says something, rather than ignore it.
     [
       'regenerate with a body',
       'workspace',
@@ -171,6 +171,14 @@ describe('bad input on every route', () => {
       () => '/v1/diagnostics/roundtrips',
       [1],
       'body',
+    ],
+    [
+      'a query on a route that takes none',
+      'workspace',
+      'get',
+      () => `/v1/applications/${appId}?expand=keys`,
+      undefined,
+      'expand',
     ],
     ['list by an unknown mode', 'workspace', 'get', () => '/v1/applications?mode=prod', undefined, 'mode'],
     [

@@ -13,7 +13,7 @@ import { ApiExceptionFilter } from '../../../libs/http/api-exception.filter';
 import { serveConsole } from './console/console-pages';
 import { jsonBody } from '../../../libs/http/json-body';
 import { createValidationPipe } from '../../../libs/http/validation';
-import { NoBodyInterceptor } from '../../../libs/http/no-body.interceptor';
+import { UndeclaredInputInterceptor } from '../../../libs/http/undeclared-input.interceptor';
 
 /**
  * How the API is created, by main.ts and the tests alike: no body parser of Nest's own (it would
@@ -40,7 +40,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   serveConsole(app);
   app.setGlobalPrefix('v1');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new NoBodyInterceptor());
+  app.useGlobalInterceptors(new UndeclaredInputInterceptor());
   app.useGlobalFilters(new ApiExceptionFilter());
 
   SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
