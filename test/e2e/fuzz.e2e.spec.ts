@@ -963,6 +963,49 @@ describe('fuzzing every route', () => {
   );
 
   it(
+    'a route that takes no body or no query: any that says something is refused',
+    async () => {
+      // Real resources: a request let through would act (send a test, regenerate the key).
+      const routes = [
+        { method: 'post', path: () => `/v1/applications/${appId}/webhooks/${webhookId}/test`, part: 'body' },
+        { method: 'post', path: () => `/v1/applications/${appId}/private-app-key/regenerate`, part: 'body' },
+        { method: 'post', path: () => `/v1/applications/${appId}/webhooks/${webhookId}/test`, part: 'query' },
+        { method: 'get', path: () => `/v1/applications/${appId}`, part: 'query' },
+        { method: 'get', path: () => `/v1/applications/${appId}/webhooks/${webhookId}`, part: 'query' },
+      ] as const;
+      const fields = fc.dictionary(
+        fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom(...DANGEROUS_KEYS, 'eventType')),
+        fc.jsonValue({ maxDepth: 2 }),
+        { minKeys: 1, maxKeys: 3 },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes), fields, async (route, given) => {
+          const answer =
+            route.part === 'body'
+              ? await send({
+                  method: route.method,
+                  path: route.path(),
+                  auth: token,
+                  // Written member by member: an object would take a `__proto__` member as its prototype.
+                  body: Buffer.from(
+                    `{${Object.entries(given).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)}}`,
+                  ),
+                  headers: { 'content-type': 'application/json' },
+                })
+              : await send({
+                  method: route.method,
+                  path: `${route.path()}?${new URLSearchParams(Object.entries(given).map(([k, v]): [string, string] => [k, JSON.stringify(v)]))}`,
+                  auth: token,
+                });
+          mustRefuse(answer, `undeclared ${route.part}`, 400);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'event data sealed as encryptedData is judged exactly as the same data sent plain',
     async () => {
       // The current key: other properties rotate it.
