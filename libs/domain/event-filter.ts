@@ -1,3 +1,5 @@
+import { isJsonObject } from './json';
+
 /**
  * A webhook's payload filter: a query on an event's `data`, in MongoDB's (and Convoy's) words.
  * Keys are paths relative to `data`, dotted for nested fields (`applicant.country`); a value is
@@ -31,14 +33,12 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set([
   'prototype',
 ]);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isOperators = (value: unknown): value is Record<string, unknown> =>
-  isObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));
+  isJsonObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));
 
 /** What is wrong with a filter, naming where (`filter.score.$gte`); null when it is valid. */
 export function eventFilterProblem(filter: unknown, field = 'filter'): string | null {
-  if (!isObject(filter)) return `${field} must be a JSON object of conditions on data's fields`;
+  if (!isJsonObject(filter)) return `${field} must be a JSON object of conditions on data's fields`;
   const size = JSON.stringify(filter).length;
   if (size > FILTER_LIMITS.size)
     return `${field} must be at most ${FILTER_LIMITS.size} characters of JSON (it has ${size})`;
@@ -79,13 +79,13 @@ function logicalProblem(
   counter: { conditions: number },
 ): string | null {
   if (operator === '$not') {
-    if (!isObject(value)) return `${at} must be an object of conditions`;
+    if (!isJsonObject(value)) return `${at} must be an object of conditions`;
     return queryProblem(value, at, depth + 1, counter);
   }
   if (operator === '$and' || operator === '$or') {
     if (!Array.isArray(value) || value.length === 0) return `${at} must be a non-empty list of conditions`;
     for (const [i, item] of value.entries()) {
-      if (!isObject(item)) return `${at}.${i} must be an object of conditions`;
+      if (!isJsonObject(item)) return `${at}.${i} must be an object of conditions`;
       const problem = queryProblem(item, `${at}.${i}`, depth + 1, counter);
       if (problem) return problem;
     }
@@ -108,7 +108,7 @@ function fieldPathProblem(path: string, at: string): string | null {
 /** A field's condition: a bare value (equality), or operators. */
 function conditionProblem(condition: unknown, at: string): string | null {
   if (!isOperators(condition)) {
-    if (isObject(condition) && Object.keys(condition).some((k) => k.startsWith('$')))
+    if (isJsonObject(condition) && Object.keys(condition).some((k) => k.startsWith('$')))
       return `${at} mixes operators and fields: use only operators ($eq, $gt, …) or only a value`;
     return valueProblem(condition, at);
   }
@@ -161,7 +161,7 @@ function valueProblem(value: unknown, at: string): string | null {
     }
     return null;
   }
-  if (!isObject(value)) return null;
+  if (!isJsonObject(value)) return null;
   for (const [key, item] of Object.entries(value)) {
     if (key.startsWith('$')) return `${at}.${key}: an operator cannot stand inside a value`;
     if (RESERVED_KEYS.has(key)) return `${at}.${key}: ${key} is reserved`;
@@ -200,9 +200,9 @@ function valuesAt(value: unknown, path: string[]): unknown[] {
     // A numeric part names an element (past the end: missing); another reads every object element.
     if (/^\d+$/.test(head))
       return Number(head) < value.length ? valuesAt(value[Number(head)], rest) : [MISSING];
-    return value.filter(isObject).flatMap((item) => valuesAt(item, path));
+    return value.filter(isJsonObject).flatMap((item) => valuesAt(item, path));
   }
-  return isObject(value) && Object.hasOwn(value, head) ? valuesAt(value[head], rest) : [MISSING];
+  return isJsonObject(value) && Object.hasOwn(value, head) ? valuesAt(value[head], rest) : [MISSING];
 }
 
 function matchesCondition(values: unknown[], condition: unknown): boolean {
@@ -258,7 +258,7 @@ function jsonEqual(a: unknown, b: unknown): boolean {
       Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]))
     );
   }
-  if (!isObject(a) || !isObject(b)) return false;
+  if (!isJsonObject(a) || !isJsonObject(b)) return false;
   const keys = Object.keys(a);
   return (
     keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]))

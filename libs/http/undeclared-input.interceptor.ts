@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
+import { isJsonObject } from '../domain/json';
 import { invalidField, invalidFields } from './validation';
 
 /** The parts of a request a route must declare (@Body, @Query) to be sent them. */
@@ -36,7 +37,7 @@ export class UndeclaredInputInterceptor implements NestInterceptor {
       for (const part of this.undeclaredParts(context)) {
         const value = part.of(request);
         if (value === undefined || isEmptyObject(value)) continue;
-        const fields = isPlainObject(value) ? Object.keys(value) : [];
+        const fields = isJsonObject(value) ? Object.keys(value) : [];
         throw fields.length > 0
           ? invalidFields(
               fields.map((field) => ({
@@ -65,6 +66,4 @@ export class UndeclaredInputInterceptor implements NestInterceptor {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isEmptyObject = (value: unknown) => isPlainObject(value) && Object.keys(value).length === 0;
+const isEmptyObject = (value: unknown) => isJsonObject(value) && Object.keys(value).length === 0;
