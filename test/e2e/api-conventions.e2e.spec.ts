@@ -31,6 +31,15 @@ describe('API conventions', () => {
     });
   });
 
+  it('matches a route in one spelling only: paths are case-sensitive', async () => {
+    const server = stack.api.getHttpServer();
+    await request(server).get('/v1/health').expect(200);
+    for (const path of ['/v1/HEALTH', '/V1/health', '/v1/Applications']) {
+      const res = await request(server).get(path).set(operator()).expect(404);
+      expect(res.body.code).toBe('NOT_FOUND');
+    }
+  });
+
   it('keeps a sane caller-given X-Request-Id and replaces an unsafe one', async () => {
     const kept = await request(stack.api.getHttpServer())
       .get('/v1/health')

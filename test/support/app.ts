@@ -5,14 +5,16 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
 import { AppModule } from '../../apps/api/src/app.module';
-import { API_OPTIONS, configureApp } from '../../apps/api/src/configure-app';
+import { API_OPTIONS, apiHttpAdapter, configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
 /** The API as main.ts builds it, in this process, listening on a free loopback port. */
 export async function startApi(env: Record<string, string> = {}): Promise<NestExpressApplication> {
   return withEnv(env, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(API_OPTIONS));
+    const app = configureApp(
+      moduleRef.createNestApplication<NestExpressApplication>(apiHttpAdapter(), API_OPTIONS),
+    );
     await app.listen(0, '127.0.0.1');
     return app;
   });

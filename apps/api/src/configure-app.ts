@@ -1,10 +1,10 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId } from '../../../libs/logging/logger.module';
-import type { Express, NextFunction, Request, Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Environment } from '../../../libs/config/environment';
 import { requestMetrics } from '../../../libs/http/request-metrics';
 import { answerScrape } from '../../../libs/observability/metrics-endpoint';
@@ -20,6 +20,13 @@ import { UndeclaredInputInterceptor } from '../../../libs/http/undeclared-input.
  * read forms too); configureApp installs the JSON-only one.
  */
 export const API_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
+
+/**
+ * The Express instance under the API, for main.ts and the tests alike: one spelling per route
+ * (`/v1/APPLICATIONS` is no route). Set here because Express fixes it when its router is made,
+ * which Nest does before configureApp runs.
+ */
+export const apiHttpAdapter = () => new ExpressAdapter(express().enable('case sensitive routing'));
 
 /**
  * Everything that makes the API what it is, beyond its modules: used by main.ts and by the e2e

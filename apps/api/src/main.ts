@@ -6,13 +6,16 @@ import { Logger } from 'nestjs-pino';
 import { closeOnSignals } from '../../../libs/common/graceful-shutdown';
 import { Environment, validateEnvironment } from '../../../libs/config/environment';
 import { AppModule } from './app.module';
-import { API_OPTIONS, configureApp } from './configure-app';
+import { API_OPTIONS, apiHttpAdapter, configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   // A bad setting stops here with one line naming it, before Nest prints anything.
   validateEnvironment(process.env);
   const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(AppModule, { ...API_OPTIONS, abortOnError: false }),
+    await NestFactory.create<NestExpressApplication>(AppModule, apiHttpAdapter(), {
+      ...API_OPTIONS,
+      abortOnError: false,
+    }),
   );
   const env = app.get(Environment);
   closeOnSignals(app, app.get(Logger));
