@@ -46,3 +46,18 @@ export function IsAfter(start: string, options?: ValidationOptions): PropertyDec
       },
     });
 }
+
+/**
+ * A date-time not after the moment the request is checked: a `since` in the future would match
+ * nothing and answer as if there were nothing to do; it is refused naming the field instead.
+ */
+export function IsNotFuture(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isNotFuture',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: ({ property }) => `${property} must not be in the future`, ...options },
+      validator: { validate: (value: unknown) => !(value instanceof Date) || value.getTime() <= Date.now() },
+    });
+}

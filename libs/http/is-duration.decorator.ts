@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { formatDuration, parseDuration } from '../domain/duration';
 
 /**
@@ -25,6 +25,31 @@ export function IsDuration(
           if (typeof value !== 'string') return false;
           const ms = parseDuration(value);
           return ms !== undefined && ms >= bounds.min && ms <= bounds.max;
+        },
+      },
+    });
+}
+
+/**
+ * A duration shorter than another of the same object (both duration strings): a grace window
+ * shorter than its rotation period, or every rotation would leave one more key still accepted.
+ * Left to IsDuration when either does not parse.
+ */
+export function IsShorterThan(other: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isShorterThan',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [other],
+      options: { message: ({ property }) => `${property} must be shorter than ${other}`, ...options },
+      validator: {
+        validate(value: unknown, args?: ValidationArguments) {
+          const limit = (args?.object as Record<string, unknown> | undefined)?.[other];
+          const [ms, limitMs] = [value, limit].map((v) =>
+            typeof v === 'string' ? parseDuration(v) : undefined,
+          );
+          return ms === undefined || limitMs === undefined || ms < limitMs;
         },
       },
     });

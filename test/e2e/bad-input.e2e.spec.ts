@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { useStack } from '../support/stack';
+import { addWebhook } from '../support/webhooks';
 
 /**
  * Bad input on every route that takes one: a 400 naming the field and what to fix, never a 5xx,
@@ -9,11 +10,15 @@ describe('bad input on every route', () => {
   const stack = useStack();
   let workspace: { id: string; apiToken: string };
   let appId: string;
+  let webhookId: string;
 
   beforeAll(async () => {
     workspace = await stack.client.createWorkspace();
     appId = (await stack.client.createApplication(workspace.apiToken, { name: 'Target' })).id;
+    const as = stack.client.as(workspace.apiToken);
+    webhookId = (await addWebhook(as, appId, { url: 'https://example.com/hooks' })).id;
   });
+  const FUTURE = new Date(Date.now() + 60 * 60_000).toISOString();
 
   const snapshot = async () => {
     const db = stack.db();
@@ -133,6 +138,54 @@ describe('bad input on every route', () => {
       () => `/v1/applications/${appId}/crypto-key/rotation-schedule`,
       { every: '1m' },
       'every',
+    ],
+    [
+      'schedule a grace window as long as its period',
+      'workspace',
+      'put',
+      () => `/v1/applications/${appId}/crypto-key/rotation-schedule`,
+      { every: '1h', graceWindow: 'PT60M' },
+      'graceWindow',
+    ],
+    [
+      'PATCH a rotation whose grace window outlasts its period',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}`,
+      { cryptoKeyRotation: { every: '2h', graceWindow: 'P1D' } },
+      'cryptoKeyRotation.graceWindow',
+    ],
+    [
+      'a webhook URL with a #fragment',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/webhooks`,
+      { name: 'hooks', url: 'https://example.com/hooks#part' },
+      'url',
+    ],
+    [
+      'a webhook URL changed to one with an empty #fragment',
+      'workspace',
+      'patch',
+      () => `/v1/applications/${appId}/webhooks/${webhookId}`,
+      { url: 'https://example.com/hooks#' },
+      'url',
+    ],
+    [
+      'recover since the future',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/webhooks/${webhookId}/recover`,
+      { since: FUTURE },
+      'since',
+    ],
+    [
+      'replay what was missed since the future',
+      'workspace',
+      'post',
+      () => `/v1/applications/${appId}/webhooks/${webhookId}/replay-missed`,
+      { since: FUTURE },
+      'since',
     ],
     ['list with limit 0', 'workspace', 'get', () => '/v1/applications?limit=0', undefined, 'limit'],
     ['list with limit 101', 'workspace', 'get', () => '/v1/applications?limit=101', undefined, 'limit'],

@@ -54,6 +54,8 @@ describe('console sessions and portal links', () => {
     expect(both.body.message).toMatch(/either token .* or portalCode/);
     const neither = await signIn({}).expect(400);
     expect(neither.body.details[0].field).toBe('token');
+    const empty = await signIn({ token: '' }).expect(400);
+    expect(empty.body.details).toEqual([{ field: 'token', problems: [expect.stringMatching(/not empty/)] }]);
     const badCode = await signIn({ portalCode: '../../etc' }).expect(400);
     expect(badCode.body.details[0].field).toBe('portalCode');
     // null is no value (it was a 500, found by the fuzzer).

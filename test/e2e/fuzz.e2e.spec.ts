@@ -80,9 +80,25 @@ const urlValue = fc.oneof(
   })),
   anyJson,
 );
-const dateValue = fc.oneof(
+/** A webhook's URL: a fragment is refused too (HTTP never sends it); a redirect URL may keep one. */
+const webhookUrlValue = fc.oneof(
+  urlValue,
+  fc
+    .constantFrom(
+      'https://example.com/hooks#part',
+      'https://example.com/hooks#',
+      'https://example.com/#/a?b=1',
+    )
+    .map((url): FieldValue => ({ text: str(url), refuse: `webhook URL with a fragment ${url}` })),
+);
+const redirectUrlValue = fc.oneof(urlValue, fc.constant(plain(str('https://example.com/done#/verified'))));
+/** A `since`: a real instant in the past, or refused (not an instant, or in the future). */
+const sinceValue = fc.oneof(
   fc.constantFrom(...INVALID_DATES).map((d): FieldValue => ({ text: str(d), refuse: `invalid date ${d}` })),
   fc.constantFrom(...VALID_DATES).map((d) => plain(str(d))),
+  fc
+    .constantFrom('2999-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z')
+    .map((d): FieldValue => ({ text: str(d), refuse: `since in the future ${d}` })),
   anyJson,
 );
 const headersValue = fc.oneof(
@@ -193,7 +209,7 @@ const rateLimitValue = fc.oneof(
 
 /** Hostile values of a webhook's fields, for creating and for changing one alike. */
 const webhookGenerators = {
-  url: urlValue,
+  url: webhookUrlValue,
   headers: headersValue,
   filter: filterValue,
   signature: signatureValue,
@@ -525,7 +541,7 @@ describe('fuzzing every route', () => {
         cryptoKeyRotation: '{"every":"P30D"}',
         encryptWebhooks: 'false',
       },
-      generators: { redirectUrl: urlValue },
+      generators: { redirectUrl: redirectUrlValue },
     },
     {
       name: 'application',
@@ -541,7 +557,7 @@ describe('fuzzing every route', () => {
         cryptoKeyRotation: 'null',
         encryptWebhooks: 'false',
       },
-      generators: { redirectUrl: urlValue },
+      generators: { redirectUrl: redirectUrlValue },
     },
     {
       name: 'rotate',
@@ -621,7 +637,7 @@ describe('fuzzing every route', () => {
       who: 'workspace',
       required: ['since'],
       fields: { since: str('2026-01-01T00:00:00Z') },
-      generators: { since: dateValue },
+      generators: { since: sinceValue },
     },
     {
       name: 'replay missed',
@@ -630,7 +646,7 @@ describe('fuzzing every route', () => {
       who: 'workspace',
       required: ['since'],
       fields: { since: str('2026-01-01T00:00:00Z'), includeBeforeCreation: 'true' },
-      generators: { since: dateValue },
+      generators: { since: sinceValue },
     },
     {
       name: 'portal sessions',

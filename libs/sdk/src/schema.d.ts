@@ -643,7 +643,7 @@ export interface components {
              */
             every: string;
             /**
-             * @description How long the previous key keeps decrypting after a rotation: 0 to 7 days
+             * @description How long the previous key keeps decrypting after a rotation: 0 to 7 days, shorter than every
              * @default PT0S
              * @example P1D
              */
@@ -1107,7 +1107,7 @@ export interface components {
         RecoverDto: {
             /**
              * Format: date-time
-             * @description Retry every failed delivery whose last attempt is since then
+             * @description Retry every failed delivery whose last attempt is since then (not in the future)
              */
             since: string;
         };
@@ -1124,7 +1124,7 @@ export interface components {
         ReplayMissedDto: {
             /**
              * Format: date-time
-             * @description Replay the events accepted since then that the webhook has no delivery of
+             * @description Replay the events accepted since then that the webhook has no delivery of (not in the future)
              */
             since: string;
             /**

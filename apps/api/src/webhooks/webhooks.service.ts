@@ -355,6 +355,8 @@ export class WebhooksService {
     const problem = httpUrlProblem(value, 'url');
     if (problem) return problem;
     const url = new URL(value);
+    // A fragment never leaves the client: the receiver would not get what the URL seems to say.
+    if (url.href.includes('#')) return 'url must not have a #fragment: HTTP never sends it to the receiver';
     if (url.protocol !== 'https:' && mode === 'live') return 'url must use https in live mode';
     if (this.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS) return undefined;
     try {

@@ -28,7 +28,7 @@ import {
 import { Durations } from '../../../../../libs/domain/duration';
 import { normalizedHttpUrl } from '../../../../../libs/domain/http-url';
 import { redirectUrlProblem } from '../../../../../libs/domain/redirect-url';
-import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
+import { IsDuration, IsShorterThan } from '../../../../../libs/http/is-duration.decorator';
 import { PageQuery } from '../../../../../libs/http/page-query';
 import { trimmed } from '../../../../../libs/http/transforms';
 
@@ -57,10 +57,12 @@ export class CryptoKeyRotationDto {
   @ApiPropertyOptional({
     example: 'P1D',
     default: 'PT0S',
-    description: 'How long the previous key keeps decrypting after a rotation: 0 to 7 days',
+    description:
+      'How long the previous key keeps decrypting after a rotation: 0 to 7 days, shorter than every',
   })
   @IsOptional()
   @IsDuration({ min: 0, max: 7 * Durations.DAY })
+  @IsShorterThan('every')
   graceWindow?: string;
 }
 

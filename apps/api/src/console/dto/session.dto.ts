@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Durations } from '../../../../../libs/domain/duration';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
 import { SESSION_ID_PATTERN } from '../session-cookie';
@@ -9,6 +9,7 @@ export class SignInDto {
   @ApiPropertyOptional({ description: 'A workspace API token (wst_…)' })
   @IsOptional()
   @IsString({ message: 'token must be a workspace API token (wst_…)' })
+  @IsNotEmpty({ message: 'token must be a workspace API token (wst_…), not empty' })
   @MaxLength(512, { message: 'token must be a workspace API token (wst_…)' })
   token?: string;
 

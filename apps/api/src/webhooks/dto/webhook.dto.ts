@@ -32,7 +32,7 @@ import {
   WebhookOrdering,
   WebhookSignature,
 } from '../../../../../libs/domain/webhooks';
-import { IsDateTime } from '../../../../../libs/http/is-date-time.decorator';
+import { IsDateTime, IsNotFuture } from '../../../../../libs/http/is-date-time.decorator';
 import { IsDuration } from '../../../../../libs/http/is-duration.decorator';
 import { IsEventFilter } from '../../../../../libs/http/is-event-filter.decorator';
 import { trimmed } from '../../../../../libs/http/transforms';
@@ -233,18 +233,21 @@ export class RotateSecretDto {
 export class RecoverDto {
   @ApiProperty({
     format: 'date-time',
-    description: 'Retry every failed delivery whose last attempt is since then',
+    description: 'Retry every failed delivery whose last attempt is since then (not in the future)',
   })
   @IsDateTime()
+  @IsNotFuture()
   since: Date;
 }
 
 export class ReplayMissedDto {
   @ApiProperty({
     format: 'date-time',
-    description: 'Replay the events accepted since then that the webhook has no delivery of',
+    description:
+      'Replay the events accepted since then that the webhook has no delivery of (not in the future)',
   })
   @IsDateTime()
+  @IsNotFuture()
   since: Date;
 
   @ApiPropertyOptional({
