@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model } from 'mongoose';
 import type { DeliveryStatus, PayloadErasure } from '../../domain/webhooks';
+import { CoalescedInserts } from '../coalesced-inserts';
 import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
@@ -61,10 +62,15 @@ export type AttemptWrite = 'recorded' | 'duplicate' | 'late';
 
 @Injectable()
 export class WebhookDeliveriesRepository implements OnModuleInit {
+  /** Deliveries opened with their first attempt, coalesced with those opened meanwhile. */
+  private readonly openings: CoalescedInserts;
+
   constructor(
     @InjectModel(WebhookDelivery.name) private readonly model: Model<WebhookDelivery>,
     private readonly failedHours: FailedDeliveryHoursRepository,
-  ) {}
+  ) {
+    this.openings = new CoalescedInserts(model.collection);
+  }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.model);
@@ -172,19 +178,15 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
   ): Promise<AttemptWrite> {
     const _id = deliveryIdOf(event.eventId, webhookId);
     if (finished === 'failed') await this.failedHours.note(event.applicationId, hourOf(record.startedAt));
-    try {
-      await this.model.collection.insertOne({
-        ...openDocument(event, webhookId, record.startedAt),
-        _id,
-        ...attemptFields(record, finished),
-        ...endFields(finished),
-        attempts: [record],
-      } as never);
-      return 'recorded';
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      return this.recordAttempt({ id: _id, applicationId: event.applicationId }, 1, record, finished);
-    }
+    const opened = await this.openings.insert({
+      ...openDocument(event, webhookId, record.startedAt),
+      _id,
+      ...attemptFields(record, finished),
+      ...endFields(finished),
+      attempts: [record],
+    });
+    if (opened === 'inserted') return 'recorded';
+    return this.recordAttempt({ id: _id, applicationId: event.applicationId }, 1, record, finished);
   }
 
   /** How many deliveries are pending, and when the oldest of them was opened (the backlog). */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKey } from '../duplicate-key';
+import { CoalescedInserts } from '../coalesced-inserts';
 import { ensureIndexes } from '../ensure-indexes';
 import type { PayloadErasure } from '../../domain/webhooks';
 import { WebhookEvent } from '../schemas/webhook-event.schema';
@@ -15,7 +15,11 @@ export type EventPosition = Pick<WebhookEvent, '_id' | 'createdAt'>;
 
 @Injectable()
 export class WebhookEventsRepository implements OnModuleInit {
-  constructor(@InjectModel(WebhookEvent.name) private readonly model: Model<WebhookEvent>) {}
+  private readonly inserts: CoalescedInserts;
+
+  constructor(@InjectModel(WebhookEvent.name) private readonly model: Model<WebhookEvent>) {
+    this.inserts = new CoalescedInserts(model.collection);
+  }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.model);
@@ -23,17 +27,13 @@ export class WebhookEventsRepository implements OnModuleInit {
 
   /**
    * Records the event once, idempotent on its ID (an insert that may find it there: cheaper than an
-   * upsert); returns the record, and whether this call made it.
+   * upsert; coalesced with the events recorded meanwhile); returns the record, and whether this
+   * call made it.
    */
   async record(event: Omit<WebhookEvent, 'createdAt'>): Promise<{ record: WebhookEvent; first: boolean }> {
     const record = { ...event, createdAt: new Date() };
-    try {
-      await this.model.collection.insertOne({ ...record } as never);
-      return { record, first: true };
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      return { record, first: false };
-    }
+    const result = await this.inserts.insert({ ...record });
+    return { record, first: result === 'inserted' };
   }
 
   async findById(id: string): Promise<WebhookEvent | null> {
