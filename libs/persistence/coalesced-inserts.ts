@@ -1,5 +1,5 @@
 import type { Collection, Document } from 'mongodb';
-import { isDuplicateKey, writeErrorsOf } from './duplicate-key';
+import { insertEach } from './duplicate-key';
 
 /** How one insert went: `inserted`, or `duplicate` when a document with its `_id` was there. */
 export type InsertResult = 'inserted' | 'duplicate';
@@ -44,23 +44,19 @@ export class CoalescedInserts {
 
   private async send(batch: Waiting[]): Promise<void> {
     // In _id order: two commands (of two workers) that share documents meet them in one order.
-    batch.sort((a, b) => (String(a.doc._id) < String(b.doc._id) ? -1 : 1));
+    const idOf = (w: Waiting) => String(w.doc._id);
+    batch.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
     try {
-      // Unordered: one document's duplicate key does not stop the others.
-      await this.collection.insertMany(
+      const outcomes = await insertEach(
+        this.collection,
         batch.map((w) => w.doc),
-        { ordered: false },
       );
-      for (const w of batch) w.settle('inserted');
-    } catch (err) {
-      const failed = new Map(writeErrorsOf(err).map((e) => [e.index, e]));
-      for (const [index, w] of batch.entries()) {
-        const error = failed.get(index);
-        if (failed.size === 0) w.fail(err);
-        else if (!error) w.settle('inserted');
-        else if (isDuplicateKey(error)) w.settle('duplicate');
-        else w.fail(err);
+      for (const [index, outcome] of outcomes.entries()) {
+        if (typeof outcome === 'string') batch[index].settle(outcome);
+        else batch[index].fail(outcome.failed);
       }
+    } catch (err) {
+      for (const w of batch) w.fail(err);
     }
   }
 }

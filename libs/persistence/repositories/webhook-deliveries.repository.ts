@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model } from 'mongoose';
 import type { DeliveryStatus, PayloadErasure } from '../../domain/webhooks';
 import { CoalescedInserts } from '../coalesced-inserts';
-import { isDuplicateKey, writeErrorsOf } from '../duplicate-key';
+import { insertEach } from '../duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 import { KeysetPage, keysetPage, PagePosition } from '../keyset-page';
 import { hourOf } from '../schemas/failed-delivery-hour.schema';
@@ -87,20 +87,12 @@ export class WebhookDeliveriesRepository implements OnModuleInit {
       _id: deliveryIdOf(event.eventId, webhookId),
       ...openDocument(event, webhookId, createdAt),
     }));
-    // One round trip for all of them; the pairs already there come back as duplicate-key errors.
-    const alreadyOpen = new Set<number>();
-    if (docs.length > 0) {
-      try {
-        await this.model.collection.insertMany(docs as never[], { ordered: false });
-      } catch (err) {
-        const failed = writeErrorsOf(err);
-        if (failed.length === 0 || !failed.every(isDuplicateKey)) throw err;
-        for (const { index } of failed) alreadyOpen.add(index);
-      }
-    }
+    // One round trip for all of them; the pairs already there come back as duplicates.
+    const outcomes = docs.length > 0 ? await insertEach(this.model.collection, docs) : [];
+    for (const outcome of outcomes) if (typeof outcome !== 'string') throw outcome.failed;
     const opened: string[] = [];
     for (const [index, webhookId] of webhookIds.entries()) {
-      if (!alreadyOpen.has(index)) {
+      if (outcomes[index] === 'inserted') {
         opened.push(webhookId);
         continue;
       }
