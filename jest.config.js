@@ -20,7 +20,7 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,workflows,activities,scripts}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,workflows,activities,scripts,bench}/**/*.spec.ts'],
       transform: { '^.+\\.ts$': swc },
       testEnvironment: 'node',
     },

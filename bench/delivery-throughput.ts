@@ -26,7 +26,8 @@ const GRPC_NOT_FOUND = 5;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const WARMUP = Math.min(200, EVENTS);
+/** Events of each system sent before the measured runs, for the JIT compilers and caches to settle. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? Math.min(200, EVENTS));
 /** Stored deliveries to seed after the first runs, to measure again on a full store (0: none). */
 const SEED = Number(process.env.BENCH_SEED ?? 0);
 /** More of the webhook's settings, as JSON: e.g. a payload filter or an ed25519 signature. */
@@ -173,17 +174,23 @@ export async function deliveryThroughput(): Promise<void> {
     const cpuRows: Record<string, string | number>[] = [];
     const cpuMsRows: Record<string, string | number>[] = [];
     const cpu = stack.cpuMeter();
-    const meterCpu = (store: string, run: number, system: string) => {
+    const perf = stack.perfProfiler();
+    const meterCpu = async (store: string, run: number, system: string) => {
       const reading = cpu.endSeconds();
       cpuRows.push({ store, run, system, ...CpuMeter.shown(reading) });
       cpuMsRows.push({ store, run, system, ...cpuPerDelivery(reading, EVENTS) });
+      if (perf) process.stdout.write(`perf profile: ${await perf.end(EVENTS)}\n`);
+    };
+    const beginMeter = async (store: string, run: number, system: string) => {
+      await perf?.begin(`${store}-run${run}-${system}`);
+      cpu.begin();
     };
     const roundTrips: Record<string, string | number>[] = [];
     const ratios: number[] = [];
     let sample = { product: '', baseline: '', oneTask: '' };
     const measureRuns = async (store: string) => {
       for (let run = 1; run <= RUNS; run++) {
-        cpu.begin();
+        await beginMeter(store, run, 'product');
         const commandsBefore = await stack.mongoCommands();
         const product = await runProduct(stack, receiver, app, EVENTS);
         // Settled: the last deliveries' bookkeeping happens after the receiver has them.
@@ -193,13 +200,13 @@ export async function deliveryThroughput(): Promise<void> {
           run,
           ...commandsPerDelivery(commandsBefore, await stack.mongoCommands(), EVENTS),
         });
-        meterCpu(store, run, 'product');
-        cpu.begin();
+        await meterCpu(store, run, 'product');
+        await beginMeter(store, run, 'baseline');
         const baseline = await runBaseline(client, receiver, EVENTS);
-        meterCpu(store, run, 'baseline');
-        cpu.begin();
+        await meterCpu(store, run, 'baseline');
+        await beginMeter(store, run, 'one-task');
         const oneTask = await runBaseline(client, receiver, EVENTS, oneTaskDelivery);
-        meterCpu(store, run, 'one-task');
+        await meterCpu(store, run, 'one-task');
         const ratio = product.measured.perSecond / baseline.measured.perSecond;
         ratios.push(ratio);
         rows.push(

@@ -58,30 +58,55 @@ export class CpuMeter {
   }
 
   private read(): Map<string, number> {
-    const stats = new Map<number, { ppid: number; ticks: number }>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        // Fields after the command name (which may hold spaces) in parentheses.
-        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        // utime, stime, and the same of its children that have exited (PostgreSQL's backends come and go).
-        const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
-        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: utime + stime + cutime + cstime });
-      } catch {
-        // exited meanwhile
-      }
-    }
-    const children = new Map<number, number[]>();
-    for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-    const treeTicks = (pid: number): number =>
-      (stats.get(pid)?.ticks ?? 0) + (children.get(pid) ?? []).reduce((sum, c) => sum + treeTicks(c), 0);
+    const table = readProcessTable();
     const result = new Map<string, number>();
-    for (const [name, pid] of this.roots()) {
-      if (!pid) continue;
-      // This process is the parent of the whole stack: count only its own time (load, receiver).
-      result.set(name, pid === process.pid ? (stats.get(pid)?.ticks ?? 0) : treeTicks(pid));
-    }
+    for (const [pid, name] of stackProcessNames(table, this.roots()))
+      result.set(name, (result.get(name) ?? 0) + (table.get(pid)?.ticks ?? 0));
     return result;
   }
+}
+
+/** Every process on the machine: its parent, and its CPU ticks with those of its children that have exited. */
+export type ProcessTable = Map<number, { ppid: number; ticks: number }>;
+
+export function readProcessTable(): ProcessTable {
+  const table: ProcessTable = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) in parentheses.
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, and the same of its children that have exited (PostgreSQL's backends come and go).
+      const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+      table.set(Number(entry), { ppid: Number(fields[1]), ticks: utime + stime + cutime + cstime });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return table;
+}
+
+/** A process and all its descendants (PostgreSQL's backends are children of its postmaster). */
+function processTree(table: ProcessTable, root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const walk = (pid: number): number[] => [pid, ...(children.get(pid) ?? []).flatMap(walk)];
+  return table.has(root) ? walk(root) : [];
+}
+
+/**
+ * The stack's processes by pid, each named for the process of the stack it belongs to (its root
+ * or a descendant); the benchmark's own process stands for itself only, not for its children.
+ */
+export function stackProcessNames(
+  table: ProcessTable,
+  roots: Map<string, number | undefined>,
+): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const [name, pid] of roots) {
+    if (!pid) continue;
+    for (const p of pid === process.pid ? [pid] : processTree(table, pid)) names.set(p, name);
+  }
+  return names;
 }

@@ -6,11 +6,12 @@ import { Client, Connection } from '@temporalio/client';
 import { type Dispatcher, request } from 'undici';
 import { Receiver } from '../../test/support/receiver';
 import { BENCH_PROCESS, CpuMeter } from './cpu';
+import { PerfProfiler } from './perf-profile';
 import { benchObservability, observabilityMode } from './observability';
 import { projectRoot } from '../../libs/common/project-root';
 import { freePort } from '../../scripts/stack/ports';
 import { RunningProcess, startProcess } from '../../scripts/stack/processes';
-import { startServers, startServices } from '../../scripts/stack/service-stack';
+import { benchNodeFlags, startServers, startServices } from '../../scripts/stack/service-stack';
 
 const root = projectRoot(__dirname);
 
@@ -31,6 +32,8 @@ export interface BenchStack {
   mongoCommands(): Promise<Record<'api' | 'worker', Record<string, number>>>;
   /** A meter of the CPU time each process of the stack (and this one, as `bench`) uses. */
   cpuMeter(): CpuMeter;
+  /** With PERF_PROFILE_DIR: a sampled profile of every process of the stack, run by run. */
+  perfProfiler(): PerfProfiler | undefined;
   /** Starts a process of the stack's (the baseline worker); stopped with the stack. */
   spawn(name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<RunningProcess>;
   stop(): Promise<void>;
@@ -103,6 +106,18 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     await stop();
     throw err;
   }
+  /** The stack's processes by name, each standing for itself and its descendants, and this one as `bench`. */
+  const roots = () =>
+    new Map([
+      ...[...byName].map(([name, p]) => [name, p.child.pid] as [string, number | undefined]),
+      [BENCH_PROCESS, process.pid],
+      // Servers started outside the stack (TEMPORAL_ADDRESS, MONGODB_URI): name:pid,name:pid
+      ...(process.env.BENCH_EXTRA_PIDS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((entry) => entry.split(':'))
+        .map(([name, pid]) => [name, Number(pid)] as [string, number]),
+    ]);
   return {
     api: `http://127.0.0.1:${port}/v1`,
     adminToken,
@@ -120,25 +135,13 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
       };
       return { api: await counts('api'), worker: await counts('worker') };
     },
-    cpuMeter: () =>
-      new CpuMeter(
-        () =>
-          new Map([
-            ...[...byName].map(([name, p]) => [name, p.child.pid] as [string, number | undefined]),
-            [BENCH_PROCESS, process.pid],
-            // Servers started outside the stack (TEMPORAL_ADDRESS, MONGODB_URI): name:pid,name:pid
-            ...(process.env.BENCH_EXTRA_PIDS ?? '')
-              .split(',')
-              .filter(Boolean)
-              .map((entry) => entry.split(':'))
-              .map(([name, pid]) => [name, Number(pid)] as [string, number]),
-          ]),
-      ),
+    cpuMeter: () => new CpuMeter(roots),
+    perfProfiler: () => PerfProfiler.fromEnv(roots),
     async spawn(name, script, childEnv, ready) {
       const child = startProcess({
         name,
         command: process.execPath,
-        args: ['-r', '@swc-node/register', join(root, script)],
+        args: [...benchNodeFlags(), '-r', '@swc-node/register', join(root, script)],
         env: { ...env, ...childEnv },
         logFile: join(workDir, `${name}.log`),
       });

@@ -178,6 +178,20 @@ export interface ServicesOptions {
 const QUIET_LEVELS = ['warn', 'error', 'fatal', 'silent'];
 
 /**
+ * Node's flags for the benchmarks' profiles and trials: CPU_PROFILE_DIR, each process writes a V8 CPU
+ * profile there when it stops; PERF_PROFILE_DIR, its JIT code is mapped for Linux perf
+ * (bench/lib/perf-profile.ts); BENCH_NODE_FLAGS, any more.
+ */
+export function benchNodeFlags(): string[] {
+  return [
+    ...(process.env.CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : []),
+    ...(process.env.PERF_PROFILE_DIR ? ['--perf-basic-prof-only-functions'] : []),
+    // Node and V8 flags to try as levers (e.g. --max-semi-space-size=64), space-separated.
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ];
+}
+
+/**
  * The built API and worker (dist/), each its own process; resolves once the API listens and the
  * worker says it polls (when its log level lets it say so).
  */
@@ -189,13 +203,7 @@ export async function startServices(
     const started = startProcess({
       name,
       command: process.execPath,
-      // CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (for the benchmarks).
-      args: [
-        ...(process.env.CPU_PROFILE_DIR
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`]
-          : []),
-        join(root, 'dist', 'apps', name, 'src', 'main.js'),
-      ],
+      args: [...benchNodeFlags(), join(root, 'dist', 'apps', name, 'src', 'main.js')],
       env: { TEMPORAL_WORKFLOW_BUNDLE: join(root, 'dist', 'workflow-bundle.js'), ...options.env },
       logFile: join(options.logDir, `${name}.log`),
       echo: options.echo,
