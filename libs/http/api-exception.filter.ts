@@ -2,6 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorKind } from '../domain/errors';
 import { ApiError, codeForStatus, ErrorBody } from './api-error';
+import { unavailableDependency } from './dependency-unavailable';
+
+/** Retry-After of a 503: about how long the driver and the Temporal client take to find a server back. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** What a domain error's kind is in HTTP. */
 const STATUS_OF_KIND: Record<DomainErrorKind, HttpStatus> = {
@@ -10,7 +14,10 @@ const STATUS_OF_KIND: Record<DomainErrorKind, HttpStatus> = {
   invalid: HttpStatus.BAD_REQUEST,
 };
 
-/** Maps anything thrown to the one error shape; known errors keep their status, the rest are 500. */
+/**
+ * Maps anything thrown to the one error shape: known errors keep their status, a dependency out of
+ * reach is a 503 to retry, the rest are 500.
+ */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof ApiError) {
     return exception.getResponse() as ErrorBody;
@@ -28,6 +35,14 @@ export function toErrorBody(exception: unknown): ErrorBody {
           ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return { statusCode: status, code: codeForStatus(status), message };
+  }
+  const dependency = unavailableDependency(exception);
+  if (dependency) {
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      code: 'SERVICE_UNAVAILABLE',
+      message: `${dependency} cannot be reached for the moment; send the same request again (with the same idempotency key) in a few seconds`,
+    };
   }
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -48,10 +63,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     body.requestId = String(request.id ?? '') || undefined;
     if (body.statusCode >= 500) {
-      // Unexpected: log the cause (the body says nothing of it). Known 4xx are logged by the HTTP logger.
+      // Unexpected, or a dependency out of reach: log the cause (the body says nothing of it). Known
+      // 4xx are logged by the HTTP logger.
       this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
     }
     if (!response.headersSent) {
+      if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE)
+        response.setHeader('retry-after', RETRY_AFTER_SECONDS);
       response.status(body.statusCode).json(body);
     }
   }

@@ -13,7 +13,7 @@ describe('health', () => {
       await request(stack.api.getHttpServer()).get('/v1/health').expect(200, { status: 'ok' });
     });
 
-    it('reports both dependencies up, then 503 naming MongoDB when it stops, then up again without a restart', async () => {
+    it('reports both dependencies up, then 503 naming MongoDB when it stops (a request that needs it: 503 to retry), then up again without a restart', async () => {
       const api = stack.api;
       const up = await ready(api)().expect(200);
       expect(up.body.details).toMatchObject({ mongodb: { status: 'up' }, temporal: { status: 'up' } });
@@ -25,6 +25,14 @@ describe('health', () => {
         code: 'NOT_READY',
         message: 'Not ready: mongodb down',
         details: { mongodb: { status: 'down' }, temporal: { status: 'up' } },
+      });
+      // A dependency out of reach is not the API's fault, and the same request may succeed later.
+      const refused = await stack.client.operator.get('/v1/workspaces');
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.body).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.stringMatching(/^the database cannot be reached for the moment/),
       });
 
       await stack.store.restart();
