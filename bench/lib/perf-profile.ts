@@ -161,7 +161,7 @@ export function profileReport(
   for (const s of samples) {
     if (s.pid === 0) continue; // idle
     // Not of the stack, or gone before the reading (a PostgreSQL autovacuum worker): by its name.
-    const name = names.get(s.pid) ?? `other: ${s.command.split('/')[0].replace(/[-_ ]?\d+$/, '')}`;
+    const name = names.get(s.pid) ?? `other: ${s.command.split('/')[0].replace(/[-_ .]?\d+$/, '')}`;
     byProcess.set(name, [...(byProcess.get(name) ?? []), s]);
   }
   const processes = [...byProcess].sort((a, b) => b[1].length - a[1].length);
