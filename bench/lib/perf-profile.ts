@@ -128,6 +128,9 @@ function addr2line(binary: string, addresses: string[]): Promise<string[]> {
 
 const isJitMap = (dso: string) => /\/perf-\d+\.map$/.test(dso);
 
+/** Where a Node process run with `--perf-basic-prof-only-functions` maps its JIT code for perf. */
+export const perfMapOf = (pid: number | undefined) => `/tmp/perf-${pid}.map`;
+
 /** Node's own code by what it does for the program: V8's parts, Node's, libuv. */
 const NODE_PARTS: [RegExp, string][] = [
   [

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { type Dispatcher, request } from 'undici';
 import { Receiver } from '../../test/support/receiver';
 import { BENCH_PROCESS, CpuMeter } from './cpu';
-import { PerfProfiler } from './perf-profile';
+import { perfMapOf, PerfProfiler } from './perf-profile';
 import { benchObservability, observabilityMode } from './observability';
 import { projectRoot } from '../../libs/common/project-root';
 import { freePort } from '../../scripts/stack/ports';
@@ -98,6 +98,8 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     await observability.stop();
     for (const p of [...processes].reverse()) await p.stop(5_000);
     if (!process.env.KEEP_BENCH_LOGS) rmSync(workDir, { recursive: true, force: true });
+    // The JIT maps the Node processes wrote for perf (PERF_PROFILE_DIR): of no use once they are gone.
+    for (const p of processes) rmSync(perfMapOf(p.child.pid), { force: true });
   };
   try {
     await startServices({ logDir: workDir, env: { ...env, LOG_LEVEL: 'info' }, onStart: track });
