@@ -139,6 +139,8 @@ describe('fault suite', () => {
 
     // Each event is sent until accepted, under its own idempotency key: a resend is the same event.
     const sent = new Map<string, string>();
+    // Every answer but the 202s, by status (`cut`: the connection ended without one).
+    const refusals: Record<string, number> = {};
     const sending = (async () => {
       for (let i = 0; i < EVENTS; i++) {
         const key = `fault-${i}`;
@@ -169,6 +171,8 @@ describe('fault suite', () => {
             sent.set(key, res.body.eventId);
             break;
           }
+          const status = String(res?.status ?? 'cut');
+          refusals[status] = (refusals[status] ?? 0) + 1;
           await sleep(250);
         }
         await sleep(SEND_SPREAD_MS / EVENTS); // events keep flowing through every fault below
@@ -253,6 +257,7 @@ describe('fault suite', () => {
       requestsReceived: requests.length,
       // Per kill: the request's answer (null: cut) and how many of its starts it had made.
       apiKills,
+      refusals,
       faults,
     };
     process.stdout.write(`fault suite: ${JSON.stringify(report)}\n`);
@@ -260,6 +265,8 @@ describe('fault suite', () => {
     expect(report.unexpected).toBe(0);
     expect(report.sent).toBe(EVENTS);
     expect(apiKills).toHaveLength(API_KILLS);
+    // A dependency stopped is a 503 to retry, never the API's own 500.
+    expect(refusals['500']).toBeUndefined();
   }, 900_000);
 });
 
