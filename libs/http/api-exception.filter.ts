@@ -41,7 +41,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return {
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       code: 'SERVICE_UNAVAILABLE',
-      message: `${dependency} cannot be reached for the moment; send the same request again (with the same idempotency key) in a few seconds`,
+      message: `${dependency} cannot be reached for the moment; send the same request again in a few seconds (under the same idempotency key, if it had one)`,
     };
   }
   return {
