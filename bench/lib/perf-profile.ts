@@ -8,6 +8,8 @@ const run = promisify(execFile);
 
 /** Samples per second on each CPU: an odd rate, so as not to beat with timers of round periods. */
 const FREQUENCY = 499;
+/** The longest one recording runs: far beyond any measured run. */
+const MAX_SECONDS = '1800';
 const TOP_SYMBOLS = 15;
 const TOP_LIBRARIES = 8;
 
@@ -48,9 +50,9 @@ export class PerfProfiler {
 
   async begin(label: string): Promise<void> {
     const file = join(this.dir, `${label}.data`);
-    const child = spawn('perf', ['record', '-F', String(FREQUENCY), '-a', '-q', '-o', file], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    // Bounded by its own clock too: a benchmark that dies without stopping it leaves no recording behind.
+    const command = ['record', '-F', String(FREQUENCY), '-a', '-q', '-o', file, '--', 'sleep', MAX_SECONDS];
+    const child = spawn('perf', command, { stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', () => resolve());
@@ -60,6 +62,16 @@ export class PerfProfiler {
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 300))]);
     if (child.exitCode !== null)
       throw new Error(`perf record exited with ${child.exitCode} (is perf installed?)`);
+  }
+
+  /** Stops a recording left running (the benchmark failed mid-run), keeping nothing of it. */
+  async abandon(): Promise<void> {
+    const recording = this.recording;
+    if (!recording) return;
+    this.recording = undefined;
+    recording.child.kill('SIGINT');
+    await recording.exited;
+    rmSync(recording.file, { force: true });
   }
 
   /** Stops the recording and writes its report, for `deliveries` delivered while it ran. */

@@ -94,7 +94,21 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     processes.push(child);
     byName.set(child.name, child);
   };
+  /** The stack's processes by name, each standing for itself and its descendants, and this one as `bench`. */
+  const roots = () =>
+    new Map([
+      ...[...byName].map(([name, p]) => [name, p.child.pid] as [string, number | undefined]),
+      [BENCH_PROCESS, process.pid],
+      // Servers started outside the stack (TEMPORAL_ADDRESS, MONGODB_URI): name:pid,name:pid
+      ...(process.env.BENCH_EXTRA_PIDS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((entry) => entry.split(':'))
+        .map(([name, pid]) => [name, Number(pid)] as [string, number]),
+    ]);
+  const profiler = PerfProfiler.fromEnv(roots);
   const stop = async () => {
+    await profiler?.abandon();
     await observability.stop();
     for (const p of [...processes].reverse()) await p.stop(5_000);
     if (!process.env.KEEP_BENCH_LOGS) rmSync(workDir, { recursive: true, force: true });
@@ -108,18 +122,6 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     await stop();
     throw err;
   }
-  /** The stack's processes by name, each standing for itself and its descendants, and this one as `bench`. */
-  const roots = () =>
-    new Map([
-      ...[...byName].map(([name, p]) => [name, p.child.pid] as [string, number | undefined]),
-      [BENCH_PROCESS, process.pid],
-      // Servers started outside the stack (TEMPORAL_ADDRESS, MONGODB_URI): name:pid,name:pid
-      ...(process.env.BENCH_EXTRA_PIDS ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((entry) => entry.split(':'))
-        .map(([name, pid]) => [name, Number(pid)] as [string, number]),
-    ]);
   return {
     api: `http://127.0.0.1:${port}/v1`,
     adminToken,
@@ -138,7 +140,7 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
       return { api: await counts('api'), worker: await counts('worker') };
     },
     cpuMeter: () => new CpuMeter(roots),
-    perfProfiler: () => PerfProfiler.fromEnv(roots),
+    perfProfiler: () => profiler,
     async spawn(name, script, childEnv, ready) {
       const child = startProcess({
         name,
