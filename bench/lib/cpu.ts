@@ -87,14 +87,6 @@ export function readProcessTable(): ProcessTable {
   return table;
 }
 
-/** A process and all its descendants (PostgreSQL's backends are children of its postmaster). */
-function processTree(table: ProcessTable, root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const walk = (pid: number): number[] => [pid, ...(children.get(pid) ?? []).flatMap(walk)];
-  return table.has(root) ? walk(root) : [];
-}
-
 /**
  * The stack's processes by pid, each named for the process of the stack it belongs to (its root
  * or a descendant); the benchmark's own process stands for itself only, not for its children.
@@ -103,10 +95,18 @@ export function stackProcessNames(
   table: ProcessTable,
   roots: Map<string, number | undefined>,
 ): Map<number, string> {
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) {
+    const siblings = children.get(ppid) ?? [];
+    siblings.push(pid);
+    children.set(ppid, siblings);
+  }
+  // A process and all its descendants (PostgreSQL's backends are children of its postmaster).
+  const tree = (pid: number): number[] => [pid, ...(children.get(pid) ?? []).flatMap(tree)];
   const names = new Map<number, string>();
   for (const [name, pid] of roots) {
-    if (!pid) continue;
-    for (const p of pid === process.pid ? [pid] : processTree(table, pid)) names.set(p, name);
+    if (!pid || !table.has(pid)) continue;
+    for (const p of pid === process.pid ? [pid] : tree(pid)) names.set(p, name);
   }
   return names;
 }

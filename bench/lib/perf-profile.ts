@@ -66,21 +66,15 @@ export class PerfProfiler {
 
   /** Stops a recording left running (the benchmark failed mid-run), keeping nothing of it. */
   async abandon(): Promise<void> {
-    const recording = this.recording;
-    if (!recording) return;
-    this.recording = undefined;
-    recording.child.kill('SIGINT');
-    await recording.exited;
-    rmSync(recording.file, { force: true });
+    const recording = await this.stop();
+    if (recording) rmSync(recording.file, { force: true });
   }
 
   /** Stops the recording and writes its report, for `deliveries` delivered while it ran. */
   async end(deliveries: number): Promise<string> {
-    const recording = this.recording!;
-    this.recording = undefined;
+    // Named before perf stops, while every process of the stack it sampled is still there.
     const names = stackProcessNames(readProcessTable(), this.roots());
-    recording.child.kill('SIGINT');
-    await recording.exited;
+    const recording = (await this.stop())!;
     const { stdout } = await run('perf', ['script', '-i', recording.file, '-F', 'comm,pid,tid,ip,sym,dso'], {
       maxBuffer: 1 << 30,
     });
@@ -90,6 +84,15 @@ export class PerfProfiler {
     writeFileSync(out, report);
     rmSync(recording.file, { force: true });
     return out;
+  }
+
+  /** Ends the recording under way (perf writes its file on SIGINT), if there is one. */
+  private async stop() {
+    const recording = this.recording;
+    this.recording = undefined;
+    recording?.child.kill('SIGINT');
+    await recording?.exited;
+    return recording;
   }
 }
 
@@ -172,12 +175,17 @@ export function profileReport(
   deliveries: number,
 ): string {
   const msPerDelivery = (count: number) => (count * 1000) / FREQUENCY / deliveries;
+  /** One line of a process's section: its ms per delivery, its share of the process, what. */
+  const row = (count: number, of: number, what: string) =>
+    `    ${msPerDelivery(count).toFixed(2).padStart(6)} ms  ${pct(count, of)}  ${what}`;
   const byProcess = new Map<string, Sample[]>();
   for (const s of samples) {
     if (s.pid === 0) continue; // idle
     // Not of the stack, or gone before the reading (a PostgreSQL autovacuum worker): by its name.
     const name = names.get(s.pid) ?? `other: ${s.command.split('/')[0].replace(/[-_ .]?\d+$/, '')}`;
-    byProcess.set(name, [...(byProcess.get(name) ?? []), s]);
+    const group = byProcess.get(name) ?? [];
+    group.push(s);
+    byProcess.set(name, group);
   }
   const processes = [...byProcess].sort((a, b) => b[1].length - a[1].length);
   const total = processes.reduce((sum, [, s]) => sum + s.length, 0);
@@ -193,30 +201,25 @@ export function profileReport(
   for (const [name, s] of processes) {
     lines.push('', `== ${name}: ${msPerDelivery(s.length).toFixed(2)} ms per delivery`, '  by library:');
     for (const [library, count] of counted(s, libraryOf).slice(0, TOP_LIBRARIES))
-      lines.push(
-        `    ${msPerDelivery(count).toFixed(2).padStart(6)} ms  ${pct(count, s.length)}  ${library}`,
-      );
+      lines.push(row(count, s.length, library));
     const threads = counted(s, (x) => x.thread);
     if (threads.length > 1) {
       lines.push('  by thread:');
-      for (const [thread, count] of threads.slice(0, TOP_LIBRARIES))
-        lines.push(
-          `    ${msPerDelivery(count).toFixed(2).padStart(6)} ms  ${pct(count, s.length)}  ${thread}`,
-        );
+      for (const [thread, count] of threads.slice(0, TOP_LIBRARIES)) lines.push(row(count, s.length, thread));
     }
     lines.push('  hottest functions (self):');
-    for (const [symbol, count] of counted(s, (x) => `${x.symbol}  [${basename(x.dso)}]`).slice(
-      0,
-      TOP_SYMBOLS,
-    ))
-      lines.push(`    ${msPerDelivery(count).toFixed(2).padStart(6)} ms  ${pct(count, s.length)}  ${symbol}`);
+    const functions = counted(s, (x) => `${x.symbol}  [${basename(x.dso)}]`);
+    for (const [symbol, count] of functions.slice(0, TOP_SYMBOLS)) lines.push(row(count, s.length, symbol));
   }
   return lines.join('\n') + '\n';
 }
 
 function counted<T>(items: T[], key: (item: T) => string): [string, number][] {
   const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  for (const item of items) {
+    const k = key(item);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
